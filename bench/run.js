@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+/**
+ * npm run bench — cold cost of synthesizing each example app in a fresh
+ * process (wall time as the parent sees it, and the child's peak RSS), with
+ * the floor: a process that only loads aws-cdk-lib. Then the router
+ * benchmark (bench/router.js) when present. Each measurement runs RUNS times
+ * (default 3) and the median is printed.
+ */
+const { execFileSync } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+
+const RUNS = Number(process.env.RUNS ?? 3);
+const root = path.join(__dirname, '..');
+
+function measure(args) {
+  const samples = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = process.hrtime.bigint();
+    const out = execFileSync(process.execPath, [path.join(__dirname, 'synth-one.js'), ...args], {
+      cwd: root, env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1' }, encoding: 'utf8',
+    });
+    const wall = Number(process.hrtime.bigint() - t0) / 1e6;
+    samples.push({ wall, ...JSON.parse(out.trim().split('\n').pop()) });
+  }
+  const median = (key) => samples.map((s) => s[key]).sort((a, b) => a - b)[Math.floor(samples.length / 2)];
+  return { wallMs: median('wall'), peakRssMb: median('maxRssMb'), resources: samples[0].resources };
+}
+
+const rows = [];
+rows.push({ app: 'floor: require(aws-cdk-lib)', ...measure(['floor-aws']) });
+const awsDir = path.join(root, 'examples', 'aws');
+for (const file of fs.readdirSync(awsDir).filter((f) => /^phase-\d\.ts$/.test(f)).sort()) {
+  rows.push({ app: `aws/${file}`, ...measure(['aws', path.join(awsDir, file)]) });
+}
+const gcpDir = path.join(root, 'examples', 'gcp');
+if (fs.existsSync(gcpDir)) {
+  for (const file of fs.readdirSync(gcpDir).filter((f) => /^phase-\d\.ts$/.test(f)).sort()) {
+    rows.push({ app: `gcp/${file}`, ...measure(['gcp', path.join(gcpDir, file)]) });
+  }
+}
+
+console.log(`\nSynth benchmark (median of ${RUNS} fresh processes; node ${process.version})\n`);
+console.log('| app | wall ms | peak RSS MB | resources |');
+console.log('|---|---:|---:|---:|');
+for (const r of rows) console.log(`| ${r.app} | ${r.wallMs.toFixed(0)} | ${r.peakRssMb.toFixed(0)} | ${r.resources || ''} |`);
+console.log(`BENCH_JSON ${JSON.stringify({ synth: rows })}`);
+
+if (fs.existsSync(path.join(__dirname, 'router.js')) && process.env.SKIP_ROUTER !== '1') {
+  execFileSync(process.execPath, [path.join(__dirname, 'router.js')], { cwd: root, stdio: 'inherit' });
+}

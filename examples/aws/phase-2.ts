@@ -1,0 +1,16 @@
+/**
+ * Phase 2: an async replica in a second region (Aurora Global Database).
+ * Primary us-east-1 and replica eu-west-1 by default; pass
+ * `-c replicaRegions=eu-west-1,ap-southeast-2` for three regions.
+ */
+import { App } from 'aws-cdk-lib';
+import { LadderDeployment, readLadderConfig } from '../../lib/aws';
+import { EXAMPLE_DEFAULTS } from './app';
+
+export function buildPhase2(app: App): LadderDeployment {
+  const config = readLadderConfig(app, EXAMPLE_DEFAULTS);
+  return new LadderDeployment(app, 'Phase2', {
+    phase: 2,
+    ...config,
+  });
+}

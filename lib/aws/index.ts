@@ -1,0 +1,3 @@
+export * from './primary-region';
+export * from './read-replica-region';
+export * from './ladder-app';

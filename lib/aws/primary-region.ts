@@ -1,0 +1,371 @@
+import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import {
+  ConfigProblem, DataResidency, Phase, RecoveryObjectives, resolveTopology, show, throwIfProblems, Topology,
+  validateHardening, validateTopology,
+} from '../core';
+import { checkEngine, checkInstanceType, DB_IDENTIFIER, engineFamily, logExports, tlsParameters } from './private/aurora-rules';
+import { AWS_PROFILE, AWS_WORDS, wholeDays } from './private/aws-profile';
+import { globalLagMetric, GlobalLagMetricOptions } from './private/metrics';
+import { createMonitoringRole } from './private/monitoring-role';
+import { createNetwork } from './private/network';
+
+/** Properties of {@link PrimaryRegion}. */
+export interface PrimaryRegionProps {
+  /**
+   * Regions that hold a read-only copy (Aurora global secondary clusters).
+   * Deployment-time configuration: read it from CDK context, not code.
+   * @default [] (phase 1, a single region)
+   */
+  readonly replicaRegions?: readonly string[];
+  /**
+   * Phase of the evolution ladder this deployment claims.
+   * @default 1 without replica regions, 2 with them
+   */
+  readonly phase?: Phase;
+  /**
+   * Aurora engine, with a pinned version.
+   * @default Aurora PostgreSQL 16.9
+   */
+  readonly engine?: rds.IClusterEngine;
+  /**
+   * The VPC for the cluster; its private (isolated or with egress) subnets are used.
+   * @default a new VPC over 3 availability zones with flow logs
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * Instance class of the writer and readers.
+   * @default db.r6g.large
+   */
+  readonly instanceType?: ec2.InstanceType;
+  /**
+   * Database instances: one writer plus `instances - 1` readers, spread over
+   * availability zones (each reader in a different zone than the writer).
+   * @default 2
+   */
+  readonly instances?: number;
+  /**
+   * Accept fewer than 2 instances (no standby in another zone). Zone failure
+   * then means an outage until Aurora creates a new instance.
+   * @default false
+   */
+  readonly allowSingleInstance?: boolean;
+  /**
+   * Automated backup retention (1–35 days on Aurora; 7 at least for the ladder).
+   * @default Duration.days(14)
+   */
+  readonly backupRetention?: Duration;
+  /**
+   * Daily backup window, UTC, `hh24:mi-hh24:mi`.
+   * @default '03:00-04:00'
+   */
+  readonly preferredBackupWindow?: string;
+  /**
+   * Point-in-time recovery. Aurora always keeps it within the backup
+   * retention; setting false is rejected because every phase requires it.
+   * @default true
+   */
+  readonly pointInTimeRecovery?: boolean;
+  /**
+   * Encrypt storage at rest. false is rejected.
+   * @default true
+   */
+  readonly storageEncrypted?: boolean;
+  /**
+   * Customer-managed KMS key for storage, Performance Insights and the secret.
+   * @default a new key with rotation enabled
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Deletion protection on the cluster (and the global cluster).
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * What happens to the cluster when it leaves the stack. DESTROY needs
+   * `allowDataLossOnDelete`.
+   * @default RemovalPolicy.SNAPSHOT
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Explicitly accept that deleting the stack (or the resource) can delete the
+   * data: required to turn deletion protection off or to use DESTROY.
+   * @default false
+   */
+  readonly allowDataLossOnDelete?: boolean;
+  /**
+   * Create an Aurora global database even without replica regions (so
+   * secondaries can be added later without touching this stack's cluster).
+   * @default true when replicaRegions is not empty
+   */
+  readonly globalDatabase?: boolean;
+  /**
+   * Identifier of the global cluster. Other regions find the database by this
+   * name, so it must not change after deployment.
+   * @default derived from the construct path, e.g. `mrc-phase2primary-database-1a2b3c4d`
+   */
+  readonly globalClusterIdentifier?: string;
+  /**
+   * Master user name (the password is generated into Secrets Manager).
+   * @default 'dbadmin'
+   */
+  readonly masterUsername?: string;
+  /**
+   * Name of a database created in the cluster.
+   * @default - none
+   */
+  readonly defaultDatabaseName?: string;
+  /**
+   * Rotate the master password on this schedule (hosted rotation Lambda in the
+   * VPC); `Duration.days(0)` turns rotation off.
+   * @default Duration.days(30)
+   */
+  readonly secretRotation?: Duration;
+  /**
+   * Which regions may hold a copy of the data.
+   * @default - no restriction
+   */
+  readonly residency?: DataResidency;
+  /**
+   * Declared recovery objectives (checked by later phases).
+   * @default - none
+   */
+  readonly recoveryObjectives?: RecoveryObjectives;
+}
+
+/**
+ * The read-write region: network, a hardened Aurora cluster (writer and
+ * readers across zones), its secret replicated to every replica region, and —
+ * when the topology has replicas — the Aurora global cluster they join.
+ *
+ * Place it in a stack with an explicit `env.region`.
+ */
+export class PrimaryRegion extends Construct {
+  /** The validated topology this primary belongs to. */
+  public readonly topology: Topology;
+  /** The Aurora cluster in this region. */
+  public readonly cluster: rds.DatabaseCluster;
+  /** Master credentials (JSON with username, password, host, port…). */
+  public readonly secret: secretsmanager.ISecret;
+  /** Security group of the cluster; allow your application's clients through `connections`. */
+  public readonly securityGroup: ec2.ISecurityGroup;
+  /** The VPC the cluster runs in. */
+  public readonly vpc: ec2.IVpc;
+  /** The KMS key that encrypts storage, Performance Insights and the secret. */
+  public readonly encryptionKey: kms.IKey;
+  /** The engine, shared with every secondary. */
+  public readonly engine: rds.IClusterEngine;
+  /** Region of this stack. */
+  public readonly region: string;
+  /** Cluster identifier in this region (deterministic). */
+  public readonly clusterIdentifier: string;
+  /** Global cluster identifier (deterministic), or undefined for a single-region database. */
+  public readonly globalClusterIdentifier?: string;
+  /** The `AWS::RDS::GlobalCluster`, when there is one. */
+  public readonly globalCluster?: rds.CfnGlobalCluster;
+  /** Writer endpoint of this region's cluster. */
+  public readonly writerEndpoint: string;
+  /** Reader endpoint of this region's cluster. */
+  public readonly readerEndpoint: string;
+  /**
+   * Global writer endpoint: follows the writer through switchover and
+   * failover. Undefined for a single-region database.
+   */
+  public readonly globalWriterEndpoint?: string;
+
+  constructor(scope: Construct, id: string, props: PrimaryRegionProps = {}) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const source = { construct: 'PrimaryRegion', path: this.node.path };
+    if (Token.isUnresolved(stack.region)) {
+      throwIfProblems(source, [{
+        property: 'env.region',
+        message: `env.region is not set on the stack '${stack.stackName}', so replica regions cannot be checked against it`,
+        fix: "create the stack with env: { region: 'us-east-1' } (and an account)",
+      }]);
+    }
+    this.region = stack.region;
+    this.engine = props.engine ?? rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_9 });
+    const family = engineFamily(this.engine);
+    const replicaRegions = props.replicaRegions ?? [];
+    const isGlobal = props.globalDatabase ?? replicaRegions.length > 0;
+    const instances = props.instances ?? 2;
+    const instanceType = props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.R6G, ec2.InstanceSize.LARGE);
+    const backupRetention = props.backupRetention ?? Duration.days(14);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
+    const deletionProtection = props.deletionProtection ?? true;
+    const globalId = props.globalClusterIdentifier ?? defaultGlobalIdentifier(this);
+
+    const spec = {
+      primaryRegion: this.region,
+      replicaRegions,
+      phase: props.phase,
+      engine: family,
+      residency: props.residency,
+      recoveryObjectives: props.recoveryObjectives,
+    };
+    const phase = spec.phase ?? (replicaRegions.length > 0 ? 2 : 1);
+    const problems: ConfigProblem[] = [
+      ...validateTopology(spec, AWS_PROFILE),
+      ...checkEngine(this.engine, isGlobal),
+      ...checkInstanceType(instanceType, isGlobal),
+      ...validateHardening({
+        instanceCount: instances,
+        singleInstanceAllowed: props.allowSingleInstance ?? false,
+        backupRetentionDays: wholeDays(backupRetention),
+        pointInTimeRecovery: props.pointInTimeRecovery ?? true,
+        deletionProtection,
+        deletesDataOnRemoval: removalPolicy === RemovalPolicy.DESTROY,
+        dataLossOnDeleteAllowed: props.allowDataLossOnDelete ?? false,
+        storageEncrypted: props.storageEncrypted ?? true,
+      }, [1, 2, 3, 4, 5].includes(phase) ? phase : 1, AWS_PROFILE, AWS_WORDS),
+    ];
+    if (!DB_IDENTIFIER.test(globalId) || globalId.length > 50) {
+      problems.push({
+        property: 'globalClusterIdentifier',
+        message: `globalClusterIdentifier ${show(globalId)} is not a valid identifier`,
+        fix: 'use 1–50 lowercase letters, digits and single hyphens, starting with a letter (the region is appended for each cluster)',
+      });
+    }
+    if (instances > 16) {
+      problems.push({
+        property: 'instances',
+        message: `instances ${instances} is more than the 16 an Aurora cluster can hold (1 writer + 15 readers)`,
+        fix: 'set instances to 16 or fewer',
+      });
+    }
+    throwIfProblems(source, problems);
+    this.topology = resolveTopology(spec);
+
+    this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
+      description: `Encrypts the ${globalId} database in ${this.region}`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.vpc = props.vpc ?? createNetwork(this);
+
+    this.clusterIdentifier = `${globalId}-${this.region}`;
+    const writerProps = {
+      instanceIdentifier: `${this.clusterIdentifier}-1`,
+      publiclyAccessible: false,
+      autoMinorVersionUpgrade: true,
+      enablePerformanceInsights: true,
+      performanceInsightEncryptionKey: this.encryptionKey,
+    };
+    const zones = this.vpc.availabilityZones;
+    const readers = Array.from({ length: Math.max(0, instances - 1) }, (_, i) =>
+      rds.ClusterInstance.provisioned(`Reader${i + 1}`, {
+        ...writerProps,
+        instanceType,
+        instanceIdentifier: `${this.clusterIdentifier}-${i + 2}`,
+        availabilityZone: zones.length > 1 ? zones[(i + 1) % zones.length] : undefined,
+        promotionTier: 1,
+      }),
+    );
+
+    this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
+      engine: this.engine,
+      clusterIdentifier: this.clusterIdentifier,
+      vpc: this.vpc,
+      vpcSubnets: { subnetType: this.vpc.isolatedSubnets.length > 0 ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      writer: rds.ClusterInstance.provisioned('Writer', {
+        ...writerProps,
+        instanceType,
+        availabilityZone: zones.length > 1 ? zones[0] : undefined,
+        promotionTier: 0,
+      }),
+      readers,
+      credentials: rds.Credentials.fromGeneratedSecret(props.masterUsername ?? 'dbadmin', {
+        secretName: `${globalId}/master`,
+        encryptionKey: this.encryptionKey,
+        replicaRegions: replicaRegions.map((region) => ({ region })),
+      }),
+      defaultDatabaseName: props.defaultDatabaseName,
+      storageEncrypted: true,
+      storageEncryptionKey: this.encryptionKey,
+      backup: { retention: backupRetention, preferredWindow: props.preferredBackupWindow ?? '03:00-04:00' },
+      preferredMaintenanceWindow: 'sun:05:00-sun:06:00',
+      deletionProtection,
+      removalPolicy,
+      iamAuthentication: true,
+      parameters: family ? tlsParameters(family) : undefined,
+      cloudwatchLogsExports: family ? logExports(family) : undefined,
+      monitoringInterval: Duration.seconds(60),
+      monitoringRole: createMonitoringRole(this),
+      copyTagsToSnapshot: true,
+    });
+    this.secret = this.cluster.secret!;
+    this.securityGroup = this.cluster.connections.securityGroups[0];
+    this.writerEndpoint = this.cluster.clusterEndpoint.hostname;
+    this.readerEndpoint = this.cluster.clusterReadEndpoint.hostname;
+
+    const rotation = props.secretRotation ?? Duration.days(30);
+    if (rotation.toDays() > 0) {
+      const rotationSg = new ec2.SecurityGroup(this, 'RotationSecurityGroup', {
+        vpc: this.vpc,
+        description: `Secret rotation for ${this.clusterIdentifier}`,
+      });
+      this.cluster.connections.allowDefaultPortFrom(rotationSg, 'Secret rotation');
+      const options = { vpc: this.vpc, securityGroups: [rotationSg], vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } };
+      this.secret.addRotationSchedule('Rotation', {
+        automaticallyAfter: rotation,
+        hostedRotation: family === 'mysql'
+          ? secretsmanager.HostedRotation.mysqlSingleUser(options)
+          : secretsmanager.HostedRotation.postgreSqlSingleUser(options),
+      });
+    }
+
+    if (isGlobal) {
+      this.globalClusterIdentifier = globalId;
+      // Created from the existing cluster (SourceDBClusterIdentifier), so a
+      // phase-1 cluster becomes the primary of a global database in place,
+      // without replacement, when the user climbs to phase 2.
+      this.globalCluster = new rds.CfnGlobalCluster(this, 'GlobalCluster', {
+        globalClusterIdentifier: globalId,
+        sourceDbClusterIdentifier: this.cluster.clusterArn,
+        deletionProtection,
+      });
+      // The global cluster holds no data of its own; keeping it on stack
+      // deletion avoids a failed delete while secondaries are still attached.
+      this.globalCluster.applyRemovalPolicy(RemovalPolicy.RETAIN);
+      this.globalCluster.node.addDependency(this.cluster);
+      this.globalWriterEndpoint = Token.asString(this.globalCluster.getAtt('GlobalEndpoint.Address'));
+    }
+  }
+
+  /**
+   * Replication lag from this primary to the secondary in `secondaryRegion`
+   * (`AuroraGlobalDBReplicationLag`, milliseconds). The metric lives in the
+   * secondary's region: use it on dashboards; alarm on it in the secondary's
+   * stack ({@link ReadReplicaRegion.metricReplicationLag}).
+   */
+  public metricReplicationLag(secondaryRegion: string, options: GlobalLagMetricOptions = {}): cloudwatch.Metric {
+    return globalLagMetric('AuroraGlobalDBReplicationLag', `${this.requireGlobal()}-${secondaryRegion}`, secondaryRegion, options);
+  }
+
+  /**
+   * Recovery point lag of the secondary in `secondaryRegion`
+   * (`AuroraGlobalDBRPOLag`, milliseconds): how much data a failover to it
+   * would lose right now.
+   */
+  public metricRpoLag(secondaryRegion: string, options: GlobalLagMetricOptions = {}): cloudwatch.Metric {
+    return globalLagMetric('AuroraGlobalDBRPOLag', `${this.requireGlobal()}-${secondaryRegion}`, secondaryRegion, options);
+  }
+
+  private requireGlobal(): string {
+    if (!this.globalClusterIdentifier) {
+      throw new Error(`PrimaryRegion '${this.node.path}': this database is not global, so it has no replication lag; set replicaRegions or globalDatabase: true`);
+    }
+    return this.globalClusterIdentifier;
+  }
+}
+
+function defaultGlobalIdentifier(scope: Construct): string {
+  const unique = Names.uniqueResourceName(scope, { maxLength: 44, separator: '-' }).toLowerCase();
+  return `mrc-${unique}`.replace(/[^a-z0-9-]/g, '').replace(/-+/g, '-').replace(/-$/, '');
+}

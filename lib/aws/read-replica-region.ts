@@ -1,0 +1,290 @@
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { Construct } from 'constructs';
+import { ConfigProblem, residencyAllows, show, throwIfProblems } from '../core';
+import { checkEngine, checkInstanceType, engineFamily, logExports, tlsParameters } from './private/aurora-rules';
+import { wholeDays } from './private/aws-profile';
+import { globalLagMetric, GlobalLagMetricOptions } from './private/metrics';
+import { createMonitoringRole } from './private/monitoring-role';
+import { createNetwork } from './private/network';
+import { PrimaryRegion } from './primary-region';
+
+/** Properties of {@link ReadReplicaRegion}. */
+export interface ReadReplicaRegionProps {
+  /**
+   * The primary this region replicates. Only plain values are read from it
+   * (identifiers, engine, topology), never cross-region tokens; a stack
+   * dependency makes this region deploy after the primary's.
+   */
+  readonly primary: PrimaryRegion;
+  /**
+   * Engine of the secondary. Must equal the primary's; leave unset.
+   * @default the primary's engine
+   */
+  readonly engine?: rds.IClusterEngine;
+  /**
+   * Reader instances in this region. 0 makes a headless secondary (the
+   * pilot-light option): storage is replicated, but nothing here can serve
+   * reads until an instance is added, which takes several minutes.
+   * @default 1
+   */
+  readonly instances?: number;
+  /**
+   * Instance class of the readers.
+   * @default db.r6g.large
+   */
+  readonly instanceType?: ec2.InstanceType;
+  /**
+   * The VPC in this region.
+   * @default a new VPC over 3 availability zones with flow logs
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * KMS key in this region for storage and Performance Insights.
+   * @default a new key with rotation enabled
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Forward writes sent to this region to the primary (Aurora global write
+   * forwarding). Applications must opt in per session.
+   * @default false
+   */
+  readonly enableWriteForwarding?: boolean;
+  /**
+   * Backup retention used once this cluster is promoted.
+   * @default Duration.days(14)
+   */
+  readonly backupRetention?: Duration;
+  /**
+   * Deletion protection.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * Alarm when replication lag exceeds this.
+   * @default Duration.seconds(30)
+   */
+  readonly replicationLagAlarmThreshold?: Duration;
+}
+
+/**
+ * A read-only region joined to a primary: an Aurora global secondary cluster
+ * with its own KMS key, no master credentials (they replicate from the
+ * primary), N readers or headless, and a replication-lag alarm.
+ *
+ * Place it in a stack whose `env.region` is one of the primary's replicaRegions.
+ */
+export class ReadReplicaRegion extends Construct {
+  /** The secondary cluster (L1: there is no L2 for global secondaries). */
+  public readonly cluster: rds.CfnDBCluster;
+  /** Reader instances (empty when headless). */
+  public readonly instances: readonly rds.CfnDBInstance[];
+  /** Region of this secondary. */
+  public readonly region: string;
+  /** Deterministic cluster identifier: `<global id>-<region>`. */
+  public readonly clusterIdentifier: string;
+  /** The global cluster this region joined. */
+  public readonly globalClusterIdentifier: string;
+  /** Reader endpoint of this region's cluster. */
+  public readonly readerEndpoint: string;
+  /** True when the region has reader instances and can serve reads. */
+  public readonly servesReads: boolean;
+  /** Security group of the secondary cluster. */
+  public readonly securityGroup: ec2.ISecurityGroup;
+  /** The VPC the secondary runs in. */
+  public readonly vpc: ec2.IVpc;
+  /** KMS key of this region. */
+  public readonly encryptionKey: kms.IKey;
+  /** Alarm on replication lag. */
+  public readonly replicationLagAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: ReadReplicaRegionProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const primary = props.primary;
+    const source = { construct: 'ReadReplicaRegion', path: this.node.path };
+    this.region = stack.region;
+    const instances = props.instances ?? 1;
+    const instanceType = props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.R6G, ec2.InstanceSize.LARGE);
+    const engine = props.engine ?? primary.engine;
+
+    const problems: ConfigProblem[] = [];
+    if (Token.isUnresolved(this.region)) {
+      problems.push({
+        property: 'env.region',
+        message: `env.region is not set on the stack '${stack.stackName}'`,
+        fix: `create the stack with env: { region } set to one of the primary's replicaRegions (${primary.topology.replicaRegions.join(', ')})`,
+      });
+    } else if (this.region === primary.region) {
+      problems.push({
+        property: 'env.region',
+        message: `env.region ${show(this.region)} is the primary's region`,
+        fix: 'put the replica in a stack of another region',
+      });
+    } else if (!primary.topology.replicaRegions.includes(this.region)) {
+      problems.push({
+        property: 'env.region',
+        message: `env.region ${show(this.region)} is not one of the primary's replicaRegions (${show(primary.topology.replicaRegions)})`,
+        fix: `add '${this.region}' to the PrimaryRegion's replicaRegions, so its secret is replicated here`,
+      });
+    }
+    if (!Token.isUnresolved(this.region) && !residencyAllows(primary.topology.residency, this.region)) {
+      problems.push({
+        property: 'env.region',
+        message: `env.region ${show(this.region)} may not hold a copy of the data under the residency rule '${primary.topology.residency!.name}'`,
+        fix: `choose a region in ${show(primary.topology.residency!.allowedRegions)}`,
+      });
+    }
+    if (!primary.globalClusterIdentifier) {
+      problems.push({
+        property: 'primary',
+        message: `primary '${primary.node.path}' is not a global database`,
+        fix: 'give the PrimaryRegion replicaRegions (or globalDatabase: true)',
+      });
+    }
+    if (engine.engineType !== primary.engine.engineType
+      || engine.engineVersion?.fullVersion !== primary.engine.engineVersion?.fullVersion) {
+      problems.push({
+        property: 'engine',
+        message: `engine ${engine.engineType} ${engine.engineVersion?.fullVersion ?? '(unpinned)'} differs from the primary's ${primary.engine.engineType} ${primary.engine.engineVersion?.fullVersion ?? '(unpinned)'}`,
+        fix: 'leave engine unset: a global secondary always runs the primary\'s engine and version',
+      });
+    } else {
+      problems.push(...checkEngine(engine, true));
+    }
+    if (!Number.isInteger(instances) || instances < 0 || instances > 16) {
+      problems.push({
+        property: 'instances',
+        message: `instances ${show(instances)} is outside 0–16`,
+        fix: 'set instances to 0 (headless) up to 16',
+      });
+    }
+    problems.push(...checkInstanceType(instanceType, true));
+    const retention = wholeDays(props.backupRetention ?? Duration.days(14));
+    if (retention < 7 || retention > 35) {
+      problems.push({
+        property: 'backupRetention',
+        message: `backupRetention ${retention} days is outside the 7–35 days the ladder and Aurora allow`,
+        fix: 'set backupRetention between Duration.days(7) and Duration.days(35)',
+      });
+    }
+    if (props.deletionProtection === false) {
+      problems.push({
+        property: 'deletionProtection',
+        message: 'deletionProtection is false: the secondary may become the primary after a failover and hold the only copy',
+        fix: 'remove deletionProtection: false',
+      });
+    }
+    throwIfProblems(source, problems);
+
+    const family = engineFamily(engine)!;
+    this.globalClusterIdentifier = primary.globalClusterIdentifier!;
+    this.clusterIdentifier = `${this.globalClusterIdentifier}-${this.region}`;
+    this.servesReads = instances > 0;
+    this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
+      description: `Encrypts the ${this.globalClusterIdentifier} secondary in ${this.region}`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.vpc = props.vpc ?? createNetwork(this);
+    const subnets = this.vpc.selectSubnets({
+      subnetType: this.vpc.isolatedSubnets.length > 0 ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS,
+    });
+    const subnetGroup = new rds.SubnetGroup(this, 'Subnets', {
+      vpc: this.vpc,
+      vpcSubnets: { subnets: subnets.subnets },
+      description: `Subnets of ${this.clusterIdentifier}`,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: this.vpc,
+      description: `Aurora secondary ${this.clusterIdentifier}`,
+      allowAllOutbound: false,
+    });
+    const parameterGroup = new rds.CfnDBClusterParameterGroup(this, 'Parameters', {
+      family: engine.parameterGroupFamily!,
+      description: `TLS-only parameters for ${this.clusterIdentifier}`,
+      parameters: tlsParameters(family),
+    });
+    const monitoringRole = createMonitoringRole(this);
+
+    // No MasterUsername / MasterUserPassword / ManageMasterUserPassword: a
+    // secondary inherits the primary's credentials, and passing them fails the
+    // deployment (aws-cdk #29880).
+    this.cluster = new rds.CfnDBCluster(this, 'Cluster', {
+      dbClusterIdentifier: this.clusterIdentifier,
+      globalClusterIdentifier: this.globalClusterIdentifier,
+      engine: engine.engineType,
+      engineVersion: engine.engineVersion!.fullVersion,
+      storageEncrypted: true,
+      kmsKeyId: this.encryptionKey.keyArn,
+      dbSubnetGroupName: subnetGroup.subnetGroupName,
+      vpcSecurityGroupIds: [this.securityGroup.securityGroupId],
+      dbClusterParameterGroupName: parameterGroup.ref,
+      backupRetentionPeriod: retention,
+      preferredBackupWindow: '03:00-04:00',
+      preferredMaintenanceWindow: 'sun:05:00-sun:06:00',
+      deletionProtection: true,
+      enableIamDatabaseAuthentication: true,
+      enableCloudwatchLogsExports: logExports(family),
+      enableGlobalWriteForwarding: props.enableWriteForwarding ? true : undefined,
+      copyTagsToSnapshot: true,
+      port: family === 'postgresql' ? 5432 : 3306,
+    });
+    this.cluster.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
+
+    const zones = this.vpc.availabilityZones;
+    this.instances = Array.from({ length: instances }, (_, i) => {
+      const instance = new rds.CfnDBInstance(this, `Reader${i + 1}`, {
+        dbInstanceIdentifier: `${this.clusterIdentifier}-${i + 1}`,
+        dbClusterIdentifier: this.cluster.ref,
+        dbInstanceClass: `db.${instanceType.toString()}`,
+        engine: engine.engineType,
+        availabilityZone: zones.length > 1 ? zones[i % zones.length] : undefined,
+        publiclyAccessible: false,
+        autoMinorVersionUpgrade: true,
+        enablePerformanceInsights: true,
+        performanceInsightsKmsKeyId: this.encryptionKey.keyArn,
+        performanceInsightsRetentionPeriod: 7,
+        monitoringInterval: 60,
+        monitoringRoleArn: monitoringRole.roleArn,
+        promotionTier: 1,
+      });
+      instance.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
+      return instance;
+    });
+    this.readerEndpoint = this.cluster.attrReadEndpointAddress;
+
+    this.replicationLagAlarm = this.metricReplicationLag().createAlarm(this, 'ReplicationLagAlarm', {
+      alarmDescription: `Aurora global replication lag into ${this.clusterIdentifier} is high: reads here are stale and a failover would lose more data`,
+      threshold: (props.replicationLagAlarmThreshold ?? Duration.seconds(30)).toMilliseconds(),
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.MISSING,
+    });
+
+    // Deploy after the primary (the global cluster must exist). Plain values
+    // only cross the region boundary: no cross-region references.
+    const primaryStack = Stack.of(primary);
+    if (primaryStack !== stack) stack.addStackDependency(primaryStack, 'the global cluster must exist before a secondary joins it');
+  }
+
+  /** Allow connections to the secondary's readers. */
+  public allowFrom(peer: ec2.IConnectable, description = 'Database clients'): void {
+    this.securityGroup.connections.allowFrom(peer, ec2.Port.tcp(this.cluster.port as number), description);
+  }
+
+  /** `AuroraGlobalDBReplicationLag` of this secondary, milliseconds. */
+  public metricReplicationLag(options: GlobalLagMetricOptions = {}): cloudwatch.Metric {
+    return globalLagMetric('AuroraGlobalDBReplicationLag', this.clusterIdentifier, undefined, options);
+  }
+
+  /** `AuroraGlobalDBRPOLag` of this secondary, milliseconds: data a failover here would lose now. */
+  public metricRpoLag(options: GlobalLagMetricOptions = {}): cloudwatch.Metric {
+    return globalLagMetric('AuroraGlobalDBRPOLag', this.clusterIdentifier, undefined, options);
+  }
+}

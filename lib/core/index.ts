@@ -1,0 +1,4 @@
+export * from './errors';
+export * from './ladder';
+export * from './spec';
+export * from './hardening';
