@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
-import { ConfigProblem, residencyAllows, show, throwIfProblems } from '../core';
+import { ConfigProblem, show, throwIfProblems } from '../core';
 import { checkEngine, checkInstanceType, engineFamily, logExports, tlsParameters } from './private/aurora-rules';
 import { wholeDays } from './private/aws-profile';
 import { globalLagMetric, GlobalLagMetricOptions } from './private/metrics';
@@ -125,17 +125,12 @@ export class ReadReplicaRegion extends Construct {
         fix: 'put the replica in a stack of another region',
       });
     } else if (!primary.topology.replicaRegions.includes(this.region)) {
+      // Residency is enforced where the regions are listed (PrimaryRegion), so
+      // a region that passes this check has passed the residency rule too.
       problems.push({
         property: 'env.region',
         message: `env.region ${show(this.region)} is not one of the primary's replicaRegions (${show(primary.topology.replicaRegions)})`,
         fix: `add '${this.region}' to the PrimaryRegion's replicaRegions, so its secret is replicated here`,
-      });
-    }
-    if (!Token.isUnresolved(this.region) && !residencyAllows(primary.topology.residency, this.region)) {
-      problems.push({
-        property: 'env.region',
-        message: `env.region ${show(this.region)} may not hold a copy of the data under the residency rule '${primary.topology.residency!.name}'`,
-        fix: `choose a region in ${show(primary.topology.residency!.allowedRegions)}`,
       });
     }
     if (!primary.globalClusterIdentifier) {

@@ -128,14 +128,9 @@ describe('ReadReplicaRegion bad input', () => {
       "ReadReplicaRegion 'S-eu-west-1/Database': primary 'S-us-east-1/Database' is not a global database; give the PrimaryRegion replicaRegions (or globalDatabase: true)",
     );
   });
-  test('a replica region that residency rules forbid', () => {
-    const { stacks: [eu, us] } = stacks('eu-west-1', 'us-east-1');
-    // The primary's own validation already rejects this topology; a primary
-    // built elsewhere with a rule is caught again where the replica is placed.
-    const primary = new PrimaryRegion(eu, 'Database', { replicaRegions: ['eu-central-1'], residency: { name: 'EU only', allowedRegions: ['eu-*'] } });
-    (primary.topology as { replicaRegions: string[] }).replicaRegions.push('us-east-1');
-    expect(errorOf(() => new ReadReplicaRegion(us, 'Database', { primary }))).toBe(
-      "ReadReplicaRegion 'S-us-east-1/Database': env.region 'us-east-1' may not hold a copy of the data under the residency rule 'EU only'; choose a region in ['eu-*']",
+  test('a replica region that residency rules forbid is rejected where the regions are listed', () => {
+    expect(errorOf(() => build({}, { replicaRegions: ['us-west-2'], residency: { name: 'EU only', allowedRegions: ['eu-*', 'us-east-1'] } }, 'us-west-2'))).toBe(
+      "PrimaryRegion 'S-us-east-1/Database': replicaRegions[0] 'us-west-2' may not hold a copy of the data under the residency rule 'EU only' (allowed: eu-*, us-east-1); choose a region the rule allows, or change residency.allowedRegions if the rule permits it",
     );
   });
   test('bad instance count, instance class, retention, deletion protection', () => {
