@@ -1,3 +1,6 @@
+// Example stacks are what users deploy: keep aws-cdk-lib's template validation on here.
+process.env.CDK_VALIDATION = 'true';
+
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
