@@ -1,0 +1,79 @@
+import * as http from 'http';
+import * as https from 'https';
+import { isIP } from 'net';
+import { MultiRegionConfigError, show } from '../../core/errors';
+
+/** One upstream (the primary or the read endpoint) with its keep-alive pool. */
+export interface Upstream {
+  readonly role: 'primary' | 'read';
+  readonly url: URL;
+  /** `host[:port]` for the Host header. */
+  readonly host: string;
+  /** Path prefix of the upstream URL, without a trailing slash ('' for none). */
+  readonly basePath: string;
+  readonly agent: http.Agent;
+  readonly request: typeof http.request;
+}
+
+export interface PoolOptions {
+  /** Most sockets per upstream. @default Infinity */
+  readonly maxSockets?: number;
+  /** Idle sockets kept per upstream. @default 256 */
+  readonly maxFreeSockets?: number;
+}
+
+export function createUpstream(role: 'primary' | 'read', value: string | URL, pool: PoolOptions): Upstream {
+  let url: URL;
+  try {
+    url = new URL(String(value));
+  } catch {
+    throw configError(role, value, 'is not a URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw configError(role, value, 'is not http(s)');
+  if (url.search || url.hash) throw configError(role, value, 'has a query string or fragment');
+  const secure = url.protocol === 'https:';
+  const agentOptions: http.AgentOptions = {
+    keepAlive: true,
+    maxSockets: pool.maxSockets ?? Infinity,
+    maxFreeSockets: pool.maxFreeSockets ?? 256,
+    scheduling: 'lifo',
+  };
+  return {
+    role,
+    url,
+    host: url.host,
+    basePath: url.pathname === '/' ? '' : url.pathname.replace(/\/$/, ''),
+    agent: secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions),
+    request: secure ? https.request : http.request,
+  };
+}
+
+function configError(role: string, value: unknown, what: string): MultiRegionConfigError {
+  return new MultiRegionConfigError({ construct: 'Router', path: role }, [
+    {
+      property: role,
+      message: `${role} ${show(String(value))} ${what}`,
+      fix: `set ${role} to the upstream's base URL, e.g. http://10.0.0.10:4000`,
+    },
+  ]);
+}
+
+/** Request options for `upstream.request`, for a client request target `url`. */
+export function upstreamRequestOptions(
+  upstream: Upstream,
+  method: string,
+  url: string,
+  headers: http.OutgoingHttpHeaders,
+): https.RequestOptions {
+  const hostname = upstream.url.hostname.replace(/^\[|\]$/g, '');
+  return {
+    protocol: upstream.url.protocol,
+    hostname,
+    port: upstream.url.port || undefined,
+    method,
+    path: upstream.basePath + (url.startsWith('/') ? url : `/${url}`),
+    headers,
+    agent: upstream.agent,
+    servername: upstream.url.protocol === 'https:' && !isIP(hostname) ? hostname : undefined,
+  };
+}
