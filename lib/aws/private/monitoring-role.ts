@@ -1,6 +1,7 @@
-import { ArnFormat, Stack, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { acknowledgeWildcardResources } from './nag';
 
 /**
  * Role for RDS Enhanced Monitoring, with the permissions of the AWS managed
@@ -29,13 +30,7 @@ export function createMonitoringRole(scope: Construct, id = 'MonitoringRole'): i
       }),
     },
   });
-  // cdk-nag names the finding after the rendered ARN (concrete region and
-  // account when the stack has them, pseudo parameters otherwise).
-  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
-  const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
-  Validations.of(role).acknowledge({
-    id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:${region}:${account}:log-group:RDSOSMetrics:log-stream:*]`,
-    reason: 'RDS names each OS-metrics log stream after the instance resource id, known only at runtime; the policy is limited to the RDSOSMetrics log group of this account and region.',
-  });
+  acknowledgeWildcardResources(role, ['arn:{partition}:logs:{region}:{account}:log-group:RDSOSMetrics:log-stream:*'],
+    'RDS names each OS-metrics log stream after the instance resource id, known only at runtime; the policy is limited to the RDSOSMetrics log group of this account and region.');
   return role;
 }
