@@ -9,6 +9,8 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildPhase1 } from './phase-1';
 import { buildPhase2 } from './phase-2';
+import { buildPhase3 } from './phase-3';
+import { buildPhase4 } from './phase-4';
 
 export const EXAMPLE_DEFAULTS = {
   /** A placeholder account so synth needs no credentials; AZs for it are in cdk.context.json. */
@@ -21,6 +23,8 @@ export const EXAMPLE_DEFAULTS = {
 export function buildExamples(app: App): void {
   buildPhase1(app);
   buildPhase2(app);
+  buildPhase3(app);
+  buildPhase4(app);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 }
 

@@ -1,4 +1,6 @@
 export * from './primary-region';
 export * from './read-replica-region';
 export * from './ladder-app';
+export * from './global-router';
+export * from './failover-runbook';
 export * from './graphql-edge-router';

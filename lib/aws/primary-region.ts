@@ -357,6 +357,15 @@ export class PrimaryRegion extends Construct {
     return globalLagMetric('AuroraGlobalDBRPOLag', `${this.requireGlobal()}-${secondaryRegion}`, secondaryRegion, options);
   }
 
+  /**
+   * Sets a parameter in the cluster's parameter group (e.g. `rds.global_db_rpo`).
+   * Returns false when the cluster has no parameter group of its own.
+   */
+  public addClusterParameter(name: string, value: string): boolean {
+    const group = this.cluster.node.tryFindChild('ParameterGroup');
+    return group instanceof rds.ParameterGroup ? group.addParameter(name, value) : false;
+  }
+
   private requireGlobal(): string {
     if (!this.globalClusterIdentifier) {
       throw new Error(`PrimaryRegion '${this.node.path}': this database is not global, so it has no replication lag; set replicaRegions or globalDatabase: true`);

@@ -2,3 +2,5 @@ export * from './errors';
 export * from './ladder';
 export * from './spec';
 export * from './hardening';
+export * from './recovery';
+export * from './runbook';

@@ -1,0 +1,40 @@
+/**
+ * Phase 4: reads from every region, writes to one primary. Phase 3 plus a
+ * read route (latency records to every region with readers). The failover
+ * engine is Step Functions here (context failoverEngine=region-switch for
+ * the ARC plan), to show the option for accounts without Region switch.
+ */
+import { App, Stack } from 'aws-cdk-lib';
+import { FailoverEngine, FailoverRunbook, GlobalRouter, LadderDeployment, readLadderConfig } from '../../lib/aws';
+import { EXAMPLE_DEFAULTS } from './app';
+import { appEndpoints, exampleZone, RoutedExample } from './phase-3';
+
+export function buildPhase4(app: App): RoutedExample {
+  const config = readLadderConfig(app, EXAMPLE_DEFAULTS);
+  const ladder = new LadderDeployment(app, 'Phase4', {
+    phase: 4,
+    ...config,
+    primary: { recoveryObjectives: { rtoSeconds: 600, rpoSeconds: 30 } },
+  });
+  const routingStack = new Stack(app, 'Phase4-Routing', {
+    env: { account: config.account, region: 'us-east-1' },
+    description: 'multiregion-constructs phase 4: read and write routes',
+  });
+  const zone = exampleZone(routingStack, { id: 'Z0PHASE4EXAMPLE00000', name: 'phase4.example.com' });
+  const regions = [ladder.primary.region, ...ladder.replicas.map((r) => r.region)];
+  const router = new GlobalRouter(routingStack, 'Router', {
+    zone,
+    primary: ladder.primary,
+    replicas: ladder.replicas,
+    endpoints: appEndpoints(app, regions, zone.zoneName),
+    // readRoute defaults to true in phase 4: latency records to every region with readers.
+  });
+  const engine: FailoverEngine = app.node.tryGetContext('failoverEngine') ?? 'stepfunctions';
+  const runbook = new FailoverRunbook(routingStack, 'Runbook', {
+    primary: ladder.primary,
+    replicas: ladder.replicas,
+    router,
+    engine,
+  });
+  return { ladder, routingStack, router, runbook };
+}

@@ -1,0 +1,351 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { Construct } from 'constructs';
+import { LADDER, throwIfProblems } from '../core';
+import { checkRouter } from './private/router-checks';
+import { createWriterAlarm, WRITER_SIGNAL_SHIFT_SECONDS, writerAlarmName } from './private/writer-signal';
+import { PrimaryRegion } from './primary-region';
+import { ReadReplicaRegion } from './read-replica-region';
+
+/** Where a region's application traffic goes. */
+export class RouterTarget {
+  /**
+   * A hostname (CNAME record), e.g. an API Gateway regional domain or a load
+   * balancer's DNS name. The health check calls this hostname.
+   */
+  public static fromHostname(hostname: string): RouterTarget {
+    return new RouterTarget(hostname, undefined);
+  }
+
+  /**
+   * An alias target (A record), e.g. `new targets.LoadBalancerTarget(alb)`.
+   * Alias records have no TTL of their own (clients see the target's, 60 s for
+   * load balancers). `healthCheckHostname` is the name the health check calls
+   * (the load balancer's DNS name, or a name its certificate covers).
+   */
+  public static fromAlias(target: route53.IAliasRecordTarget, healthCheckHostname: string): RouterTarget {
+    return new RouterTarget(healthCheckHostname, target);
+  }
+
+  private constructor(
+    /** The hostname the health check calls. */
+    public readonly healthCheckHostname: string,
+    /** The alias target, when this is an alias. */
+    public readonly alias: route53.IAliasRecordTarget | undefined,
+  ) {}
+}
+
+/** The application endpoint of one region. */
+export interface RegionEndpoint {
+  /** The region (one of the topology's). */
+  readonly region: string;
+  /** Where traffic goes. */
+  readonly target: RouterTarget;
+  /**
+   * Path the HTTPS health check requests.
+   * @default healthCheck.path ('/health')
+   */
+  readonly healthCheckPath?: string;
+}
+
+/** Health-check settings shared by every region. */
+export interface RouterHealthCheckOptions {
+  /**
+   * Interval between checks: 10 or 30 seconds.
+   * @default Duration.seconds(10)
+   */
+  readonly interval?: Duration;
+  /**
+   * Consecutive failures before a region is unhealthy (1–10).
+   * @default 3
+   */
+  readonly failureThreshold?: number;
+  /**
+   * Route 53 checker regions (at least 3).
+   * @default - every checker region
+   */
+  readonly regions?: readonly string[];
+  /**
+   * Default request path.
+   * @default '/health'
+   */
+  readonly path?: string;
+}
+
+/** Properties of {@link GlobalRouter}. */
+export interface GlobalRouterProps {
+  /**
+   * The hosted zone: `HostedZone.fromHostedZoneAttributes(...)` for an
+   * existing one (no lookup), or a new `PublicHostedZone`.
+   */
+  readonly zone: route53.IHostedZone;
+  /** The primary region's database (only plain values are read from it). */
+  readonly primary: PrimaryRegion;
+  /**
+   * The replica regions' databases.
+   * @default []
+   */
+  readonly replicas?: readonly ReadReplicaRegion[];
+  /** The application endpoint in each region that takes traffic. */
+  readonly endpoints: readonly RegionEndpoint[];
+  /**
+   * Write hostname, relative to the zone.
+   * @default 'write'
+   */
+  readonly writeRecordName?: string;
+  /**
+   * Read hostname, relative to the zone.
+   * @default 'read'
+   */
+  readonly readRecordName?: string;
+  /**
+   * Create the write route (failover records).
+   * @default true
+   */
+  readonly writeRoute?: boolean;
+  /**
+   * Create the read route (latency records).
+   * @default true when the phase serves reads from replicas (phase 4 and up)
+   */
+  readonly readRoute?: boolean;
+  /**
+   * Regions in the read route. Each must serve reads (a headless secondary cannot).
+   * @default every region with reader capacity
+   */
+  readonly readRegions?: readonly string[];
+  /**
+   * The region the write route fails over to (the SECONDARY record). Its
+   * secondary must have instances: Aurora cannot switch over to a headless one.
+   * @default the first replica region with instances
+   */
+  readonly standbyRegion?: string;
+  /**
+   * Health checks.
+   * @default HTTPS every 10 s, 3 failures, latency measured, all checker regions, '/health'
+   */
+  readonly healthCheck?: RouterHealthCheckOptions;
+  /**
+   * TTL of CNAME records. AWS recommends 60 s or less with health checks;
+   * alias records have no TTL.
+   * @default Duration.seconds(60)
+   */
+  readonly recordTtl?: Duration;
+  /**
+   * A CloudWatch alarm on each health check's status. Route 53 publishes
+   * health-check metrics in us-east-1 only, so the router's stack must be in
+   * us-east-1 to have them.
+   * @default true
+   */
+  readonly healthCheckAlarms?: boolean;
+  /**
+   * Health checks created by an ARC Region switch plan's Route 53 health check
+   * execution block, by region (`aws arc-region-switch list-route53-health-checks`).
+   * When set, each write record also requires its region's Region switch
+   * health check: executing the plan then moves writes even when the
+   * database stays. Leave unset on the first deployment (the plan creates
+   * them); see the generated runbook.
+   * @default - none
+   */
+  readonly regionSwitchHealthCheckIds?: Readonly<Record<string, string>>;
+}
+
+/**
+ * One entry point: `write.<zone>` to the region that holds the Aurora writer
+ * (failover records), `read.<zone>` to the nearest healthy region with readers
+ * (latency records).
+ *
+ * Static stability: no failover edits a record. Each write record carries a
+ * calculated health check that needs the region's HTTPS endpoint check and
+ * the region's writer-role alarm (OK only where Aurora's writer is), so writes
+ * follow the database through switchover or failover, whatever started it,
+ * using only Route 53's data plane and CloudWatch in the regions concerned.
+ */
+export class GlobalRouter extends Construct {
+  /** The hosted zone. */
+  public readonly zone: route53.IHostedZone;
+  /** Fully qualified write hostname, or undefined without a write route. */
+  public readonly writeHostname?: string;
+  /** Fully qualified read hostname, or undefined without a read route. */
+  public readonly readHostname?: string;
+  /** Record name of the write route as the zone holds it (for ARC). */
+  public readonly writeRecordName: string;
+  /** The write route's primary region. */
+  public readonly primaryRegion: string;
+  /** The write route's SECONDARY region. */
+  public readonly standbyRegion?: string;
+  /** Regions in the read route. */
+  public readonly readRegions: readonly string[];
+  /** Endpoint health check per region. */
+  public readonly healthChecks: Readonly<Record<string, route53.IHealthCheck>>;
+  /** Writer-role health check per region of the write route. */
+  public readonly writerHealthChecks: Readonly<Record<string, route53.IHealthCheck>>;
+  /** Health check of each write record, per region. */
+  public readonly writeRecordHealthChecks: Readonly<Record<string, route53.IHealthCheck>>;
+  /** Set identifier of each write record, per region (contains the region name, as ARC expects). */
+  public readonly writeSetIdentifiers: Readonly<Record<string, string>>;
+  /** Alarms on health-check status, per region (us-east-1 stacks only). */
+  public readonly healthCheckAlarms: Readonly<Record<string, cloudwatch.Alarm>>;
+  /** Check interval, seconds. */
+  public readonly intervalSeconds: number;
+  /** Failure threshold. */
+  public readonly failureThreshold: number;
+  /** TTL clients cache the answer for, seconds (60 for alias targets). */
+  public readonly ttlSeconds: number;
+  /** Time for the write route to follow a new writer, seconds. */
+  public readonly trafficShiftSeconds = WRITER_SIGNAL_SHIFT_SECONDS;
+
+  constructor(scope: Construct, id: string, props: GlobalRouterProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const source = { construct: 'GlobalRouter', path: this.node.path };
+    const primary = props.primary;
+    const replicas = props.replicas ?? [];
+    const hc = props.healthCheck ?? {};
+    this.intervalSeconds = (hc.interval ?? Duration.seconds(10)).toSeconds();
+    this.failureThreshold = hc.failureThreshold ?? 3;
+    const defaultPath = hc.path ?? '/health';
+    const ttl = props.recordTtl ?? Duration.seconds(60);
+    const writeRoute = props.writeRoute ?? true;
+    const readRoute = props.readRoute ?? LADDER[primary.topology.phase].servesReadsFromReplicas;
+    const alarms = props.healthCheckAlarms ?? true;
+    const endpointsByRegion = new Map(props.endpoints.map((e) => [e.region, e]));
+    const ttlSeconds = ttl.toSeconds();
+    const { problems, standby, readRegions } = checkRouter({
+      props, stack, intervalSeconds: this.intervalSeconds, failureThreshold: this.failureThreshold,
+      defaultPath, ttlSeconds, writeRoute, readRoute, alarms,
+    });
+    throwIfProblems(source, problems);
+
+    this.zone = props.zone;
+    this.primaryRegion = primary.region;
+    this.standbyRegion = standby;
+    this.readRegions = readRegions;
+    const anyAlias = props.endpoints.some((e) => e.target.alias);
+    this.ttlSeconds = anyAlias ? Math.max(60, ttlSeconds) : ttlSeconds;
+
+    // One HTTPS check per region with an endpoint.
+    const healthChecks: Record<string, route53.IHealthCheck> = {};
+    const alarmsByRegion: Record<string, cloudwatch.Alarm> = {};
+    for (const e of props.endpoints) {
+      const check = new route53.HealthCheck(this, `HealthCheck-${e.region}`, {
+        type: route53.HealthCheckType.HTTPS,
+        fqdn: e.target.healthCheckHostname,
+        port: 443,
+        resourcePath: e.healthCheckPath ?? defaultPath,
+        requestInterval: Duration.seconds(this.intervalSeconds),
+        failureThreshold: this.failureThreshold,
+        measureLatency: true,
+        enableSNI: true,
+        regions: hc.regions ? [...hc.regions] : undefined,
+      });
+      healthChecks[e.region] = check;
+      if (alarms) {
+        alarmsByRegion[e.region] = new cloudwatch.Metric({
+          namespace: 'AWS/Route53',
+          metricName: 'HealthCheckStatus',
+          dimensionsMap: { HealthCheckId: check.healthCheckId },
+          statistic: cloudwatch.Stats.MINIMUM,
+          period: Duration.minutes(1),
+          region: 'us-east-1',
+        }).createAlarm(this, `HealthCheckAlarm-${e.region}`, {
+          alarmDescription: `The application endpoint in ${e.region} (${e.target.healthCheckHostname}) fails its Route 53 health check`,
+          threshold: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+        });
+      }
+    }
+    this.healthChecks = healthChecks;
+    this.healthCheckAlarms = alarmsByRegion;
+
+    const writerChecks: Record<string, route53.IHealthCheck> = {};
+    const writeChecks: Record<string, route53.IHealthCheck> = {};
+    const setIds: Record<string, string> = {};
+    const writeName = props.writeRecordName ?? 'write';
+    const readName = props.readRecordName ?? 'read';
+    this.writeRecordName = `${writeName}.${props.zone.zoneName}`;
+    if (writeRoute && standby) {
+      const byRegion = new Map<string, Construct>([[primary.region, primary], ...replicas.map((r) => [r.region, r] as [string, Construct])]);
+      const clusterId = (region: string) => `${primary.globalClusterIdentifier}-${region}`;
+      for (const [role, region] of [['PRIMARY', primary.region], ['SECONDARY', standby]] as const) {
+        // The writer-role alarm lives in the database's own region (its metric is regional).
+        const dbScope = byRegion.get(region)!;
+        createWriterAlarm(dbScope, 'WriterAlarm', clusterId(region));
+        const dbStack = Stack.of(dbScope);
+        if (dbStack !== stack) {
+          if (dbStack.dependencies.includes(stack)) {
+            throwIfProblems(source, [{
+              property: 'scope',
+              message: `the router's stack '${stack.stackName}' must deploy after the database stack '${dbStack.stackName}' (its writer alarm), but that stack already depends on it`,
+              fix: "put the GlobalRouter in a stack of its own, e.g. new Stack(app, 'Routing', { env: { region: 'us-east-1' } })",
+            }]);
+          }
+          stack.addStackDependency(dbStack, `the writer alarm of ${region} must exist before its Route 53 health check`);
+        }
+        const writer = new route53.HealthCheck(this, `WriterHealthCheck-${region}`, {
+          type: route53.HealthCheckType.CLOUDWATCH_METRIC,
+          alarmIdentifier: { region, name: writerAlarmName(clusterId(region)) },
+          // Region unreachable = no data = not the writer.
+          insufficientDataHealthStatus: route53.InsufficientDataHealthStatusEnum.UNHEALTHY,
+        });
+        writerChecks[region] = writer;
+        const children: route53.IHealthCheck[] = [healthChecks[region]];
+        // PRIMARY: endpoint AND writer here. SECONDARY: endpoint only, so an
+        // application outage in the primary region still sends writes to the
+        // standby's application (which reaches the writer over the global
+        // writer endpoint); when both are unhealthy Route 53 answers PRIMARY.
+        if (role === 'PRIMARY') children.push(writer);
+        const arcId = props.regionSwitchHealthCheckIds?.[region];
+        if (arcId) children.push(route53.HealthCheck.fromHealthCheckId(this, `RegionSwitchHealthCheck-${region}`, arcId));
+        const combined = children.length === 1 ? children[0] : new route53.HealthCheck(this, `WriteHealthCheck-${region}`, {
+          type: route53.HealthCheckType.CALCULATED,
+          childHealthChecks: children,
+          healthThreshold: children.length,
+        });
+        writeChecks[region] = combined;
+        setIds[region] = `write-${region}`;
+        this.record(`Write${role === 'PRIMARY' ? 'Primary' : 'Secondary'}`, writeName, endpointsByRegion.get(region)!.target, ttl, {
+          failover: role === 'PRIMARY' ? route53.Failover.PRIMARY : route53.Failover.SECONDARY,
+          setIdentifier: setIds[region],
+          healthCheck: combined,
+        });
+      }
+      this.writeHostname = this.writeRecordName;
+    }
+    this.writerHealthChecks = writerChecks;
+    this.writeRecordHealthChecks = writeChecks;
+    this.writeSetIdentifiers = setIds;
+
+    if (readRoute) {
+      for (const region of readRegions) {
+        this.record(`Read-${region}`, readName, endpointsByRegion.get(region)!.target, ttl, {
+          region,
+          setIdentifier: `read-${region}`,
+          healthCheck: healthChecks[region],
+        });
+      }
+      if (readRegions.length > 0) this.readHostname = `${readName}.${props.zone.zoneName}`;
+    }
+  }
+
+  /** Every region's writer alarm name (deterministic), for dashboards and runbooks. */
+  public static writerAlarmName(clusterIdentifier: string): string {
+    return writerAlarmName(clusterIdentifier);
+  }
+
+  private record(id: string, name: string, target: RouterTarget, ttl: Duration, routing: {
+    failover?: route53.Failover; region?: string; setIdentifier: string; healthCheck: route53.IHealthCheck;
+  }): void {
+    if (target.alias) {
+      // Route 53 requires EvaluateTargetHealth on failover aliases; it is
+      // evaluated together with the record's health check.
+      const inner = target.alias;
+      const alias: route53.IAliasRecordTarget = { bind: (record, zone) => ({ ...inner.bind(record, zone), evaluateTargetHealth: true }) };
+      new route53.ARecord(this, id, { zone: this.zone, recordName: name, target: route53.RecordTarget.fromAlias(alias), ...routing });
+    } else {
+      new route53.CnameRecord(this, id, { zone: this.zone, recordName: name, domainName: target.healthCheckHostname, ttl, ...routing });
+    }
+  }
+}

@@ -1,0 +1,143 @@
+import { Duration } from 'aws-cdk-lib';
+import { ConfigProblem, RecoveryInputs, RecoveryVocabulary, show, SourcedDuration } from '../../core';
+
+/**
+ * AWS figures behind the recovery estimate, each with its source.
+ *
+ * Aurora's own words (Using switchover or failover in Amazon Aurora Global
+ * Database): "For Aurora Global Database, RTO can be in the order of
+ * minutes" and "For an Aurora global database, RPO is typically measured in
+ * seconds"; a switchover "synchronizes secondary DB clusters with the primary
+ * before making any other changes, RPO is 0".
+ */
+export const AURORA_DR_DOC = 'https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html';
+/** rds.global_db_rpo: Aurora PostgreSQL only, 20 to 2,147,483,647 seconds, set on the primary's cluster parameter group. */
+export const GLOBAL_DB_RPO_DOC = 'https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html#aurora-global-database-manage-recovery';
+export const GLOBAL_DB_RPO_MIN_SECONDS = 20;
+export const GLOBAL_DB_RPO_MAX_SECONDS = 2_147_483_647;
+/** Route 53 health checks: interval 10 or 30 s, failure threshold 1–10, at least 3 checker regions. */
+export const ROUTE53_HEALTH_CHECK_DOC = 'https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-values.html';
+/** Route 53 health-check metrics are published in us-east-1 only. */
+export const ROUTE53_METRICS_DOC = 'https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/monitoring-health-checks.html';
+
+/** "In the order of minutes": planned as 2 minutes for either operation. */
+export const AURORA_FAILOVER: SourcedDuration = {
+  seconds: 120,
+  description: 'Aurora promotes the standby (failover, "in the order of minutes": planned as 2 min)',
+  source: AURORA_DR_DOC,
+};
+export const AURORA_SWITCHOVER: SourcedDuration = {
+  seconds: 120,
+  description: 'Aurora synchronises and promotes the standby (switchover, planned as 2 min)',
+  source: AURORA_DR_DOC,
+};
+/** "Typically measured in seconds": planned as 5 s. */
+export const AURORA_TYPICAL_LAG_SECONDS = 5;
+
+/** How AWS users name the settings the estimate depends on. */
+export const AWS_RECOVERY_WORDS: RecoveryVocabulary = {
+  interval: 'healthCheck.interval',
+  intervalValue: (s) => `Duration.seconds(${s})`,
+  allowedIntervals: [10, 30],
+  failureThreshold: 'healthCheck.failureThreshold',
+  minFailureThreshold: 1,
+  dnsTtl: 'recordTtl',
+  ttlValue: (s) => `Duration.seconds(${s})`,
+  minTtlSeconds: 5,
+  enforceRpo: `on Aurora PostgreSQL set recoveryObjectives.rpoSeconds to ${GLOBAL_DB_RPO_MIN_SECONDS} or more so rds.global_db_rpo enforces it`,
+};
+
+/** Health-check settings the router uses. */
+export interface HealthCheckSettings {
+  readonly intervalSeconds: number;
+  readonly failureThreshold: number;
+  readonly regions?: readonly string[];
+  readonly path: string;
+}
+
+/** Route 53 checker regions (the values the HealthCheck Regions property accepts). */
+export const ROUTE53_CHECKER_REGIONS = [
+  'us-east-1', 'us-west-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'sa-east-1',
+];
+
+/**
+ * The route53 HealthCheck L2 validates none of these, and CloudFormation
+ * fails late (at deploy) or not at all; check them at synth.
+ */
+export function checkHealthCheck(s: HealthCheckSettings, prefix = 'healthCheck'): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  if (s.intervalSeconds !== 10 && s.intervalSeconds !== 30) {
+    problems.push({
+      property: `${prefix}.interval`,
+      message: `${prefix}.interval ${show(s.intervalSeconds)} s is not an interval Route 53 supports (${ROUTE53_HEALTH_CHECK_DOC})`,
+      fix: `set ${prefix}.interval to Duration.seconds(10) or Duration.seconds(30)`,
+    });
+  }
+  if (!Number.isInteger(s.failureThreshold) || s.failureThreshold < 1 || s.failureThreshold > 10) {
+    problems.push({
+      property: `${prefix}.failureThreshold`,
+      message: `${prefix}.failureThreshold ${show(s.failureThreshold)} is outside the 1–10 Route 53 allows`,
+      fix: `set ${prefix}.failureThreshold to a whole number from 1 to 10 (3 is the default)`,
+    });
+  }
+  if (s.regions !== undefined) {
+    if (s.regions.length < 3) {
+      problems.push({
+        property: `${prefix}.regions`,
+        message: `${prefix}.regions lists ${s.regions.length} checker regions; Route 53 needs at least 3`,
+        fix: `list 3 or more of ${ROUTE53_CHECKER_REGIONS.join(', ')}, or leave ${prefix}.regions unset to use all of them`,
+      });
+    }
+    const unknown = s.regions.filter((r) => !ROUTE53_CHECKER_REGIONS.includes(r));
+    if (unknown.length > 0) {
+      problems.push({
+        property: `${prefix}.regions`,
+        message: `${prefix}.regions ${show(unknown)} ${unknown.length === 1 ? 'is not a' : 'are not'} Route 53 health-checker region${unknown.length === 1 ? '' : 's'}`,
+        fix: `choose from ${ROUTE53_CHECKER_REGIONS.join(', ')}`,
+      });
+    }
+  }
+  if (!s.path.startsWith('/') || s.path.length > 255) {
+    problems.push({
+      property: `${prefix}.path`,
+      message: `${prefix}.path ${show(s.path)} is not a request path`,
+      fix: `use a path starting with '/', at most 255 characters, e.g. '/health'`,
+    });
+  }
+  return problems;
+}
+
+/** Recovery inputs from the router's settings and Aurora's figures. */
+export function awsRecoveryInputs(opts: {
+  readonly intervalSeconds: number;
+  readonly failureThreshold: number;
+  readonly ttlSeconds: number;
+  readonly trafficShiftSeconds: number;
+  readonly decisionSeconds?: number;
+  readonly enforcedRpoSeconds?: number;
+  readonly postgres: boolean;
+}): RecoveryInputs {
+  return {
+    detection: { intervalSeconds: opts.intervalSeconds, failureThreshold: opts.failureThreshold },
+    decisionSeconds: opts.decisionSeconds ?? 0,
+    switchover: AURORA_SWITCHOVER,
+    failover: AURORA_FAILOVER,
+    trafficShift: {
+      seconds: opts.trafficShiftSeconds,
+      description: 'the write route follows the new writer (writer-role alarm period 60 s + up to 30 s for Route 53 to read it; an assumption, not an AWS figure)',
+      source: 'https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/creating_alarms.html',
+    },
+    dnsTtlSeconds: opts.ttlSeconds,
+    replication: {
+      typicalLagSeconds: AURORA_TYPICAL_LAG_SECONDS,
+      source: AURORA_DR_DOC,
+      enforcedBoundSeconds: opts.enforcedRpoSeconds,
+      minimumEnforceableSeconds: opts.postgres ? GLOBAL_DB_RPO_MIN_SECONDS : undefined,
+    },
+  };
+}
+
+/** Whole seconds of a Duration. */
+export function wholeSeconds(d: Duration): number {
+  return d.toSeconds();
+}

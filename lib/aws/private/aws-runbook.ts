@@ -1,0 +1,230 @@
+import {
+  RecoveryEstimates, RecoveryObjectives, RunbookModel, RunbookProcedure, RunbookStep,
+} from '../../core';
+import { AURORA_DR_DOC, GLOBAL_DB_RPO_DOC, ROUTE53_METRICS_DOC } from './aws-recovery';
+
+/** Plain facts about a deployment, for the AWS runbook. */
+export interface AwsRunbookFacts {
+  readonly engine: 'region-switch' | 'stepfunctions';
+  readonly account: string;
+  readonly globalClusterIdentifier: string;
+  readonly primaryRegion: string;
+  readonly standbyRegion: string;
+  readonly regions: readonly string[];
+  readonly clusterIdentifiers: Readonly<Record<string, string>>;
+  readonly writeHostname?: string;
+  readonly readHostname?: string;
+  readonly hostedZoneId: string;
+  readonly writerAlarmNames: Readonly<Record<string, string>>;
+  readonly planName?: string;
+  readonly planStack?: string;
+  readonly stateMachines?: Readonly<Record<string, { switchover: string; failover: string }>>;
+  readonly drillStateMachine?: string;
+  readonly estimates: RecoveryEstimates;
+  readonly objectives?: RecoveryObjectives;
+  readonly enforcedRpoSeconds?: number;
+  readonly regionSwitchChecksAttached: boolean;
+}
+
+const clusterArn = (f: AwsRunbookFacts, region: string) => `arn:aws:rds:${region}:${f.account}:cluster:${f.clusterIdentifiers[region]}`;
+
+function preconditions(f: AwsRunbookFacts, target: string, planned: boolean): RunbookStep[] {
+  const steps: RunbookStep[] = [{
+    kind: 'precondition',
+    title: `Check that ${target} has instances and is available`,
+    detail: 'Aurora cannot promote a headless secondary.',
+    commands: [{ command: `aws rds describe-db-clusters --region ${target} --db-cluster-identifier ${f.clusterIdentifiers[target]} \\\n  --query 'DBClusters[0].[Status, length(DBClusterMembers)]'` }],
+    expect: '`["available", 1]` or more instances.',
+  }];
+  if (planned) {
+    steps.push({
+      kind: 'precondition',
+      title: 'Check replication lag',
+      detail: 'A switchover waits for the target to catch up; with a high lag writes block meanwhile.',
+      commands: [{ command: `aws cloudwatch get-metric-statistics --region ${target} --namespace AWS/RDS \\\n  --metric-name AuroraGlobalDBReplicationLag --dimensions Name=DBClusterIdentifier,Value=${f.clusterIdentifiers[target]} \\\n  --start-time $(date -u -d '-10 min' +%FT%TZ) --end-time $(date -u +%FT%TZ) --period 60 --statistics Maximum` }],
+      expect: 'a few hundred milliseconds; wait when it is seconds.',
+    });
+  }
+  return steps;
+}
+
+function verify(f: AwsRunbookFacts, target: string): RunbookStep[] {
+  const steps: RunbookStep[] = [{
+    kind: 'verification',
+    title: `Confirm ${target} holds the writer`,
+    commands: [{ command: `aws rds describe-global-clusters --region ${target} --global-cluster-identifier ${f.globalClusterIdentifier} \\\n  --query 'GlobalClusters[0].[Status, GlobalClusterMembers[?IsWriter].DBClusterArn]'` }],
+    expect: `\`available\` and \`${clusterArn(f, target)}\`.`,
+    timeoutSeconds: 900,
+  }, {
+    kind: 'traffic-shift',
+    title: 'Confirm the write route followed',
+    detail: 'The write record\'s health check follows the writer-role alarm: no DNS record is edited.',
+    commands: [{ command: `aws cloudwatch describe-alarms --region ${target} --alarm-names ${f.writerAlarmNames[target] ?? '<writer alarm>'} --query 'MetricAlarms[0].StateValue'` },
+      ...(f.writeHostname ? [{ command: `dig +short ${f.writeHostname}` }] : [])],
+    expect: `\`"OK"\`, then the hostname answers with the ${target} endpoint within the TTL.`,
+    timeoutSeconds: 300,
+  }];
+  return steps;
+}
+
+function notify(what: string): RunbookStep {
+  return { kind: 'notification', title: 'Tell the people who depend on it', detail: `Post in the incident channel that ${what}, with the time and the measured data loss (AuroraGlobalDBRPOLag before the move).` };
+}
+
+function automated(f: AwsRunbookFacts, target: string, mode: 'switchover' | 'failover'): RunbookStep {
+  if (f.engine === 'region-switch') {
+    return {
+      kind: mode === 'switchover' ? 'database-switchover' : 'database-failover',
+      title: `Execute the Region switch plan to activate ${target}${mode === 'failover' ? ' (ungraceful)' : ''}`,
+      detail: mode === 'switchover'
+        ? 'Graceful execution: the Aurora block calls SwitchoverGlobalCluster (RPO 0), then the Route 53 block shifts the health checks.'
+        : 'Ungraceful execution: the Aurora block calls FailoverGlobalCluster with AllowDataLoss.',
+      commands: [{
+        description: 'Find the plan ARN (also the PlanArn output of the stack)',
+        command: `PLAN_ARN=$(aws arc-region-switch list-plans --region ${target} --query "plans[?name=='${f.planName}'].arn" --output text)`,
+      }, {
+        command: `aws arc-region-switch start-plan-execution --region ${target} --plan-arn "$PLAN_ARN" \\\n  --target-region ${target} --action activate --mode ${mode === 'switchover' ? 'graceful' : 'ungraceful'}`,
+      }],
+      expect: 'an execution id; follow it in the ARC console (Region switch > plan > executions).',
+      timeoutSeconds: 3600,
+    };
+  }
+  const sm = f.stateMachines![target];
+  return {
+    kind: mode === 'switchover' ? 'database-switchover' : 'database-failover',
+    title: `Start the ${mode} state machine in ${target}`,
+    detail: mode === 'switchover'
+      ? 'It checks lag and target health, switches over, waits for the writer and the write route, and notifies.'
+      : 'It refuses to run without {"allowDataLoss": true}.',
+    commands: [{
+      command: `aws stepfunctions start-execution --region ${target} \\\n  --state-machine-arn arn:aws:states:${target}:${f.account}:stateMachine:${mode === 'switchover' ? sm.switchover : sm.failover}${mode === 'failover' ? " \\\n  --input '{\"allowDataLoss\": true}'" : ''}`,
+    }],
+    expect: 'SUCCEEDED; on failure the SNS message names the stage where it stopped.',
+    timeoutSeconds: 3600,
+  };
+}
+
+/** Builds the runbook model for an AWS deployment. */
+export function buildAwsRunbook(f: AwsRunbookFacts): RunbookModel {
+  const p = f.primaryRegion;
+  const s = f.standbyRegion;
+  const engineName = f.engine === 'region-switch' ? 'ARC Region switch plan' : 'Step Functions state machines';
+  const procedures: RunbookProcedure[] = [{
+    id: 'switchover',
+    title: `Switchover to ${s}`,
+    whenToUse: 'Planned moves and drills, or a degraded but reachable primary region.',
+    dataLoss: 'none: Aurora synchronises the target first (RPO 0).',
+    steps: [...preconditions(f, s, true), automated(f, s, 'switchover'), ...verify(f, s), notify(`writes moved to ${s} by switchover`)],
+  }, {
+    id: 'failover',
+    title: `Failover to ${s}`,
+    whenToUse: `The primary region ${p} is down or its database cannot be reached, and waiting costs more than losing the last seconds of writes.`,
+    dataLoss: `the writes not yet replicated (AuroraGlobalDBRPOLag${f.enforcedRpoSeconds ? `, at most ${f.enforcedRpoSeconds} s by rds.global_db_rpo` : ', typically seconds'}).`,
+    steps: [...preconditions(f, s, false), automated(f, s, 'failover'), ...verify(f, s), notify(`writes moved to ${s} by failover, with possible data loss`)],
+  }, {
+    id: 'manual-switchover',
+    title: 'Manual switchover (fallback)',
+    whenToUse: `The ${engineName} cannot be used (console or API unavailable, permissions).`,
+    dataLoss: 'none.',
+    steps: [...preconditions(f, s, true), {
+      kind: 'database-switchover',
+      title: 'Switch over with the RDS CLI',
+      commands: [{ command: `aws rds switchover-global-cluster --region ${s} \\\n  --global-cluster-identifier ${f.globalClusterIdentifier} \\\n  --target-db-cluster-identifier ${clusterArn(f, s)}` }],
+      timeoutSeconds: 900,
+    }, ...verify(f, s), notify(`writes moved to ${s} by a manual switchover`)],
+  }, {
+    id: 'manual-failover',
+    title: 'Manual failover (fallback)',
+    whenToUse: 'As the failover, when the automation cannot be used.',
+    dataLoss: 'the writes not yet replicated.',
+    steps: [...preconditions(f, s, false), {
+      kind: 'database-failover',
+      title: 'Fail over with the RDS CLI',
+      detail: 'Without --allow-data-loss, failover-global-cluster performs a switchover instead, which cannot complete while the primary is down.',
+      commands: [{ command: `aws rds failover-global-cluster --region ${s} \\\n  --global-cluster-identifier ${f.globalClusterIdentifier} \\\n  --target-db-cluster-identifier ${clusterArn(f, s)} --allow-data-loss` }],
+      timeoutSeconds: 900,
+    }, ...verify(f, s), notify(`writes moved to ${s} by a manual failover`)],
+  }, {
+    id: 'verify',
+    title: 'Verify the current write region',
+    whenToUse: 'Any time: before and after each procedure.',
+    dataLoss: 'none (read-only).',
+    steps: [...verify(f, p).slice(0, 1).map((st) => ({ ...st, title: 'Show which cluster holds the writer', expect: 'the writer cluster ARN; its region is the write region.' })),
+      {
+        kind: 'verification',
+        title: 'Show the writer-role alarm of every region',
+        commands: f.regions.filter((r) => f.writerAlarmNames[r]).map((r) => ({ command: `aws cloudwatch describe-alarms --region ${r} --alarm-names ${f.writerAlarmNames[r]} --query 'MetricAlarms[0].StateValue'` })),
+        expect: '`"OK"` in the write region only.',
+      }],
+  }, {
+    id: 'failback',
+    title: `Failback to ${p}`,
+    whenToUse: `${p} has recovered and its cluster has rejoined the global database as a secondary (after a failover Aurora re-adds it when the region returns; check with the verify procedure).`,
+    dataLoss: 'none: a switchover.',
+    steps: [...preconditions(f, p, true), automated(f, p, 'switchover'), ...verify(f, p), notify(`writes returned to ${p}`)],
+  }];
+  if (f.drillStateMachine) {
+    procedures.push({
+      id: 'drill',
+      title: 'Drill',
+      whenToUse: 'Scheduled (if enabled) or on demand, in a quiet hour: proves the switchover works both ways.',
+      dataLoss: 'none: two switchovers.',
+      steps: [{
+        kind: 'database-switchover',
+        title: `Start the drill state machine in ${s}`,
+        commands: [{ command: `aws stepfunctions start-execution --region ${s} --state-machine-arn arn:aws:states:${s}:${f.account}:stateMachine:${f.drillStateMachine}` }],
+        expect: 'SUCCEEDED; its failure alarm notifies otherwise.',
+        timeoutSeconds: 10800,
+      }],
+    });
+  }
+  const facts = [
+    { label: 'Failover engine', value: engineName },
+    { label: 'Aurora global cluster', value: f.globalClusterIdentifier },
+    ...f.regions.map((r) => ({ label: `Cluster in ${r}`, value: clusterArn(f, r) })),
+    ...(f.writeHostname ? [{ label: 'Write hostname', value: f.writeHostname }] : []),
+    ...(f.readHostname ? [{ label: 'Read hostname', value: f.readHostname }] : []),
+    { label: 'Hosted zone', value: f.hostedZoneId },
+    ...(f.planName ? [{ label: 'Region switch plan name', value: f.planName }, { label: 'Plan ARN', value: `output PlanArn of stack ${f.planStack}` }] : []),
+    ...Object.entries(f.stateMachines ?? {}).flatMap(([r, sm]) => [
+      { label: `Switchover state machine (${r})`, value: `arn:aws:states:${r}:${f.account}:stateMachine:${sm.switchover}` },
+      { label: `Failover state machine (${r})`, value: `arn:aws:states:${r}:${f.account}:stateMachine:${sm.failover}` },
+    ]),
+  ];
+  const notes = [
+    'Static stability: no procedure edits a DNS record. The write record of each region carries a health check that requires the region\'s endpoint and the region\'s writer-role alarm, so writes follow Aurora\'s writer using only Route 53\'s data plane.',
+    `Route 53 health-check metrics and their alarms live in us-east-1 (${ROUTE53_METRICS_DOC}); during an outage of us-east-1 the health checks keep working but their alarms may not notify.`,
+    'Applications should connect through the global writer endpoint, which follows the writer too.',
+  ];
+  if (f.engine === 'region-switch' && !f.regionSwitchChecksAttached) {
+    notes.push(`One-time setup: the plan's Route 53 health check block creates one health check per region. After the first deployment, list them with \`aws arc-region-switch list-route53-health-checks --region ${s} --arn "$PLAN_ARN"\` and pass them to the GlobalRouter as regionSwitchHealthCheckIds, so executing the plan can also move writes when the database stays where it is. Until then the write route follows the database writer only.`);
+  }
+  if (f.enforcedRpoSeconds) {
+    notes.push(`rds.global_db_rpo is ${f.enforcedRpoSeconds} s on the primary's cluster parameter group (${GLOBAL_DB_RPO_DOC}): commits on ${p} wait when every secondary lags more. After a switchover or failover the new primary uses its own parameter group, which leaves it unset.`);
+  }
+  return {
+    title: `Failover runbook: ${f.globalClusterIdentifier}`,
+    cloud: 'aws',
+    summary: `Aurora global database \`${f.globalClusterIdentifier}\` writes in ${p}; ${s} is the standby the write route fails over to. Recovery runs through the ${engineName}; the RDS CLI is the fallback.`,
+    primaryRegion: p,
+    standbyRegion: s,
+    regions: f.regions,
+    facts,
+    decisions: [
+      { situation: 'Planned move, maintenance, drill', use: 'switchover', because: 'no data loss' },
+      { situation: `${p} degraded but its database answers`, use: 'switchover', because: 'no data loss; fails fast if the primary cannot sync' },
+      { situation: `${p} down, or its database unreachable`, use: 'failover', because: 'the only way forward; loses the unreplicated writes' },
+      { situation: 'The automation itself is unavailable', use: 'manual-switchover', because: 'same operation through the RDS CLI (manual failover when the primary is down)' },
+      { situation: `${p} is back`, use: 'failback', because: 'a switchover, after the old primary rejoined' },
+    ],
+    procedures,
+    estimates: f.estimates,
+    objectives: f.objectives,
+    notes,
+    references: [
+      { label: 'Aurora: using switchover or failover', value: AURORA_DR_DOC },
+      { label: 'ARC Region switch: Aurora Global Database execution block', value: 'https://docs.aws.amazon.com/r53recovery/latest/dg/aurora-global-database-block.html' },
+      { label: 'ARC Region switch: Route 53 health check execution block', value: 'https://docs.aws.amazon.com/r53recovery/latest/dg/route53-health-check-block.html' },
+    ],
+  };
+}

@@ -1,0 +1,117 @@
+import { Aws, Stack } from 'aws-cdk-lib';
+import * as arc from 'aws-cdk-lib/aws-arcregionswitch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+
+/** Plan name rule from the StartPlanExecution API (plan ARN pattern): 1–32 letters, digits, inner hyphens. */
+export const PLAN_NAME = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,30}[a-zA-Z0-9])?$/;
+
+export interface RegionSwitchPlanOptions {
+  readonly name: string;
+  readonly globalClusterIdentifier: string;
+  readonly primaryRegion: string;
+  readonly standbyRegion: string;
+  /** Cluster identifier per plan region. */
+  readonly clusterIdentifiers: Readonly<Record<string, string>>;
+  readonly hostedZoneId: string;
+  /** Write record name (FQDN without trailing dot). */
+  readonly recordName: string;
+  /** Write record set identifier per region. */
+  readonly setIdentifiers: Readonly<Record<string, string>>;
+  readonly rtoMinutes: number;
+  readonly timeoutMinutes: number;
+}
+
+/**
+ * An ARC Region switch plan (active/passive) with, for each region, an
+ * "activate" workflow: Aurora Global Database block (switchover when graceful,
+ * failover only in an ungraceful execution), then Route 53 health check block.
+ *
+ * - Aurora block: behavior `switchoverOnly` "calls SwitchoverGlobalCluster for
+ *   a zero-data-loss switchover during graceful execution"; `ungraceful:
+ *   failover` makes an ungraceful execution fail over
+ *   (https://docs.aws.amazon.com/arc-region-switch/latest/api/API_GlobalAuroraConfiguration.html,
+ *   https://docs.aws.amazon.com/r53recovery/latest/dg/aurora-global-database-block.html).
+ * - Route 53 block: Region switch creates one health check per region and sets
+ *   their state on execution; record sets are mapped to regions by set
+ *   identifier (https://docs.aws.amazon.com/r53recovery/latest/dg/route53-health-check-block.html).
+ *
+ * The execution role has exactly the actions of the sample policies, with
+ * resources narrowed to this deployment:
+ * - https://docs.aws.amazon.com/r53recovery/latest/dg/security_iam_region_switch_aurora.html
+ *   (rds:DescribeGlobalClusters, rds:DescribeDBClusters, rds:FailoverGlobalCluster, rds:SwitchoverGlobalCluster)
+ * - https://docs.aws.amazon.com/r53recovery/latest/dg/security_iam_region_switch_route53.html
+ *   (route53:ListResourceRecordSets on the hosted zone)
+ * - trust: https://docs.aws.amazon.com/r53recovery/latest/dg/security_iam_region_switch_trust_policy.html
+ */
+export function createRegionSwitchPlan(scope: Construct, o: RegionSwitchPlanOptions): { plan: arc.CfnPlan; role: iam.Role } {
+  const account = Stack.of(scope).account;
+  const regions = [o.primaryRegion, o.standbyRegion];
+  const clusterArns = regions.map((r) => `arn:${Aws.PARTITION}:rds:${r}:${account}:cluster:${o.clusterIdentifiers[r]}`);
+  const globalArn = `arn:${Aws.PARTITION}:rds::${account}:global-cluster:${o.globalClusterIdentifier}`;
+  const role = new iam.Role(scope, 'PlanExecutionRole', {
+    assumedBy: new iam.ServicePrincipal('arc-region-switch.amazonaws.com'),
+    description: `Executes the Region switch plan ${o.name} for ${o.globalClusterIdentifier}`,
+    inlinePolicies: {
+      AuroraGlobalDatabaseBlock: new iam.PolicyDocument({
+        statements: [
+          // The sample policy grants the two Describe actions on "*"; both
+          // support resource-level permissions, so they are narrowed here.
+          new iam.PolicyStatement({ actions: ['rds:DescribeGlobalClusters'], resources: [globalArn] }),
+          new iam.PolicyStatement({ actions: ['rds:DescribeDBClusters'], resources: clusterArns }),
+          new iam.PolicyStatement({ actions: ['rds:FailoverGlobalCluster', 'rds:SwitchoverGlobalCluster'], resources: [globalArn, ...clusterArns] }),
+        ],
+      }),
+      Route53HealthCheckBlock: new iam.PolicyDocument({
+        statements: [new iam.PolicyStatement({
+          actions: ['route53:ListResourceRecordSets'],
+          resources: [`arn:${Aws.PARTITION}:route53:::hostedzone/${o.hostedZoneId}`],
+        })],
+      }),
+    },
+  });
+
+  const steps = (target: string): arc.CfnPlan.StepProperty[] => [{
+    name: 'aurora-global-database',
+    description: `Move the writer of ${o.globalClusterIdentifier} to ${target}: switchover when graceful, failover (data loss) only when ungraceful`,
+    executionBlockType: 'AuroraGlobalDatabase',
+    executionBlockConfiguration: {
+      globalAuroraConfig: {
+        behavior: 'switchoverOnly',
+        ungraceful: { ungraceful: 'failover' },
+        globalClusterIdentifier: o.globalClusterIdentifier,
+        databaseClusterArns: clusterArns,
+        timeoutMinutes: o.timeoutMinutes,
+      },
+    },
+  }, {
+    name: 'route53-write-route',
+    description: `Turn the Region switch health checks of ${o.recordName} to ${target}`,
+    executionBlockType: 'Route53HealthCheck',
+    executionBlockConfiguration: {
+      route53HealthCheckConfig: {
+        hostedZoneId: o.hostedZoneId,
+        recordName: o.recordName,
+        recordSets: regions.map((r) => ({ recordSetIdentifier: o.setIdentifiers[r], region: r })),
+        timeoutMinutes: 10,
+      },
+    },
+  }];
+
+  const plan = new arc.CfnPlan(scope, 'Plan', {
+    name: o.name,
+    description: `Active/passive recovery of ${o.globalClusterIdentifier} between ${regions.join(' and ')} (multiregion-constructs)`,
+    executionRole: role.roleArn,
+    recoveryApproach: 'activePassive',
+    primaryRegion: o.primaryRegion,
+    regions,
+    recoveryTimeObjectiveMinutes: o.rtoMinutes,
+    workflows: regions.map((r) => ({
+      workflowTargetAction: 'activate',
+      workflowTargetRegion: r,
+      workflowDescription: `Activate ${r}: database first, then traffic`,
+      steps: steps(r),
+    })),
+  });
+  return { plan, role };
+}

@@ -1,0 +1,330 @@
+/**
+ * Amazon States Language definitions of the Step Functions engine, as plain
+ * JSON (validated by asl-validator in the tests). Every state machine acts on
+ * its own region: it promotes the cluster of the region it runs in, so a
+ * person starts the one in the region that should take the writes — a
+ * surviving region during an outage. Only AWS SDK service integrations are
+ * used (no Lambda): https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html
+ *
+ * Idempotent: each run first asks Aurora who the writer is and succeeds
+ * without acting when this region already holds it. Every task has a
+ * timeout and retries; every wait loop has an attempt limit; a failure
+ * publishes where it stopped to SNS and ends in a Fail state naming the stage.
+ */
+
+/** What a definition needs to know, all plain strings. */
+export interface StateMachineFacts {
+  readonly globalClusterIdentifier: string;
+  /** This region. */
+  readonly region: string;
+  /** This region's cluster identifier and ARN. */
+  readonly clusterIdentifier: string;
+  readonly clusterArn: string;
+  /** Writer-role alarm of this region (the write route follows it). */
+  readonly writerAlarmName: string;
+  /** SNS topic in this region. */
+  readonly topicArn: string;
+  /** Largest replication lag a switchover accepts, milliseconds. */
+  readonly maxLagMillis: number;
+  /** Alarm in this region on replication lag into this cluster (above maxLagMillis). */
+  readonly lagAlarmName: string;
+  /** Seconds between polls while Aurora promotes. */
+  readonly pollSeconds: number;
+  /** Polls before giving up. */
+  readonly maxPolls: number;
+}
+
+type State = Record<string, unknown>;
+
+const RETRY = [
+  { ErrorEquals: ['Rds.ThrottlingException', 'CloudWatch.ThrottlingException', 'Rds.RdsException', 'States.Timeout'], IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2, MaxDelaySeconds: 30, JitterStrategy: 'FULL' },
+];
+const TASK_TIMEOUT = 60;
+
+function sdk(service: string, action: string): string {
+  return `arn:aws:states:::aws-sdk:${service}:${action}`;
+}
+
+/** Builder for one definition with catch-to-notify wiring. */
+class Definition {
+  public readonly states: Record<string, State> = {};
+
+  constructor(private readonly facts: StateMachineFacts, kind: string) {
+    this.states.NotifyFailure = {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::sns:publish',
+      Parameters: {
+        TopicArn: facts.topicArn,
+        Subject: `${kind} to ${facts.region} FAILED`,
+        'Message.$': `States.Format('${kind} of ${facts.globalClusterIdentifier} to ${facts.region} stopped at {}: {}', $.failedAt.stage, $.error.Cause)`,
+      },
+      TimeoutSeconds: TASK_TIMEOUT,
+      Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2 }],
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.notifyError', Next: 'Failed' }],
+      ResultPath: null,
+      Next: 'Failed',
+    };
+    this.states.Failed = {
+      Type: 'Fail',
+      Error: `${kind}Failed`,
+      Cause: `The ${kind} stopped; the SNS message and the execution history name the stage that failed.`,
+    };
+  }
+
+  /** Adds a state; Task states get a timeout, retries and a catch that records the stage. */
+  public add(name: string, state: State): void {
+    if (state.Type === 'Task') {
+      state = { TimeoutSeconds: TASK_TIMEOUT, Retry: RETRY, ...state, Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: this.failAt(name) }] };
+    }
+    this.states[name] = state;
+  }
+
+  /** A Pass state that records the stage, then notifies. */
+  public failAt(stage: string): string {
+    const name = `FailedAt${stage}`;
+    if (!this.states[name]) {
+      this.states[name] = { Type: 'Pass', Result: { stage }, ResultPath: '$.failedAt', Next: 'NotifyFailure' };
+    }
+    return name;
+  }
+
+  /** A check that fails with a message: Pass(error) → FailedAt(stage). */
+  public failWith(stage: string, cause: string): string {
+    const name = `Reject${stage}`;
+    this.states[name] = { Type: 'Pass', Result: { Error: `${stage}`, Cause: cause }, ResultPath: '$.error', Next: this.failAt(stage) };
+    return name;
+  }
+
+  public notify(name: string, subject: string, message: string, next: string): void {
+    this.add(name, {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::sns:publish',
+      Parameters: { TopicArn: this.facts.topicArn, Subject: subject, Message: message },
+      ResultPath: null,
+      Next: next,
+    });
+  }
+}
+
+/** Reads the global cluster and whether this region holds the writer. */
+function addReadWriter(d: Definition, f: StateMachineFacts, name: string, next: string): void {
+  d.add(name, {
+    Type: 'Task',
+    Resource: sdk('rds', 'describeGlobalClusters'),
+    Parameters: { GlobalClusterIdentifier: f.globalClusterIdentifier },
+    ResultSelector: {
+      'status.$': '$.GlobalClusters[0].Status',
+      'writers.$': '$.GlobalClusters[0].GlobalClusterMembers[?(@.IsWriter == true)].DBClusterArn',
+    },
+    ResultPath: '$.global',
+    Next: `${name}IsWriter`,
+  });
+  d.add(`${name}IsWriter`, {
+    Type: 'Pass',
+    Parameters: { 'here.$': `States.ArrayContains($.global.writers, '${f.clusterArn}')`, 'status.$': '$.global.status' },
+    ResultPath: '$.writer',
+    Next: next,
+  });
+}
+
+/** Wait loop until this region is the writer and the global cluster is available, then traffic checks. */
+function addPromotionTail(d: Definition, f: StateMachineFacts, kind: string): void {
+  d.add('InitPoll', { Type: 'Pass', Result: { count: 0 }, ResultPath: '$.poll', Next: 'WaitForPromotion' });
+  d.add('WaitForPromotion', { Type: 'Wait', Seconds: f.pollSeconds, Next: 'ReadPromotion' });
+  addReadWriter(d, f, 'ReadPromotion', 'Promoted');
+  d.add('Promoted', {
+    Type: 'Choice',
+    Choices: [{
+      And: [{ Variable: '$.writer.here', BooleanEquals: true }, { Variable: '$.writer.status', StringEquals: 'available' }],
+      Next: 'InitTrafficPoll',
+    }, { Variable: '$.poll.count', NumericGreaterThanEquals: f.maxPolls, Next: d.failWith('PromotionTimeout', `${f.clusterIdentifier} did not become the writer within ${f.pollSeconds * f.maxPolls} s; check the global cluster in the RDS console`) }],
+    Default: 'CountPoll',
+  });
+  d.add('CountPoll', { Type: 'Pass', Parameters: { 'count.$': 'States.MathAdd($.poll.count, 1)' }, ResultPath: '$.poll', Next: 'WaitForPromotion' });
+
+  // Traffic shift: the write route's health check follows the writer-role
+  // alarm; wait until that alarm in this region reports OK (CloudWatch is a
+  // regional data-plane call; nothing touches Route 53's control plane).
+  d.add('InitTrafficPoll', { Type: 'Pass', Result: { count: 0 }, ResultPath: '$.poll', Next: 'WaitForTraffic' });
+  d.add('WaitForTraffic', { Type: 'Wait', Seconds: 15, Next: 'ReadWriterAlarm' });
+  d.add('ReadWriterAlarm', {
+    Type: 'Task',
+    Resource: sdk('cloudwatch', 'describeAlarms'),
+    Parameters: { AlarmNames: [f.writerAlarmName] },
+    ResultSelector: { 'state.$': '$.MetricAlarms[0].StateValue' },
+    ResultPath: '$.alarm',
+    Next: 'TrafficShifted',
+  });
+  d.add('TrafficShifted', {
+    Type: 'Choice',
+    Choices: [
+      { Variable: '$.alarm.state', StringEquals: 'OK', Next: 'Verify' },
+      { Variable: '$.poll.count', NumericGreaterThanEquals: 20, Next: d.failWith('TrafficShiftTimeout', `the writer alarm ${f.writerAlarmName} did not turn OK within 300 s, so the write route may still point elsewhere; check the alarm and the Route 53 health checks`) },
+    ],
+    Default: 'CountTrafficPoll',
+  });
+  d.add('CountTrafficPoll', { Type: 'Pass', Parameters: { 'count.$': 'States.MathAdd($.poll.count, 1)' }, ResultPath: '$.poll', Next: 'WaitForTraffic' });
+  addReadWriter(d, f, 'Verify', 'Verified');
+  d.add('Verified', {
+    Type: 'Choice',
+    Choices: [{ Variable: '$.writer.here', BooleanEquals: true, Next: 'NotifySuccess' }],
+    Default: d.failWith('Verify', `${f.clusterIdentifier} is no longer the writer after the ${kind}; another operation moved it`),
+  });
+  d.notify('NotifySuccess', `${kind} to ${f.region} complete`, `${f.clusterIdentifier} is the writer of ${f.globalClusterIdentifier} and the write route follows it.`, 'Done');
+  d.add('Done', { Type: 'Succeed' });
+}
+
+/** Preconditions shared by switchover and failover: not already writer, target healthy. */
+function addPreconditions(d: Definition, f: StateMachineFacts, kind: string, next: string): void {
+  addReadWriter(d, f, 'ReadWriter', 'AlreadyWriter');
+  d.add('AlreadyWriter', {
+    Type: 'Choice',
+    Choices: [{ Variable: '$.writer.here', BooleanEquals: true, Next: 'NotifyNothingToDo' }],
+    Default: 'ReadTarget',
+  });
+  d.notify('NotifyNothingToDo', `${kind} to ${f.region}: nothing to do`, `${f.clusterIdentifier} already holds the writer of ${f.globalClusterIdentifier}.`, 'Done');
+  d.add('ReadTarget', {
+    Type: 'Task',
+    Resource: sdk('rds', 'describeDBClusters'),
+    Parameters: { DBClusterIdentifier: f.clusterIdentifier },
+    ResultSelector: { 'status.$': '$.DBClusters[0].Status', 'members.$': '$.DBClusters[0].DBClusterMembers' },
+    ResultPath: '$.target',
+    Next: 'TargetHealthy',
+  });
+  d.add('TargetHealthy', {
+    Type: 'Choice',
+    Choices: [
+      { Not: { Variable: '$.target.status', StringEquals: 'available' }, Next: d.failWith('TargetNotAvailable', `${f.clusterIdentifier} is not 'available'; wait for it or choose another region`) },
+      { Not: { Variable: '$.target.members[0]', IsPresent: true }, Next: d.failWith('TargetHeadless', `${f.clusterIdentifier} has no instances; add one (aws rds create-db-instance ... --db-cluster-identifier ${f.clusterIdentifier}) before promoting it`) },
+    ],
+    Default: next,
+  });
+}
+
+/** switchover: no data loss; refuses when the lag is high or the global cluster is busy. */
+export function switchoverDefinition(f: StateMachineFacts): object {
+  const d = new Definition(f, 'Switchover');
+  addPreconditions(d, f, 'Switchover', 'GlobalAvailable');
+  d.add('GlobalAvailable', {
+    Type: 'Choice',
+    Choices: [{ Variable: '$.writer.status', StringEquals: 'available', Next: 'ReadLag' }],
+    Default: d.failWith('GlobalClusterBusy', `${f.globalClusterIdentifier} is not 'available' (a switchover or failover may be running); wait and start again`),
+  });
+  // Lag precheck through this region's switchover-lag alarm (a regional
+  // data-plane read; GetMetricData would need absolute times ASL cannot compute).
+  d.add('ReadLag', {
+    Type: 'Task',
+    Resource: sdk('cloudwatch', 'describeAlarms'),
+    Parameters: { AlarmNames: [f.lagAlarmName] },
+    ResultSelector: { 'state.$': '$.MetricAlarms[0].StateValue' },
+    ResultPath: '$.lag',
+    Next: 'LagLowEnough',
+  });
+  d.add('LagLowEnough', {
+    Type: 'Choice',
+    Choices: [
+      { Variable: '$.lag.state', StringEquals: 'ALARM', Next: d.failWith('ReplicationLagTooHigh', `replication lag into ${f.clusterIdentifier} is above ${f.maxLagMillis} ms (alarm ${f.lagAlarmName}); a switchover would block writes while it catches up. Wait and start again`) },
+      { Variable: '$.lag.state', StringEquals: 'INSUFFICIENT_DATA', Next: d.failWith('NoLagData', `no replication-lag data for ${f.clusterIdentifier} (alarm ${f.lagAlarmName}); the secondary may not be replicating. Check it, or use the manual switchover`) },
+    ],
+    Default: 'Switchover',
+  });
+  d.add('Switchover', {
+    Type: 'Task',
+    Resource: sdk('rds', 'switchoverGlobalCluster'),
+    Parameters: { GlobalClusterIdentifier: f.globalClusterIdentifier, TargetDbClusterIdentifier: f.clusterArn },
+    ResultPath: null,
+    Next: 'InitPoll',
+  });
+  addPromotionTail(d, f, 'Switchover');
+  return { Comment: `Switch the writer of ${f.globalClusterIdentifier} over to ${f.region} (no data loss).`, StartAt: 'ReadWriter', States: d.states, TimeoutSeconds: 3600 };
+}
+
+/** failover: only with {"allowDataLoss": true} in the input. */
+export function failoverDefinition(f: StateMachineFacts): object {
+  const d = new Definition(f, 'Failover');
+  d.add('DataLossAccepted', {
+    Type: 'Choice',
+    Choices: [{ And: [{ Variable: '$.allowDataLoss', IsPresent: true }, { Variable: '$.allowDataLoss', IsBoolean: true }, { Variable: '$.allowDataLoss', BooleanEquals: true }], Next: 'ReadWriter' }],
+    Default: 'DataLossNotAccepted',
+  });
+  d.add('DataLossNotAccepted', {
+    Type: 'Fail',
+    Error: 'DataLossNotAccepted',
+    Cause: `A failover loses the writes not yet replicated to ${f.region}. Start this execution with the input {"allowDataLoss": true} to accept that, or use the switchover state machine while the primary region is healthy.`,
+  });
+  addPreconditions(d, f, 'Failover', 'Failover');
+  d.add('Failover', {
+    Type: 'Task',
+    Resource: sdk('rds', 'failoverGlobalCluster'),
+    // AllowDataLoss is explicit: without it FailoverGlobalCluster silently performs a switchover.
+    Parameters: { GlobalClusterIdentifier: f.globalClusterIdentifier, TargetDbClusterIdentifier: f.clusterArn, AllowDataLoss: true },
+    ResultPath: null,
+    Next: 'InitPoll',
+  });
+  addPromotionTail(d, f, 'Failover');
+  return { Comment: `Fail the writer of ${f.globalClusterIdentifier} over to ${f.region}, accepting data loss (input {"allowDataLoss": true}).`, StartAt: 'DataLossAccepted', States: d.states, TimeoutSeconds: 3600 };
+}
+
+/** Facts the drill needs beyond the switchover's. */
+export interface DrillFacts extends StateMachineFacts {
+  /** ARN of this region's switchover state machine. */
+  readonly switchoverStateMachineArn: string;
+  /** The cluster to hand the writer back to. */
+  readonly homeClusterArn: string;
+  readonly homeRegion: string;
+  /** Seconds to hold the writer in this region. */
+  readonly holdSeconds: number;
+}
+
+/** Drill: switch over here (via the switchover state machine), hold, switch back, verify. */
+export function drillDefinition(f: DrillFacts): object {
+  const d = new Definition(f, 'Drill');
+  d.add('SwitchoverHere', {
+    Type: 'Task',
+    Resource: 'arn:aws:states:::states:startExecution.sync:2',
+    Parameters: { StateMachineArn: f.switchoverStateMachineArn, Input: {} },
+    TimeoutSeconds: 3600,
+    Retry: [],
+    ResultPath: null,
+    Next: 'Hold',
+  });
+  d.add('Hold', { Type: 'Wait', Seconds: f.holdSeconds, Next: 'SwitchBack' });
+  d.add('SwitchBack', {
+    Type: 'Task',
+    Resource: sdk('rds', 'switchoverGlobalCluster'),
+    Parameters: { GlobalClusterIdentifier: f.globalClusterIdentifier, TargetDbClusterIdentifier: f.homeClusterArn },
+    ResultPath: null,
+    Next: 'InitBackPoll',
+  });
+  d.add('InitBackPoll', { Type: 'Pass', Result: { count: 0 }, ResultPath: '$.poll', Next: 'WaitBack' });
+  d.add('WaitBack', { Type: 'Wait', Seconds: f.pollSeconds, Next: 'ReadBack' });
+  d.add('ReadBack', {
+    Type: 'Task',
+    Resource: sdk('rds', 'describeGlobalClusters'),
+    Parameters: { GlobalClusterIdentifier: f.globalClusterIdentifier },
+    ResultSelector: {
+      'status.$': '$.GlobalClusters[0].Status',
+      'writers.$': '$.GlobalClusters[0].GlobalClusterMembers[?(@.IsWriter == true)].DBClusterArn',
+    },
+    ResultPath: '$.global',
+    Next: 'BackCheck',
+  });
+  d.add('BackCheck', {
+    Type: 'Pass',
+    Parameters: { 'home.$': `States.ArrayContains($.global.writers, '${f.homeClusterArn}')`, 'status.$': '$.global.status' },
+    ResultPath: '$.writer',
+    Next: 'Back',
+  });
+  d.add('Back', {
+    Type: 'Choice',
+    Choices: [
+      { And: [{ Variable: '$.writer.home', BooleanEquals: true }, { Variable: '$.writer.status', StringEquals: 'available' }], Next: 'NotifyDrillDone' },
+      { Variable: '$.poll.count', NumericGreaterThanEquals: f.maxPolls, Next: d.failWith('SwitchBackTimeout', `the writer did not return to ${f.homeRegion} within ${f.pollSeconds * f.maxPolls} s`) },
+    ],
+    Default: 'CountBackPoll',
+  });
+  d.add('CountBackPoll', { Type: 'Pass', Parameters: { 'count.$': 'States.MathAdd($.poll.count, 1)' }, ResultPath: '$.poll', Next: 'WaitBack' });
+  d.notify('NotifyDrillDone', `Drill of ${f.globalClusterIdentifier} passed`, `Switched over to ${f.region}, held ${f.holdSeconds} s and returned to ${f.homeRegion}.`, 'Done');
+  d.add('Done', { Type: 'Succeed' });
+  return { Comment: `Drill: switch ${f.globalClusterIdentifier} over to ${f.region} and back to ${f.homeRegion}.`, StartAt: 'SwitchoverHere', States: d.states, TimeoutSeconds: 3 * 3600 };
+}

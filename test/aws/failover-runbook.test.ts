@@ -1,0 +1,335 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import {
+  FailoverRunbook, FailoverRunbookProps, GlobalRouter, PrimaryRegion, ReadReplicaRegion, RegionEndpoint, RouterTarget,
+} from '../../lib/aws';
+import { Phase, RecoveryObjectives } from '../../lib/core';
+import { ACCOUNT, contextFile, errorOf } from './helpers';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const aslValidator: (d: unknown) => { isValid: boolean; errorsText: (sep?: string) => string } = require('asl-validator');
+
+function setup(t: Topo, over: Partial<FailoverRunbookProps> = {}, id = 'Runbook'): FailoverRunbook {
+  const router = (t.routing.node.tryFindChild('Router') as GlobalRouter | undefined)
+    ?? new GlobalRouter(t.routing, 'Router', { zone: t.zone, primary: t.primary, replicas: t.replicas, endpoints: t.endpoints });
+  return new FailoverRunbook(t.routing, id, { primary: t.primary, replicas: t.replicas, router, ...over });
+}
+
+/** Every IAM action granted to roles assumed by `service` in a template. */
+function actions(tpl: Template, service?: string): string[] {
+  const out: string[] = [];
+  const visit = (doc: { Statement: { Action: string | string[] }[] }) => doc.Statement.forEach((s) => out.push(...[s.Action].flat()));
+  const roles = Object.entries(tpl.findResources('AWS::IAM::Role'))
+    .filter(([, r]) => !service || JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes(service));
+  const ids = new Set(roles.map(([id]) => id));
+  for (const [, r] of roles) (r.Properties.Policies ?? []).forEach((p: { PolicyDocument: never }) => visit(p.PolicyDocument));
+  for (const r of Object.values(tpl.findResources('AWS::IAM::Policy'))) {
+    if ((r.Properties.Roles ?? []).some((x: { Ref: string }) => ids.has(x.Ref))) visit(r.Properties.PolicyDocument);
+  }
+  return out;
+}
+
+/** A primary, replicas (instances per region) and a us-east-1 routing stack. */
+interface Topo {
+  readonly app: App;
+  readonly primary: PrimaryRegion;
+  readonly replicas: ReadReplicaRegion[];
+  readonly routing: Stack;
+  readonly zone: route53.IHostedZone;
+  readonly endpoints: RegionEndpoint[];
+}
+
+function topo(opts: {
+  phase?: Phase;
+  primaryRegion?: string;
+  replicas?: Record<string, number>;
+  routingRegion?: string;
+  recoveryObjectives?: RecoveryObjectives;
+  engineVersion?: 'mysql';
+} = {}): Topo {
+  const app = new App({ context: contextFile() });
+  const primaryRegion = opts.primaryRegion ?? 'us-east-1';
+  const replicaSpec = opts.replicas ?? { 'eu-west-1': 1 };
+  const pStack = new Stack(app, 'Primary', { env: { account: ACCOUNT, region: primaryRegion } });
+  const primary = new PrimaryRegion(pStack, 'Database', {
+    replicaRegions: Object.keys(replicaSpec),
+    phase: opts.phase ?? 3,
+    globalClusterIdentifier: 'orders',
+    recoveryObjectives: opts.recoveryObjectives,
+  });
+  const replicas = Object.entries(replicaSpec).map(([region, instances]) =>
+    new ReadReplicaRegion(new Stack(app, `Replica-${region}`, { env: { account: ACCOUNT, region } }), 'Database', { primary, instances }));
+  const routing = new Stack(app, 'Routing', { env: { account: ACCOUNT, region: opts.routingRegion ?? 'us-east-1' } });
+  const zone = route53.HostedZone.fromHostedZoneAttributes(routing, 'Zone', { hostedZoneId: 'Z123EXAMPLE', zoneName: 'example.com' });
+  const endpoints = [primaryRegion, ...Object.keys(replicaSpec)].map((region) => ({ region, target: RouterTarget.fromHostname(`app.${region}.example.com`) }));
+  return { app, primary, replicas, routing, zone, endpoints };
+}
+
+describe('FailoverRunbook with ARC Region switch (default)', () => {
+  let t: Topo;
+  let rb: FailoverRunbook;
+  let routing: Template;
+
+  beforeAll(() => {
+    t = topo({ recoveryObjectives: { rtoSeconds: 600, rpoSeconds: 30 } });
+    rb = setup(t);
+    routing = Template.fromStack(t.routing);
+    t.app.synth({ force: true });
+  });
+
+  test('an active/passive plan with one activate workflow per region: Aurora first, then Route 53', () => {
+    const cluster = (r: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:rds:${r}:${ACCOUNT}:cluster:orders-${r}`]] });
+    const steps = (target: string) => [
+      Match.objectLike({
+        Name: 'aurora-global-database',
+        Description: Match.stringLikeRegexp(`to ${target}: switchover when graceful, failover \\(data loss\\) only when ungraceful`),
+        ExecutionBlockType: 'AuroraGlobalDatabase',
+        ExecutionBlockConfiguration: {
+          GlobalAuroraConfig: {
+            Behavior: 'switchoverOnly',
+            Ungraceful: { Ungraceful: 'failover' },
+            GlobalClusterIdentifier: 'orders',
+            DatabaseClusterArns: [cluster('us-east-1'), cluster('eu-west-1')],
+            TimeoutMinutes: 60,
+          },
+        },
+      }),
+      Match.objectLike({
+        Name: 'route53-write-route',
+        ExecutionBlockType: 'Route53HealthCheck',
+        ExecutionBlockConfiguration: {
+          Route53HealthCheckConfig: {
+            HostedZoneId: 'Z123EXAMPLE',
+            RecordName: 'write.example.com',
+            RecordSets: [{ RecordSetIdentifier: 'write-us-east-1', Region: 'us-east-1' }, { RecordSetIdentifier: 'write-eu-west-1', Region: 'eu-west-1' }],
+          },
+        },
+      }),
+    ];
+    routing.hasResourceProperties('AWS::ARCRegionSwitch::Plan', {
+      Name: 'orders',
+      RecoveryApproach: 'activePassive',
+      PrimaryRegion: 'us-east-1',
+      Regions: ['us-east-1', 'eu-west-1'],
+      RecoveryTimeObjectiveMinutes: 10,
+      Workflows: [
+        { WorkflowTargetAction: 'activate', WorkflowTargetRegion: 'us-east-1', WorkflowDescription: Match.anyValue(), Steps: steps('us-east-1') },
+        { WorkflowTargetAction: 'activate', WorkflowTargetRegion: 'eu-west-1', WorkflowDescription: Match.anyValue(), Steps: steps('eu-west-1') },
+      ],
+    });
+    routing.hasOutput('*', { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('RunbookPlan'), 'Arn'] } });
+  });
+
+  test('the plan role has exactly the sample-policy actions, scoped to this deployment', () => {
+    routing.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'arc-region-switch.amazonaws.com' } }] },
+    });
+    expect(actions(routing).sort()).toEqual([
+      'rds:DescribeDBClusters', 'rds:DescribeGlobalClusters', 'rds:FailoverGlobalCluster', 'rds:SwitchoverGlobalCluster', 'route53:ListResourceRecordSets',
+    ]);
+    const role = Object.values(routing.findResources('AWS::IAM::Role'))[0];
+    const resources = JSON.stringify(role.Properties.Policies);
+    expect(resources).not.toMatch(/"Resource":"\*"/);
+    expect(resources).toContain(':rds::111111111111:global-cluster:orders');
+    expect(resources).toContain(':route53:::hostedzone/Z123EXAMPLE');
+  });
+
+  test('a declared RPO of 30 s on Aurora PostgreSQL sets rds.global_db_rpo on the primary', () => {
+    expect(rb.enforcedRpoSeconds).toBe(30);
+    Template.fromStack(Stack.of(t.primary)).hasResourceProperties('AWS::RDS::DBClusterParameterGroup', {
+      Parameters: Match.objectLike({ 'rds.global_db_rpo': '30' }),
+    });
+    expect(rb.estimates.failover.rpoSeconds).toBe(30);
+  });
+
+  test('the estimate: 30 s detection + 2 min promotion + 90 s traffic shift + 60 s TTL', () => {
+    expect(rb.estimates.failover.timeline.map((e) => [e.phase, e.durationSeconds])).toEqual([
+      ['detection', 30], ['promotion', 120], ['traffic-shift', 90], ['dns', 60],
+    ]);
+    expect(rb.estimates.failover.rtoSeconds).toBe(300);
+    expect(rb.estimates.switchover.rpoSeconds).toBe(0);
+  });
+
+  test('the Markdown runbook names the real resources and the exact commands', () => {
+    const md = rb.markdown;
+    expect(md).toContain('# Failover runbook: orders');
+    expect(md).toContain('| Cluster in eu-west-1 | `arn:aws:rds:eu-west-1:111111111111:cluster:orders-eu-west-1` |');
+    expect(md).toContain('| Write hostname | `write.example.com` |');
+    expect(md).toContain('--target-region eu-west-1 --action activate --mode graceful');
+    expect(md).toContain('--target-region eu-west-1 --action activate --mode ungraceful');
+    expect(md).toContain('aws rds switchover-global-cluster --region eu-west-1 \\\n     --global-cluster-identifier orders \\\n     --target-db-cluster-identifier arn:aws:rds:eu-west-1:111111111111:cluster:orders-eu-west-1');
+    expect(md).toContain('--target-db-cluster-identifier arn:aws:rds:eu-west-1:111111111111:cluster:orders-eu-west-1 --allow-data-loss');
+    expect(md).toContain('aws cloudwatch describe-alarms --region eu-west-1 --alarm-names orders-eu-west-1-not-writer');
+    expect(md).toContain('## Failback to us-east-1');
+    expect(md).toContain('rds.global_db_rpo is 30 s');
+    expect(md).toContain('aws arc-region-switch list-route53-health-checks');
+  });
+
+  test('the runbook is written into the cloud assembly at synth', () => {
+    const file = path.join(t.app.outdir, 'runbooks', 'orders.md');
+    expect(fs.readFileSync(file, 'utf8')).toBe(rb.markdown);
+    expect(rb.runbookFileName).toBe('orders.md');
+  });
+});
+
+describe('FailoverRunbook with Step Functions', () => {
+  let t: Topo;
+  let rb: FailoverRunbook;
+  let primaryT: Template;
+  let replicaT: Template;
+
+  beforeAll(() => {
+    t = topo({ replicas: { 'eu-west-1': 1, 'ap-southeast-2': 0 } });
+    rb = setup(t, { engine: 'stepfunctions', drill: { schedule: events.Schedule.cron({ weekDay: 'TUE', hour: '10', minute: '0' }) } });
+    primaryT = Template.fromStack(Stack.of(t.primary));
+    replicaT = Template.fromStack(Stack.of(t.replicas[0]));
+  });
+
+  test('a switchover and a failover state machine in every region of the topology, logged and traced', () => {
+    for (const s of [Stack.of(t.primary), ...t.replicas.map((r) => Stack.of(r))]) {
+      const tpl = Template.fromStack(s);
+      for (const kind of ['switchover', 'failover']) {
+        tpl.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+          StateMachineName: `orders-${kind}`,
+          TracingConfiguration: { Enabled: true },
+          LoggingConfiguration: Match.objectLike({ Level: 'ALL' }),
+        });
+      }
+    }
+    expect(Object.keys(rb.regional).sort()).toEqual(['ap-southeast-2', 'eu-west-1', 'us-east-1']);
+    Template.fromStack(t.routing).resourceCountIs('AWS::ARCRegionSwitch::Plan', 0);
+  });
+
+  test('every definition is valid Amazon States Language', () => {
+    const defs = Object.entries(rb.definitions);
+    expect(defs.map(([k]) => k).sort()).toEqual([
+      'ap-southeast-2/Failover', 'ap-southeast-2/Switchover', 'eu-west-1/Drill', 'eu-west-1/Failover', 'eu-west-1/Switchover', 'us-east-1/Failover', 'us-east-1/Switchover',
+    ]);
+    for (const [name, def] of defs) {
+      const result = aslValidator(def);
+      if (!result.isValid) throw new Error(`${name}: ${result.errorsText('\n')}`);
+    }
+  });
+
+  test('every Task has a timeout, retries (or a deliberate none) and a catch that records the stage', () => {
+    for (const def of Object.values(rb.definitions) as { States: Record<string, Record<string, unknown>> }[]) {
+      for (const [name, state] of Object.entries(def.States)) {
+        if (state.Type !== 'Task') continue;
+        expect([name, typeof state.TimeoutSeconds]).toEqual([name, 'number']);
+        expect([name, Array.isArray(state.Retry)]).toEqual([name, true]);
+        expect([name, Array.isArray(state.Catch)]).toEqual([name, true]);
+      }
+    }
+  });
+
+  test('failover demands {"allowDataLoss": true} and passes AllowDataLoss explicitly', () => {
+    const def = rb.definitions['eu-west-1/Failover'] as { StartAt: string; States: Record<string, Record<string, unknown>> };
+    expect(def.StartAt).toBe('DataLossAccepted');
+    expect(def.States.DataLossAccepted.Default).toBe('DataLossNotAccepted');
+    expect(def.States.DataLossNotAccepted).toMatchObject({ Type: 'Fail', Error: 'DataLossNotAccepted' });
+    expect(def.States.Failover).toMatchObject({
+      Resource: 'arn:aws:states:::aws-sdk:rds:failoverGlobalCluster',
+      Parameters: { GlobalClusterIdentifier: 'orders', AllowDataLoss: true },
+    });
+  });
+
+  test('switchover checks writer (idempotent), target health and lag before acting', () => {
+    const def = rb.definitions['eu-west-1/Switchover'] as { StartAt: string; States: Record<string, Record<string, unknown>> };
+    expect(def.StartAt).toBe('ReadWriter');
+    expect(Object.keys(def.States)).toEqual(expect.arrayContaining(['AlreadyWriter', 'NotifyNothingToDo', 'TargetHealthy', 'ReadLag', 'LagLowEnough', 'Switchover', 'WaitForPromotion', 'ReadWriterAlarm', 'Verify', 'NotifySuccess', 'NotifyFailure']));
+    expect(def.States.Switchover.Resource).toBe('arn:aws:states:::aws-sdk:rds:switchoverGlobalCluster');
+    expect(JSON.stringify(def)).not.toContain('failoverGlobalCluster');
+  });
+
+  test('least privilege: no wildcard actions; RDS, CloudWatch, SNS and KMS scoped to this deployment', () => {
+    const all = actions(replicaT, 'states.amazonaws.com');
+    expect(all.filter((a) => a.includes('*'))).toEqual([]);
+    expect(new Set(all)).toEqual(new Set([
+      'rds:DescribeGlobalClusters', 'rds:DescribeDBClusters', 'cloudwatch:DescribeAlarms', 'sns:Publish', 'kms:GenerateDataKey', 'kms:Decrypt',
+      'rds:SwitchoverGlobalCluster', 'rds:FailoverGlobalCluster', 'states:StartExecution', 'states:DescribeExecution', 'states:StopExecution',
+      'events:PutTargets', 'events:PutRule', 'events:DescribeRule',
+      // Added by CDK for logging and tracing (resource "*" only, acknowledged).
+      'logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery', 'logs:ListLogDeliveries',
+      'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups',
+      'xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets',
+    ]));
+    replicaT.hasResourceProperties('AWS::IAM::Role', {
+      Policies: [{ PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'rds:FailoverGlobalCluster' })]) } }],
+    });
+  });
+
+  test('the drill runs in the standby region on a schedule, with an alarm when it fails; none elsewhere', () => {
+    replicaT.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0 10 ? * TUE *)' });
+    replicaT.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineName: 'orders-drill' });
+    replicaT.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ExecutionsFailed', Namespace: 'AWS/States', Threshold: 1 });
+    primaryT.resourceCountIs('AWS::Events::Rule', 0);
+    expect(rb.drillStateMachine).toBeDefined();
+  });
+
+  test('the switchover lag alarm and the encrypted topic exist in each region', () => {
+    primaryT.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'orders-us-east-1-switchover-lag', MetricName: 'AuroraGlobalDBReplicationLag', Threshold: 10000 });
+    primaryT.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+  });
+
+  test('the runbook prints state machine ARNs and the allowDataLoss input', () => {
+    expect(rb.markdown).toContain('arn:aws:states:eu-west-1:111111111111:stateMachine:orders-switchover');
+    expect(rb.markdown).toContain(`--input '{"allowDataLoss": true}'`);
+    expect(rb.markdown).toContain('## Drill');
+  });
+});
+
+describe('FailoverRunbook objectives and bad input', () => {
+  test('an RTO the configuration cannot meet fails synth and names the setting', () => {
+    const t = topo({ recoveryObjectives: { rtoSeconds: 120 } });
+    expect(errorOf(() => setup(t))).toBe(
+      "FailoverRunbook 'Routing/Runbook': recoveryObjectives.rtoSeconds 120 is below the estimated failover RTO of 300 s (detection 30 s + promotion 120 s + traffic-shift 90 s + dns 60 s); "
+      + 'no setting brings the estimate under 120 s (the fastest configuration gives about 225 s); raise recoveryObjectives.rtoSeconds to 225 or more',
+    );
+  });
+
+  test('an RTO met by faster detection suggests it', () => {
+    const t = topo({ recoveryObjectives: { rtoSeconds: 280 } });
+    new GlobalRouter(t.routing, 'Router', { zone: t.zone, primary: t.primary, replicas: t.replicas, endpoints: t.endpoints, healthCheck: { interval: Duration.seconds(30) } });
+    expect(errorOf(() => setup(t))).toContain('set healthCheck.interval to Duration.seconds(10), and lower healthCheck.failureThreshold to 1, or raise recoveryObjectives.rtoSeconds to 360');
+  });
+
+  test('an RPO below the replication lag fails; between 5 and 20 s it is noted, not enforced', () => {
+    expect(errorOf(() => setup(topo({ recoveryObjectives: { rpoSeconds: 1 } })))).toContain(
+      'recoveryObjectives.rpoSeconds 1 is below the typical replication lag of 5 s (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html)',
+    );
+    const rb = setup(topo({ recoveryObjectives: { rpoSeconds: 10 } }));
+    expect(rb.enforcedRpoSeconds).toBeUndefined();
+    expect(rb.markdown).toContain('The declared RPO of 10 s is met only while replication lag stays below it');
+  });
+
+  test('Aurora MySQL has no rds.global_db_rpo', () => {
+    const app = new App({ context: contextFile() });
+    const p = new PrimaryRegion(new Stack(app, 'P', { env: { account: ACCOUNT, region: 'us-east-1' } }), 'Db', {
+      replicaRegions: ['eu-west-1'], phase: 3, globalClusterIdentifier: 'shop',
+      engine: rds.DatabaseClusterEngine.auroraMysql({ version: rds.AuroraMysqlEngineVersion.VER_3_08_2 }),
+      recoveryObjectives: { rpoSeconds: 30 },
+    });
+    const r = new ReadReplicaRegion(new Stack(app, 'R', { env: { account: ACCOUNT, region: 'eu-west-1' } }), 'Db', { primary: p });
+    const routing = new Stack(app, 'Routing', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    const router = new GlobalRouter(routing, 'Router', {
+      zone: route53.HostedZone.fromHostedZoneAttributes(routing, 'Zone', { hostedZoneId: 'Z9', zoneName: 'example.com' }), primary: p, replicas: [r],
+      endpoints: ['us-east-1', 'eu-west-1'].map((region) => ({ region, target: RouterTarget.fromHostname(`${region}.example.com`) })),
+    });
+    const rb = new FailoverRunbook(routing, 'Runbook', { primary: p, replicas: [r], router });
+    expect(rb.enforcedRpoSeconds).toBeUndefined();
+  });
+
+  test('engine, plan name, missing replicas and drill hold', () => {
+    const t = topo();
+    expect(errorOf(() => setup(t, { engine: 'lambda' as never }, 'A'))).toContain("engine 'lambda' is not an engine; set engine to 'region-switch' or 'stepfunctions'");
+    expect(errorOf(() => setup(t, { planName: 'bad_name!' }, 'B'))).toContain("planName 'bad_name!' is not a valid Region switch plan name");
+    expect(errorOf(() => setup(t, { replicas: [] }, 'C'))).toContain("replicas has no ReadReplicaRegion for ['eu-west-1']; pass every ReadReplicaRegion of the primary");
+    expect(errorOf(() => setup(t, { drill: { schedule: events.Schedule.rate(Duration.days(7)), hold: Duration.seconds(5) } }, 'D'))).toContain('drill.hold 5 s is outside 1–60 minutes');
+  });
+});
+

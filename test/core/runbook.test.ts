@@ -1,0 +1,113 @@
+import {
+  anchor, estimateRecovery, renderRunbookMarkdown, runbookFileName, RunbookModel, RunbookProcedure, validateRunbook,
+} from '../../lib/core';
+
+function procedure(id: RunbookProcedure['id'], kinds: RunbookProcedure['steps'][number]['kind'][]): RunbookProcedure {
+  return {
+    id,
+    title: `Do ${id}`,
+    whenToUse: `when ${id}`,
+    dataLoss: 'none',
+    steps: kinds.map((kind, i) => ({ kind, title: `${kind} ${i}`, commands: [{ command: `gcloud sql ${kind} --step ${i}` }] })),
+  };
+}
+
+function model(over: Partial<RunbookModel> = {}): RunbookModel {
+  return {
+    title: 'Failover runbook: orders',
+    cloud: 'gcp',
+    summary: 'Cloud SQL orders writes in europe-west1.',
+    primaryRegion: 'europe-west1',
+    standbyRegion: 'us-central1',
+    regions: ['europe-west1', 'us-central1'],
+    facts: [{ label: 'Primary instance', value: 'proj:europe-west1:orders' }],
+    decisions: [{ situation: 'Planned move', use: 'switchover', because: 'no data loss' }],
+    procedures: [
+      procedure('switchover', ['precondition', 'database-switchover', 'traffic-shift', 'verification', 'notification']),
+      procedure('failover', ['precondition', 'database-failover', 'verification']),
+      procedure('manual-failover', ['database-failover']),
+      procedure('verify', ['verification']),
+      procedure('failback', ['database-switchover']),
+    ],
+    ...over,
+  };
+}
+
+describe('validateRunbook', () => {
+  test('a complete model has no problems', () => {
+    expect(validateRunbook(model())).toEqual([]);
+  });
+
+  test('required procedures and a manual fallback must exist', () => {
+    const problems = validateRunbook(model({ procedures: [procedure('switchover', ['database-switchover'])] }));
+    expect(problems.map((p) => p.message)).toEqual([
+      "procedures has no 'failover' procedure",
+      "procedures has no 'verify' procedure",
+      "procedures has no 'failback' procedure",
+      'procedures has no manual fallback',
+    ]);
+  });
+
+  test('a switchover may not lose data; a failover must promote', () => {
+    const problems = validateRunbook(model({
+      procedures: [
+        procedure('switchover', ['database-failover']),
+        procedure('failover', ['verification']),
+        procedure('manual-switchover', ['database-switchover']),
+        procedure('verify', []),
+        procedure('failback', ['database-switchover']),
+      ],
+    }));
+    expect(problems.map((p) => p.property)).toEqual(['procedures.switchover', 'procedures.failover', 'procedures.verify']);
+    expect(problems[0].message).toMatch(/can lose data/);
+  });
+
+  test('regions must be consistent', () => {
+    expect(validateRunbook(model({ standbyRegion: 'europe-west1' })).map((p) => p.property)).toEqual(['standbyRegion']);
+    expect(validateRunbook(model({ regions: ['europe-west1'] })).map((p) => p.property)).toEqual(['regions']);
+  });
+});
+
+describe('renderRunbookMarkdown', () => {
+  const estimates = estimateRecovery({
+    detection: { intervalSeconds: 10, failureThreshold: 3 },
+    switchover: { seconds: 60, description: 'switchover', source: 'https://example.com' },
+    failover: { seconds: 60, description: 'failover', source: 'https://example.com' },
+    dnsTtlSeconds: 30,
+    replication: { typicalLagSeconds: 1, source: 'https://example.com' },
+  });
+  const md = renderRunbookMarkdown(model({
+    estimates,
+    objectives: { rtoSeconds: 300, rpoSeconds: 10 },
+    notes: ['A note.'],
+    references: [{ label: 'Docs', value: 'https://example.com/docs' }],
+  }));
+
+  test('names the deployment, links decisions to procedures, and shows the commands', () => {
+    expect(md).toMatch(/^# Failover runbook: orders\n/);
+    expect(md).toContain('| Primary instance | `proj:europe-west1:orders` |');
+    expect(md).toContain('| Planned move | [Do switchover](#do-switchover) | no data loss |');
+    expect(md).toContain('## Do failover');
+    expect(md).toContain('2. **database-failover 1** _(database failover)_');
+    expect(md).toContain('   ```bash\n   gcloud sql database-failover --step 1\n   ```');
+  });
+
+  test('shows objectives and both timelines, notes and references', () => {
+    expect(md).toContain('Declared: RTO 5 min, RPO 10 s.');
+    expect(md).toContain('**switchover**: RTO about 1 min 30 s, RPO 0');
+    expect(md).toContain('**failover**: RTO about 2 min, RPO about 1 s');
+    expect(md).toContain('- A note.');
+    expect(md).toContain('- [Docs](https://example.com/docs)');
+  });
+
+  test('is deterministic and has no triple blank lines', () => {
+    expect(renderRunbookMarkdown(model())).toBe(renderRunbookMarkdown(model()));
+    expect(md).not.toMatch(/\n\n\n/);
+  });
+
+  test('helpers', () => {
+    expect(anchor('Manual switchover (fallback)')).toBe('manual-switchover-fallback');
+    expect(runbookFileName('Orders Global')).toBe('orders-global.md');
+    expect(runbookFileName('--')).toBe('runbook.md');
+  });
+});
