@@ -28,6 +28,8 @@ export function buildPhase4(app: App): RoutedExample {
     replicas: ladder.replicas,
     endpoints: appEndpoints(app, regions, zone.zoneName),
     // readRoute defaults to true in phase 4: latency records to every region with readers.
+    // One GraphQL entry point (api.<zone>): queries to the read route, mutations to the write route.
+    graphql: {},
   });
   const engine: FailoverEngine = app.node.tryGetContext('failoverEngine') ?? 'stepfunctions';
   const runbook = new FailoverRunbook(routingStack, 'Runbook', {

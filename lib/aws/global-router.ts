@@ -3,6 +3,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { LADDER, throwIfProblems } from '../core';
+import { GraphqlEdgeRouter, GraphqlEdgeRouterProps } from './graphql-edge-router';
+import { AURORA_TYPICAL_LAG_SECONDS } from './private/aws-recovery';
 import { checkRouter } from './private/router-checks';
 import { createWriterAlarm, WRITER_SIGNAL_SHIFT_SECONDS, writerAlarmName } from './private/writer-signal';
 import { PrimaryRegion } from './primary-region';
@@ -148,6 +150,28 @@ export interface GlobalRouterProps {
    * @default - none
    */
   readonly regionSwitchHealthCheckIds?: Readonly<Record<string, string>>;
+  /**
+   * One GraphQL entry point at the edge in front of the two routes: queries
+   * to the read hostname, mutations (and anything not provably a read) to the
+   * write hostname, decided by a Lambda@Edge function. Needs both routes and a
+   * us-east-1 stack. See {@link GraphqlEdgeRouter}.
+   * @default - no edge router
+   */
+  readonly graphql?: GlobalRouterGraphqlOptions;
+}
+
+/** The GraphQL edge entry point of a {@link GlobalRouter}. */
+export interface GlobalRouterGraphqlOptions extends Omit<GraphqlEdgeRouterProps, 'writeHost' | 'readHost' | 'hostedZone' | 'domainName' | 'readYourWritesWindow'> {
+  /**
+   * The hostname clients use.
+   * @default `api.<zone name>`
+   */
+  readonly domainName?: string;
+  /**
+   * Read-your-own-writes window.
+   * @default the topology's replication-lag bound: the declared RPO, or Aurora's typical lag (5 s) when none is declared
+   */
+  readonly readYourWritesWindow?: Duration;
 }
 
 /**
@@ -192,6 +216,8 @@ export class GlobalRouter extends Construct {
   public readonly failureThreshold: number;
   /** TTL clients cache the answer for, seconds (60 for alias targets). */
   public readonly ttlSeconds: number;
+  /** The GraphQL edge entry point, when `graphql` is set. */
+  public readonly graphql?: GraphqlEdgeRouter;
   /** Time for the write route to follow a new writer, seconds. */
   public readonly trafficShiftSeconds = WRITER_SIGNAL_SHIFT_SECONDS;
 
@@ -327,6 +353,26 @@ export class GlobalRouter extends Construct {
         });
       }
       if (readRegions.length > 0) this.readHostname = `${readName}.${props.zone.zoneName}`;
+    }
+
+    if (props.graphql) {
+      if (!this.writeHostname || !this.readHostname) {
+        throwIfProblems(source, [{
+          property: 'graphql',
+          message: `graphql needs both a write route and a read route, but ${!this.writeHostname ? 'writeRoute is off (or there is no standby)' : 'there is no read route (readRoute off, or no region serves reads)'}`,
+          fix: 'enable both routes (phase 4: readRoute defaults to true) or remove graphql',
+        }]);
+      }
+      const { domainName, readYourWritesWindow, ...rest } = props.graphql;
+      const rpo = primary.topology.recoveryObjectives?.rpoSeconds;
+      this.graphql = new GraphqlEdgeRouter(this, 'Graphql', {
+        ...rest,
+        writeHost: this.writeHostname!,
+        readHost: this.readHostname!,
+        hostedZone: props.zone,
+        domainName: domainName ?? `api.${props.zone.zoneName}`,
+        readYourWritesWindow: readYourWritesWindow ?? Duration.seconds(Math.max(AURORA_TYPICAL_LAG_SECONDS, rpo ?? 0)),
+      });
     }
   }
 

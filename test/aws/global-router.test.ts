@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -262,5 +264,42 @@ describe('GlobalRouter rejects bad input with the fix', () => {
       zone: route53.HostedZone.fromHostedZoneAttributes(Stack.of(t2.primary), 'Z', { hostedZoneId: 'Z1', zoneName: 'example.com' }),
       primary: t2.primary, replicas: t2.replicas, endpoints: t2.endpoints,
     }))).toContain("the router's stack 'Primary' must deploy after the database stack 'Replica-eu-west-1'");
+  });
+});
+
+/** The router-config.json deployed with the edge function, read from the synthesized asset. */
+function edgeConfig(t: Topo, template: Template): Record<string, unknown> {
+  const key = Object.values(template.findResources('AWS::Lambda::Function'))[0].Properties.Code.S3Key as string;
+  const dir = path.join(t.app.synth().directory, `asset.${key.replace(/\.zip$/, '')}`);
+  return JSON.parse(fs.readFileSync(path.join(dir, 'router', 'router-config.json'), 'utf8'));
+}
+
+describe('GlobalRouter graphql option', () => {
+  test('puts one GraphQL entry point in front of both routes, with the read-your-writes window from the topology', () => {
+    const t = topo({ phase: 4, recoveryObjectives: { rpoSeconds: 30 } });
+    const r = router(t, { graphql: {} });
+    expect(r.graphql?.domainName).toBe('api.example.com');
+    const template = Template.fromStack(t.routing);
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({ Aliases: ['api.example.com'] }),
+    });
+    // The edge function's configuration names the router's own hostnames.
+    const cfg = edgeConfig(t, template);
+    expect(cfg).toMatchObject({ writeHost: 'write.example.com', readHost: 'read.example.com', readYourWrites: { windowMs: 30000 } });
+  });
+
+  test('without a declared RPO the window is Aurora\'s typical lag, 5 s', () => {
+    const t = topo({ phase: 4 });
+    router(t, { graphql: { domainName: 'graphql.example.com' } });
+    const template = Template.fromStack(t.routing);
+    const cfg = edgeConfig(t, template);
+    expect(cfg.readYourWrites).toEqual({ windowMs: 5000 });
+  });
+
+  test('needs a read route', () => {
+    const t = topo({ phase: 3 });
+    expect(errorOf(() => router(t, { graphql: {} }))).toBe(
+      "GlobalRouter 'Routing/Router': graphql needs both a write route and a read route, but there is no read route (readRoute off, or no region serves reads); enable both routes (phase 4: readRoute defaults to true) or remove graphql",
+    );
   });
 });

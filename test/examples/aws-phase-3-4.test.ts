@@ -72,6 +72,20 @@ describe('AWS examples, phases 3 and 4 (default regions)', () => {
     }
   });
 
+  test('phase 4: one GraphQL entry point at the edge in front of both routes', () => {
+    const routing = templates['Phase4-Routing'];
+    routing.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        Aliases: ['api.phase4.example.com'],
+        DefaultCacheBehavior: Match.objectLike({
+          LambdaFunctionAssociations: Match.arrayWith([Match.objectLike({ EventType: 'origin-request', IncludeBody: true })]),
+        }),
+      }),
+    });
+    expect(phase4.router.graphql?.domainName).toBe('api.phase4.example.com');
+    templates['Phase3-Routing'].resourceCountIs('AWS::CloudFront::Distribution', 0);
+  });
+
   test('every state machine definition is valid Amazon States Language', () => {
     const defs = Object.entries(phase4.runbook.definitions);
     expect(defs.length).toBe(4);
