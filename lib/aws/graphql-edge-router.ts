@@ -124,7 +124,7 @@ export class GraphqlEdgeRouter extends Construct {
     const requestName = `${base}-request`;
     const responseName = `${base}-response`;
     this.originRequestFunction = new lambda.Function(this, 'OriginRequest', {
-      runtime: lambda.Runtime.NODEJS_20_X,
+      runtime: lambda.Runtime.NODEJS_22_X,
       functionName: requestName,
       handler: 'router/edge-handler.handler',
       code,
@@ -134,7 +134,7 @@ export class GraphqlEdgeRouter extends Construct {
       description: 'Routes GraphQL queries to the read hostname and everything else to the write hostname',
     });
     const responseFunction = new lambda.Function(this, 'OriginResponse', {
-      runtime: lambda.Runtime.NODEJS_20_X,
+      runtime: lambda.Runtime.NODEJS_22_X,
       functionName: responseName,
       handler: 'router/edge-handler.responseHandler',
       code,
@@ -156,7 +156,7 @@ export class GraphqlEdgeRouter extends Construct {
     for (const fn of [this.originRequestFunction, responseFunction]) {
       Validations.of(fn).acknowledge({
         id: 'AwsSolutions-L1',
-        reason: 'Node.js 20 is pinned deliberately: it is a Lambda@Edge-supported runtime the router is tested on.',
+        reason: 'Node.js 22 is pinned deliberately: the newest runtime Lambda@Edge supports that the router is tested on (Node.js 20 creation is blocked from 2026-08-31, https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html).',
       });
     }
 

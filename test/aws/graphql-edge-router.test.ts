@@ -45,8 +45,8 @@ describe('GraphqlEdgeRouter', () => {
     });
   });
 
-  test('Lambda@Edge functions: Node 20, the router handler, a role for edgelambda without managed policies', () => {
-    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'router/edge-handler.handler', Runtime: 'nodejs20.x' });
+  test('Lambda@Edge functions: Node 22, the router handler, a role for edgelambda without managed policies', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'router/edge-handler.handler', Runtime: 'nodejs22.x' });
     template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'router/edge-handler.responseHandler' });
     const [role] = Object.values(template.findResources('AWS::IAM::Role'));
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
