@@ -29,6 +29,7 @@ function measure(args) {
 
 const rows = [];
 rows.push({ app: 'floor: require(aws-cdk-lib)', ...measure(['floor-aws']) });
+rows.push({ app: 'floor: aws-cdk-lib + the service modules used', ...measure(['floor-aws-modules']) });
 const awsDir = path.join(root, 'examples', 'aws');
 for (const file of fs.readdirSync(awsDir).filter((f) => /^phase-\d\.ts$/.test(f)).sort()) {
   rows.push({ app: `aws/${file}`, ...measure(['aws', path.join(awsDir, file)]) });

@@ -10,6 +10,13 @@ require('ts-node').register({ transpileOnly: true, project: path.join(__dirname,
 let resources = 0;
 if (kind === 'floor-aws') {
   require('aws-cdk-lib');
+} else if (kind === 'floor-aws-modules') {
+  // aws-cdk-lib loads its service modules lazily: this is the floor the
+  // examples really pay, every module they touch loaded and nothing built.
+  for (const m of ['core', 'aws-ec2', 'aws-rds', 'aws-kms', 'aws-secretsmanager', 'aws-iam', 'aws-cloudwatch',
+    'aws-route53', 'aws-cloudfront', 'aws-lambda', 'aws-stepfunctions', 'aws-arcregionswitch', 'aws-wafv2']) {
+    require(`aws-cdk-lib/${m === 'core' ? '' : m}`.replace(/\/$/, ''));
+  }
 } else if (kind === 'aws') {
   const { App, Validations } = require('aws-cdk-lib');
   const { AwsSolutionsChecks } = require('cdk-nag');
@@ -27,9 +34,14 @@ if (kind === 'floor-aws') {
   const mod = require(path.resolve(file));
   const build = Object.values(mod).find((v) => typeof v === 'function' && /^build/.test(v.name));
   const { App } = require('cdktf');
+  const { readGcpExampleConfig } = require(path.resolve(path.dirname(file), 'config.ts'));
   const app = new App({ outdir });
-  build(app);
+  build(app, readGcpExampleConfig());
   app.synth();
+  for (const stack of fs.readdirSync(path.join(outdir, 'stacks'))) {
+    const tf = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+    for (const byName of Object.values(tf.resource ?? {})) resources += Object.keys(byName).length;
+  }
   fs.rmSync(outdir, { recursive: true, force: true });
 } else {
   throw new Error(`unknown kind ${kind}`);
