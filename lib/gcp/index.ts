@@ -1,0 +1,14 @@
+/**
+ * multiregion-constructs/gcp — the ladder on Google Cloud, built on cdktf and
+ * @cdktf/provider-google (both deprecated upstream on 2025-12-10; see
+ * docs/gcp/README.md for the exit). Every cdktf use stays under lib/gcp.
+ */
+export * from './provider';
+export * from './primary-region';
+export * from './read-replica-region';
+export * from './global-router';
+export * from './failover-runbook';
+export { GCP_PROFILE, GCP_WORDS, CLOUD_SQL_REGIONS, CLOUD_SQL_LIMITS } from './private/gcp-profile';
+export type { AuthorizedNetwork, Edition } from './private/sql-rules';
+export { REPLICA_LAG_METRIC, INSTANCE_UP_METRIC } from './private/alerts';
+export { DATA_LOSS_REFUSAL } from './private/workflow-source';

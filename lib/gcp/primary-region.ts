@@ -1,0 +1,493 @@
+import { Fn, TerraformOutput, TerraformStack } from 'cdktf';
+import { ComputeGlobalAddress } from '@cdktf/provider-google/lib/compute-global-address';
+import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
+import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
+import { ServiceNetworkingConnection } from '@cdktf/provider-google/lib/service-networking-connection';
+import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-instance';
+import { Construct } from 'constructs';
+import {
+  ConfigProblem, DataResidency, EngineFamily, Phase, RecoveryObjectives, resolveTopology, show, throwIfProblems,
+  Topology, validateHardening, validateTopology,
+} from '../core';
+import { instanceDownAlert } from './private/alerts';
+import { CLOUD_SQL_LIMITS, GCP_PROFILE, GCP_WORDS } from './private/gcp-profile';
+import { deterministicName, INSTANCE_NAME, MAX_INSTANCE_NAME } from './private/names';
+import { AuthorizedNetwork, Edition, checkPublicIp, checkTier, defaultTier, renameRegionProblems, sqlFlags } from './private/sql-rules';
+import { useGoogleProvider } from './provider';
+
+/** A weekly maintenance window, UTC. */
+export interface MaintenanceWindow {
+  /** Day of the week, 1 (Monday) to 7 (Sunday). */
+  readonly day: number;
+  /** Hour of the day, 0–23, UTC. */
+  readonly hour: number;
+}
+
+/** Properties of {@link PrimaryRegion}. */
+export interface PrimaryRegionProps {
+  /** Project that holds every resource. */
+  readonly project: string;
+  /** The read-write region, e.g. `us-central1`. */
+  readonly region: string;
+  /**
+   * Regions that hold a read replica. Deployment-time configuration.
+   * @default [] (phase 1, a single region)
+   */
+  readonly replicaRegions?: readonly string[];
+  /**
+   * Phase of the evolution ladder this deployment claims.
+   * @default 1 without replica regions, 2 with them
+   */
+  readonly phase?: Phase;
+  /**
+   * Engine family.
+   * @default 'postgresql'
+   */
+  readonly engine?: EngineFamily;
+  /**
+   * Cloud SQL database version; must match the engine.
+   * @default 'POSTGRES_16' for PostgreSQL, 'MYSQL_8_0' for MySQL
+   */
+  readonly databaseVersion?: string;
+  /**
+   * Cloud SQL edition. Enterprise Plus adds the cross-region DR replica
+   * (switchover without data loss), the write endpoint and up to 35 days of
+   * point-in-time recovery.
+   * @default 'ENTERPRISE'
+   */
+  readonly edition?: Edition;
+  /**
+   * Machine tier.
+   * @default 'db-custom-2-7680' (Enterprise) or 'db-perf-optimized-N-2' (Enterprise Plus)
+   */
+  readonly tier?: string;
+  /**
+   * `REGIONAL` keeps a standby in another zone (HA); `ZONAL` needs `allowSingleZone`.
+   * @default 'REGIONAL'
+   */
+  readonly availabilityType?: 'REGIONAL' | 'ZONAL';
+  /**
+   * Accept a single-zone instance (an outage when the zone fails).
+   * @default false
+   */
+  readonly allowSingleZone?: boolean;
+  /**
+   * Automated backups. false is rejected in every phase.
+   * @default true
+   */
+  readonly backups?: boolean;
+  /**
+   * Automated daily backups retained (1–365; 7 at least for the ladder).
+   * @default 14
+   */
+  readonly backupRetentionDays?: number;
+  /**
+   * Start of the daily backup window, `HH:MM` UTC.
+   * @default '03:00'
+   */
+  readonly backupStartTime?: string;
+  /**
+   * Point-in-time recovery (write-ahead log / binary log retention). false is rejected.
+   * @default true
+   */
+  readonly pointInTimeRecovery?: boolean;
+  /**
+   * Days of transaction logs kept for point-in-time recovery: at least 7, at
+   * most 7 on Enterprise and 35 on Enterprise Plus.
+   * @default 7 (Enterprise) or 14 (Enterprise Plus)
+   */
+  readonly transactionLogRetentionDays?: number;
+  /**
+   * Deletion protection: both Terraform's `deletion_protection` and the
+   * API-level `deletion_protection_enabled`. false needs `allowDataLossOnDelete`.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * Keep automated backups after the instance is deleted. false needs `allowDataLossOnDelete`.
+   * @default true
+   */
+  readonly retainBackupsOnDelete?: boolean;
+  /**
+   * Explicitly accept that deleting the instance can lose the data: required
+   * to turn deletion protection off or to drop backups on delete.
+   * @default false
+   */
+  readonly allowDataLossOnDelete?: boolean;
+  /**
+   * VPC network (`projects/<p>/global/networks/<name>`) with private service
+   * access already configured. Replicas in other regions use it too.
+   * @default a new network with a /16 range reserved for private service access
+   */
+  readonly network?: string;
+  /**
+   * Name of the reserved range (global address) Cloud SQL takes its IP from.
+   * @default the range this construct reserves, or any range of the network's connection
+   */
+  readonly allocatedIpRange?: string;
+  /**
+   * Networks allowed through a public IP. Setting any needs `allowPublicIp`.
+   * @default [] (private IP only)
+   */
+  readonly authorizedNetworks?: readonly AuthorizedNetwork[];
+  /**
+   * Explicitly accept a public IP on the instance.
+   * @default false
+   */
+  readonly allowPublicIp?: boolean;
+  /**
+   * Weekly maintenance window, UTC.
+   * @default { day: 7, hour: 5 } (Sunday 05:00 UTC)
+   */
+  readonly maintenanceWindow?: MaintenanceWindow;
+  /**
+   * Extra database flags, merged over the logging flags set by default.
+   * @default {}
+   */
+  readonly databaseFlags?: Readonly<Record<string, string>>;
+  /**
+   * Query insights.
+   * @default true
+   */
+  readonly queryInsights?: boolean;
+  /**
+   * Region of an Enterprise Plus DR replica (must be one of `replicaRegions`,
+   * deployed with `ReadReplicaRegion` `disasterRecovery: true`). With
+   * `drReplicaDesignated` it sets `replication_cluster.failover_dr_replica_name`
+   * so a switchover is possible.
+   * @default - no DR replica
+   */
+  readonly drReplicaRegion?: string;
+  /**
+   * Designate the DR replica of `drReplicaRegion` on the primary
+   * (`replication_cluster.failover_dr_replica_name`). Cloud SQL only accepts
+   * an existing replica there, so the first apply must leave it out: apply
+   * the primary with false, then the replica, then set true and apply the
+   * primary again. Until then the failover runbook promotes the replica
+   * (no switchover, no replica failover).
+   * https://cloud.google.com/sql/docs/postgres/use-advanced-disaster-recovery
+   * @default false
+   */
+  readonly drReplicaDesignated?: boolean;
+  /**
+   * Instance name. Replicas, the router and the runbook find the instance by
+   * it, so it must not change after deployment.
+   * @default derived from the construct path, e.g. `mrc-phase2-primary-database-1a2b3c`
+   */
+  readonly instanceName?: string;
+  /**
+   * Customer-managed encryption key (`projects/.../cryptoKeys/...`).
+   * @default Google-managed encryption
+   */
+  readonly encryptionKeyName?: string;
+  /**
+   * Notification channels (ids) of the alert policies.
+   * @default [] (incidents only appear in the console)
+   */
+  readonly notificationChannels?: readonly string[];
+  /**
+   * Labels on the instance.
+   * @default {}
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Which regions may hold a copy of the data.
+   * @default - no restriction
+   */
+  readonly residency?: DataResidency;
+  /**
+   * Declared recovery objectives.
+   * @default - none
+   */
+  readonly recoveryObjectives?: RecoveryObjectives;
+  /**
+   * Google provider version constraint of this stack (see `useGoogleProvider`).
+   * @default '6.50.0', the version the prebuilt bindings pin
+   */
+  readonly providerVersionConstraint?: string;
+}
+
+/**
+ * The read-write region: a Cloud SQL instance (PostgreSQL or MySQL) with
+ * regional availability, automated backups and point-in-time recovery,
+ * deletion protection, private IP only through private service access, TLS
+ * required, logging flags, a maintenance window and query insights, and an
+ * alert on its state.
+ */
+export class PrimaryRegion extends Construct {
+  /** The validated topology this primary belongs to. */
+  public readonly topology: Topology;
+  /** The Cloud SQL instance (also `node.defaultChild`). */
+  public readonly instance: SqlDatabaseInstance;
+  /** Project of the instance. */
+  public readonly project: string;
+  /** Region of the instance. */
+  public readonly region: string;
+  /** Instance name (deterministic, a plain string). */
+  public readonly instanceName: string;
+  /** Connection name `project:region:instance` (a plain string). */
+  public readonly connectionName: string;
+  /** Private IP address of the instance (a Terraform reference). */
+  public readonly privateIp: string;
+  /** Cloud SQL database version. */
+  public readonly databaseVersion: string;
+  /** Cloud SQL edition. */
+  public readonly edition: Edition;
+  /** Machine tier. */
+  public readonly tier: string;
+  /** The VPC network (`projects/<p>/global/networks/<name>`, a plain string). */
+  public readonly network: string;
+  /** Name of the DR replica instance, when `drReplicaRegion` is set. */
+  public readonly drReplicaName?: string;
+  /** True when the DR replica is designated on the primary (switchover and replica failover possible). */
+  public readonly drReplicaDesignated: boolean;
+  /** Days of transaction logs kept for point-in-time recovery. */
+  public readonly transactionLogRetentionDays: number;
+  /**
+   * The database write endpoint to give applications in the VPC: the
+   * Enterprise Plus PSA write endpoint (a DNS name that follows the primary
+   * through switchover and replica failover), else the private IP.
+   */
+  public readonly writeEndpoint: string;
+  /** True when {@link writeEndpoint} follows the primary through switchover and failover. */
+  public readonly writeEndpointFollowsFailover: boolean;
+  /** Alert on the instance being down. */
+  public readonly stateAlert: MonitoringAlertPolicy;
+  /** Notification channels of the alerts. */
+  public readonly notificationChannels: readonly string[];
+
+  constructor(scope: Construct, id: string, props: PrimaryRegionProps) {
+    super(scope, id);
+    const source = { construct: 'PrimaryRegion', path: this.node.path };
+    const engine = props.engine ?? 'postgresql';
+    const edition: Edition = props.edition ?? 'ENTERPRISE';
+    const replicaRegions = props.replicaRegions ?? [];
+    const availability = props.availabilityType ?? 'REGIONAL';
+    const backups = props.backups ?? true;
+    const retention = props.backupRetentionDays ?? 14;
+    const pitr = props.pointInTimeRecovery ?? true;
+    const logDays = props.transactionLogRetentionDays ?? (edition === 'ENTERPRISE_PLUS' ? 14 : 7);
+    const deletionProtection = props.deletionProtection ?? true;
+    const retainBackups = props.retainBackupsOnDelete ?? true;
+    const dataLossAllowed = props.allowDataLossOnDelete ?? false;
+    const instanceName = props.instanceName ?? deterministicName(this, 'mrc');
+    const databaseVersion = props.databaseVersion ?? (engine === 'mysql' ? 'MYSQL_8_0' : 'POSTGRES_16');
+    const window = props.maintenanceWindow ?? { day: 7, hour: 5 };
+
+    const spec = {
+      primaryRegion: props.region,
+      replicaRegions,
+      phase: props.phase,
+      engine,
+      residency: props.residency,
+      recoveryObjectives: props.recoveryObjectives,
+    };
+    const phase = spec.phase ?? (replicaRegions.length > 0 ? 2 : 1);
+    const problems: ConfigProblem[] = [
+      ...renameRegionProblems(validateTopology(spec, GCP_PROFILE)),
+      ...validateHardening({
+        instanceCount: availability === 'ZONAL' ? 1 : 2,
+        singleInstanceAllowed: props.allowSingleZone ?? false,
+        backupRetentionDays: retention,
+        pointInTimeRecovery: pitr,
+        deletionProtection,
+        deletesDataOnRemoval: !retainBackups,
+        dataLossOnDeleteAllowed: dataLossAllowed,
+        storageEncrypted: true,
+      }, [1, 2, 3, 4, 5].includes(phase) ? phase : 1, GCP_PROFILE, GCP_WORDS)
+        .map((p) => p.property === 'availabilityType'
+          ? { ...p, message: "availabilityType 'ZONAL' gives no standby in another zone, which every phase requires", fix: "set availabilityType to 'REGIONAL', or set allowSingleZone: true to accept an outage when the zone fails" }
+          : p),
+      ...checkPublicIp(props.authorizedNetworks ?? [], props.allowPublicIp ?? false),
+    ];
+    if (!backups) {
+      problems.push({
+        property: 'backups',
+        message: `backups is false, but phase ${phase} requires automated backups (and point-in-time recovery needs them)`,
+        fix: 'remove backups: false (backups are on by default)',
+      });
+    }
+    const maxLog = CLOUD_SQL_LIMITS.maxLogRetentionDays[edition] ?? 7;
+    if (!Number.isInteger(logDays) || logDays < 7) {
+      problems.push({
+        property: 'transactionLogRetentionDays',
+        message: `transactionLogRetentionDays ${show(logDays)} is below the phase-${phase} minimum of 7 days of point-in-time recovery`,
+        fix: 'set transactionLogRetentionDays to 7 or more',
+      });
+    } else if (logDays > maxLog) {
+      problems.push({
+        property: 'transactionLogRetentionDays',
+        message: `transactionLogRetentionDays ${logDays} is above the ${maxLog}-day maximum of Cloud SQL ${edition} (${CLOUD_SQL_LIMITS.logRetentionSource})`,
+        fix: edition === 'ENTERPRISE' ? "set transactionLogRetentionDays to 7, or use edition 'ENTERPRISE_PLUS' (up to 35)" : `set transactionLogRetentionDays to ${maxLog} or less`,
+      });
+    }
+    if (!['ENTERPRISE', 'ENTERPRISE_PLUS'].includes(edition)) {
+      problems.push({ property: 'edition', message: `edition ${show(edition)} is not a Cloud SQL edition`, fix: "set edition to 'ENTERPRISE' or 'ENTERPRISE_PLUS'" });
+    }
+    const expectedPrefix = engine === 'mysql' ? 'MYSQL_' : 'POSTGRES_';
+    if (!databaseVersion.startsWith(expectedPrefix)) {
+      problems.push({
+        property: 'databaseVersion',
+        message: `databaseVersion ${show(databaseVersion)} does not match engine ${show(engine)}`,
+        fix: `use a ${expectedPrefix}* version, e.g. '${engine === 'mysql' ? 'MYSQL_8_0' : 'POSTGRES_16'}'`,
+      });
+    }
+    if (!INSTANCE_NAME.test(instanceName) || instanceName.length > MAX_INSTANCE_NAME) {
+      problems.push({
+        property: 'instanceName',
+        message: `instanceName ${show(instanceName)} is not a valid Cloud SQL instance name`,
+        fix: `use 2–${MAX_INSTANCE_NAME} lowercase letters, digits and hyphens, starting with a letter (replicas append '-<region>')`,
+      });
+    }
+    if (!Number.isInteger(window.day) || window.day < 1 || window.day > 7 || !Number.isInteger(window.hour) || window.hour < 0 || window.hour > 23) {
+      problems.push({
+        property: 'maintenanceWindow',
+        message: `maintenanceWindow ${show(window)} is not a day 1–7 and an hour 0–23`,
+        fix: 'set maintenanceWindow to e.g. { day: 7, hour: 5 } (Sunday 05:00 UTC)',
+      });
+    }
+    const tier = props.tier ?? defaultTier(edition);
+    problems.push(...checkTier(tier, edition));
+    if (props.drReplicaDesignated && props.drReplicaRegion === undefined) {
+      problems.push({
+        property: 'drReplicaDesignated',
+        message: 'drReplicaDesignated is true, but there is no drReplicaRegion to designate',
+        fix: 'set drReplicaRegion to the region of the DR replica, or remove drReplicaDesignated',
+      });
+    }
+    if (props.drReplicaRegion !== undefined) {
+      if (edition !== 'ENTERPRISE_PLUS') {
+        problems.push({
+          property: 'drReplicaRegion',
+          message: `drReplicaRegion ${show(props.drReplicaRegion)} needs Cloud SQL Enterprise Plus, but edition is ${show(edition)}`,
+          fix: "set edition: 'ENTERPRISE_PLUS', or remove drReplicaRegion and fail over by promoting the replica",
+        });
+      }
+      if (!replicaRegions.includes(props.drReplicaRegion)) {
+        problems.push({
+          property: 'drReplicaRegion',
+          message: `drReplicaRegion ${show(props.drReplicaRegion)} is not one of replicaRegions ${show(replicaRegions)}`,
+          fix: 'add it to replicaRegions, or choose one of them',
+        });
+      }
+    }
+    throwIfProblems(source, problems);
+
+    this.topology = resolveTopology(spec);
+    this.project = props.project;
+    this.region = props.region;
+    this.instanceName = instanceName;
+    this.connectionName = `${props.project}:${props.region}:${instanceName}`;
+    this.databaseVersion = databaseVersion;
+    this.edition = edition;
+    this.tier = tier;
+    this.transactionLogRetentionDays = logDays;
+    this.notificationChannels = [...(props.notificationChannels ?? [])];
+    useGoogleProvider(this, { project: props.project, region: props.region, versionConstraint: props.providerVersionConstraint });
+
+    let connection: ServiceNetworkingConnection | undefined;
+    let allocatedIpRange = props.allocatedIpRange;
+    if (props.network) {
+      this.network = props.network;
+    } else {
+      const networkName = `${instanceName}-vpc`.slice(0, 63);
+      const network = new ComputeNetwork(this, 'Network', {
+        name: networkName,
+        autoCreateSubnetworks: false,
+        routingMode: 'GLOBAL',
+      });
+      const range = new ComputeGlobalAddress(this, 'PrivateServiceRange', {
+        name: `${instanceName}-psa`.slice(0, 63),
+        purpose: 'VPC_PEERING',
+        addressType: 'INTERNAL',
+        prefixLength: 16,
+        network: network.id,
+      });
+      connection = new ServiceNetworkingConnection(this, 'PrivateServiceAccess', {
+        network: network.id,
+        service: 'servicenetworking.googleapis.com',
+        reservedPeeringRanges: [range.name],
+        // Keep the peering when the stack is destroyed while replicas elsewhere still use it.
+        deletionPolicy: 'ABANDON',
+      });
+      this.network = `projects/${props.project}/global/networks/${networkName}`;
+      allocatedIpRange = allocatedIpRange ?? `${instanceName}-psa`.slice(0, 63);
+    }
+
+    const drReplicaName = props.drReplicaRegion ? `${instanceName}-${props.drReplicaRegion}` : undefined;
+    this.drReplicaName = drReplicaName;
+    this.drReplicaDesignated = drReplicaName !== undefined && (props.drReplicaDesignated ?? false);
+    const publicNetworks = props.authorizedNetworks ?? [];
+
+    this.instance = new SqlDatabaseInstance(this, 'Instance', {
+      name: instanceName,
+      project: props.project,
+      region: props.region,
+      databaseVersion,
+      deletionProtection,
+      encryptionKeyName: props.encryptionKeyName,
+      dependsOn: connection ? [connection] : undefined,
+      // Only once the replica exists (see drReplicaDesignated).
+      replicationCluster: drReplicaName && this.drReplicaDesignated ? { failoverDrReplicaName: `${props.project}:${drReplicaName}` } : undefined,
+      settings: {
+        tier: this.tier,
+        edition,
+        availabilityType: availability,
+        deletionProtectionEnabled: deletionProtection,
+        retainBackupsOnDelete: retainBackups,
+        diskAutoresize: true,
+        diskType: 'PD_SSD',
+        userLabels: { ...props.labels },
+        backupConfiguration: {
+          enabled: backups,
+          startTime: props.backupStartTime ?? '03:00',
+          pointInTimeRecoveryEnabled: engine === 'postgresql' ? pitr : undefined,
+          binaryLogEnabled: engine === 'mysql' ? pitr : undefined,
+          transactionLogRetentionDays: logDays,
+          backupRetentionSettings: { retainedBackups: retention, retentionUnit: 'COUNT' },
+        },
+        ipConfiguration: {
+          ipv4Enabled: publicNetworks.length > 0,
+          privateNetwork: this.network,
+          allocatedIpRange,
+          sslMode: 'ENCRYPTED_ONLY',
+          authorizedNetworks: publicNetworks.map((n) => ({ name: n.name, value: n.cidr })),
+        },
+        databaseFlags: Object.entries({ ...sqlFlags(engine), ...props.databaseFlags }).map(([name, value]) => ({ name, value })),
+        maintenanceWindow: { day: window.day, hour: window.hour, updateTrack: 'stable' },
+        insightsConfig: (props.queryInsights ?? true)
+          ? { queryInsightsEnabled: true, queryPlansPerMinute: 5, queryStringLength: 1024, recordApplicationTags: true, recordClientAddress: false }
+          : undefined,
+      },
+    });
+    this.node.defaultChild = this.instance;
+    this.privateIp = this.instance.privateIpAddress;
+    this.writeEndpointFollowsFailover = edition === 'ENTERPRISE_PLUS';
+    // The PSA write endpoint is read-only and not always set (e.g. the Cloud
+    // DNS API is off): fall back to the private IP instead of failing the
+    // apply on an empty `replication_cluster` list or an empty string.
+    this.writeEndpoint = edition === 'ENTERPRISE_PLUS'
+      ? Fn.coalesce([Fn.try([this.instance.replicationCluster.psaWriteEndpoint, '']), this.privateIp])
+      : this.privateIp;
+
+    this.stateAlert = instanceDownAlert(this, 'StateAlert', {
+      project: props.project,
+      instanceName,
+      role: 'primary',
+      notificationChannels: this.notificationChannels,
+    });
+
+    new TerraformOutput(this, 'ConnectionName', { value: this.connectionName, description: 'Cloud SQL connection name of the primary' });
+    new TerraformOutput(this, 'WriteEndpoint', {
+      value: this.writeEndpoint,
+      description: edition === 'ENTERPRISE_PLUS'
+        ? 'PSA write endpoint (follows the primary through switchover and failover), or the private IP when Cloud SQL set none'
+        : 'Private IP of the primary (re-point applications after a failover)',
+    });
+  }
+
+  /** The stack that holds this primary. */
+  public get stack(): TerraformStack {
+    return TerraformStack.of(this);
+  }
+}

@@ -1,0 +1,101 @@
+import { ConfigProblem, EngineFamily, show } from '../../core';
+
+/** Cloud SQL edition. */
+export type Edition = 'ENTERPRISE' | 'ENTERPRISE_PLUS';
+
+/** A network allowed to reach a public IP. */
+export interface AuthorizedNetwork {
+  /** A label. @default - none */
+  readonly name?: string;
+  /** CIDR block, e.g. `203.0.113.0/24`. */
+  readonly cidr: string;
+}
+
+/** Default machine tier of an edition. */
+export function defaultTier(edition: Edition): string {
+  return edition === 'ENTERPRISE_PLUS' ? 'db-perf-optimized-N-2' : 'db-custom-2-7680';
+}
+
+/**
+ * A machine tier that the edition does not offer fails at apply time.
+ * Enterprise Plus runs the N2 (`db-perf-optimized-N-*`) and C4A series;
+ * Enterprise runs shared-core (`db-f1-micro`, `db-g1-small`), dedicated-core
+ * (`db-custom-*`, `db-n1-*`) and N4 machines.
+ * https://cloud.google.com/sql/docs/postgres/machine-series-overview
+ * Only the tier families known to belong to the other edition are rejected,
+ * so new series pass.
+ */
+export function checkTier(tier: string, edition: Edition, property = 'tier'): ConfigProblem[] {
+  const enterpriseOnly = /^(db-custom-|db-n1-|db-f1-micro$|db-g1-small$)/.test(tier);
+  const plusOnly = /^(db-perf-optimized-|db-c4a-)/.test(tier);
+  if (edition === 'ENTERPRISE_PLUS' && enterpriseOnly) {
+    return [{
+      property,
+      message: `${property} ${show(tier)} is a Cloud SQL Enterprise machine type, but edition is 'ENTERPRISE_PLUS'`,
+      fix: `use a performance-optimized tier such as '${defaultTier('ENTERPRISE_PLUS')}', or edition 'ENTERPRISE'`,
+    }];
+  }
+  if (edition === 'ENTERPRISE' && plusOnly) {
+    return [{
+      property,
+      message: `${property} ${show(tier)} is a Cloud SQL Enterprise Plus machine type, but edition is 'ENTERPRISE'`,
+      fix: `use a tier such as '${defaultTier('ENTERPRISE')}', or edition 'ENTERPRISE_PLUS'`,
+    }];
+  }
+  return [];
+}
+
+/**
+ * Logging flags set by default.
+ * PostgreSQL: https://cloud.google.com/sql/docs/postgres/flags
+ * MySQL: https://cloud.google.com/sql/docs/mysql/flags
+ */
+export function sqlFlags(engine: EngineFamily): Record<string, string> {
+  if (engine === 'mysql') {
+    return {
+      slow_query_log: 'on',
+      long_query_time: '1',
+      log_output: 'FILE',
+    };
+  }
+  return {
+    log_checkpoints: 'on',
+    log_connections: 'on',
+    log_disconnections: 'on',
+    log_lock_waits: 'on',
+    log_min_duration_statement: '1000',
+    log_temp_files: '0',
+  };
+}
+
+/** A public IP needs an explicit opt-in. */
+export function checkPublicIp(networks: readonly AuthorizedNetwork[], allowed: boolean, property = 'authorizedNetworks'): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  if (networks.length > 0 && !allowed) {
+    problems.push({
+      property,
+      message: `${property} ${show(networks.map((n) => n.cidr))} would give the instance a public IP`,
+      fix: 'connect through private IP (the default), or set allowPublicIp: true to accept a public IP',
+    });
+  }
+  networks.forEach((n, i) => {
+    if (n.cidr === '0.0.0.0/0') {
+      problems.push({
+        property: `${property}[${i}]`,
+        message: `${property}[${i}] '0.0.0.0/0' opens the database to the whole internet`,
+        fix: 'list the narrowest CIDR blocks your clients use',
+      });
+    }
+  });
+  return problems;
+}
+
+/**
+ * The core validators name the primary region `primaryRegion`; on Google
+ * Cloud the property is `region`.
+ */
+export function renameRegionProblems(problems: ConfigProblem[]): ConfigProblem[] {
+  return problems.map((p) => p.property === 'primaryRegion'
+    ? { ...p, property: 'region', message: p.message.replace(/^primaryRegion/, 'region') }
+    : p);
+}

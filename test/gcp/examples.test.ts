@@ -1,0 +1,119 @@
+/**
+ * Every Google Cloud example, synthesized once (beforeAll): a snapshot per
+ * stack, and a structural check of each Terraform JSON document.
+ */
+import { App, TerraformStack, Testing } from 'cdktf';
+import { buildGcpExamples } from '../../examples/gcp/main';
+import { GCP_EXAMPLE_DEFAULTS, readGcpExampleConfig } from '../../examples/gcp/config';
+
+type Doc = { resource: Record<string, Record<string, any>>; output?: Record<string, any>; terraform: any; provider: any; data?: any };
+
+/** Required arguments of each resource type this library emits (provider 6.50.0 schema). */
+const REQUIRED: Record<string, string[]> = {
+  google_sql_database_instance: ['name', 'database_version', 'region', 'settings', 'deletion_protection'],
+  google_compute_network: ['name'],
+  google_compute_global_address: ['name', 'purpose', 'address_type', 'prefix_length', 'network'],
+  google_service_networking_connection: ['network', 'service', 'reserved_peering_ranges'],
+  google_monitoring_alert_policy: ['display_name', 'combiner', 'conditions'],
+  google_compute_health_check: ['name', 'check_interval_sec', 'source_regions'],
+  google_dns_record_set: ['managed_zone', 'name', 'type', 'routing_policy'],
+  google_service_account: ['account_id'],
+  google_project_iam_member: ['project', 'role', 'member'],
+  google_dns_managed_zone_iam_member: ['managed_zone', 'role', 'member'],
+  google_workflows_workflow: ['name', 'region', 'service_account', 'source_contents'],
+};
+
+let stacks: Record<string, Doc>;
+let runbooks: Record<string, string>;
+
+beforeAll(() => {
+  const app = new App({ outdir: 'cdktf.out' });
+  runbooks = buildGcpExamples(app, readGcpExampleConfig({}));
+  stacks = {};
+  for (const child of app.node.children) {
+    if (child instanceof TerraformStack) stacks[child.node.id] = JSON.parse(Testing.synth(child, true)) as Doc;
+  }
+});
+
+/** Backend paths are absolute; make the snapshot independent of the checkout. */
+function normalized(doc: Doc): Doc {
+  const copy = JSON.parse(JSON.stringify(doc));
+  if (copy.terraform?.backend?.local?.path) copy.terraform.backend.local.path = '<path>';
+  return copy;
+}
+
+test('the examples default to us-central1 and europe-west1', () => {
+  expect(GCP_EXAMPLE_DEFAULTS).toMatchObject({ primaryRegion: 'us-central1', replicaRegions: ['europe-west1'] });
+  expect(Object.keys(stacks).sort()).toEqual([
+    'gcp-phase1-primary',
+    'gcp-phase2-primary', 'gcp-phase2-replica-europe-west1',
+    'gcp-phase3-primary', 'gcp-phase3-replica-europe-west1', 'gcp-phase3-router', 'gcp-phase3-runbook',
+    'gcp-phase4-primary', 'gcp-phase4-replica-europe-west1', 'gcp-phase4-router', 'gcp-phase4-runbook',
+  ]);
+});
+
+test('configuration comes from the environment', () => {
+  const c = readGcpExampleConfig({ GCP_PROJECT: 'p', GCP_PRIMARY_REGION: 'europe-west1', GCP_REPLICA_REGIONS: 'europe-west4,europe-north1' });
+  expect(c).toMatchObject({ project: 'p', primaryRegion: 'europe-west1', replicaRegions: ['europe-west4', 'europe-north1'] });
+});
+
+describe.each([
+  'gcp-phase1-primary', 'gcp-phase2-primary', 'gcp-phase2-replica-europe-west1',
+  'gcp-phase3-primary', 'gcp-phase3-replica-europe-west1', 'gcp-phase3-router', 'gcp-phase3-runbook',
+  'gcp-phase4-primary', 'gcp-phase4-replica-europe-west1', 'gcp-phase4-router', 'gcp-phase4-runbook',
+])('%s', (name) => {
+  test('matches the snapshot', () => {
+    expect(normalized(stacks[name])).toMatchSnapshot();
+  });
+
+  test('is structurally valid Terraform JSON', () => {
+    const doc = stacks[name];
+    expect(doc.terraform.required_providers.google).toEqual({ source: 'google', version: '6.50.0' });
+    expect(doc.provider.google).toHaveLength(1);
+    const declared = new Set<string>();
+    for (const [type, byName] of Object.entries(doc.resource)) {
+      expect(Object.keys(REQUIRED)).toContain(type);
+      for (const [logical, body] of Object.entries(byName)) {
+        declared.add(`${type}.${logical}`);
+        for (const arg of REQUIRED[type]) expect({ resource: `${type}.${logical}`, [arg]: body[arg] !== undefined }).toEqual({ resource: `${type}.${logical}`, [arg]: true });
+      }
+    }
+    // Every google_x.y reference inside a ${...} (not the escaped $${...} of Workflows) names a declared resource.
+    const text = JSON.stringify(doc);
+    const interpolations = [...text.matchAll(/(?<!\$)\$\{([^}]*)\}/g)].map((m) => m[1]);
+    const refs = interpolations.flatMap((i) => [...i.matchAll(/\b(google_[a-z0-9_]+)\.([A-Za-z0-9_-]+)/g)].map((m) => `${m[1]}.${m[2]}`));
+    for (const ref of refs) expect(declared.has(ref) ? ref : `undeclared ${ref}`).toBe(ref);
+    // No interpolation other than resource references, optionally inside coalesce()/try()
+    // (no cross-stack remote state, no variables, no data sources).
+    const other = interpolations.filter((i) => !/^(google_|coalesce\(try\(google_)/.test(i));
+    expect(other).toEqual([]);
+    expect(doc.data).toBeUndefined();
+    for (const [type, byName] of Object.entries(doc.resource)) {
+      for (const body of Object.values(byName)) {
+        for (const dep of (body as any).depends_on ?? []) expect(declared.has(dep) ? dep : `undeclared depends_on ${dep} in ${type}`).toBe(dep);
+      }
+    }
+  });
+});
+
+test('phases 3–4: the DR replica is designated only on the second apply (GCP_DR_REPLICA_DESIGNATED=true)', () => {
+  // First apply: Cloud SQL rejects failover_dr_replica_name before the replica exists.
+  const first = stacks['gcp-phase3-primary'].resource.google_sql_database_instance;
+  expect(Object.values(first).map((i: any) => i.replication_cluster)).toEqual([undefined]);
+  const firstWorkflow = JSON.parse(String(Object.values(stacks['gcp-phase3-runbook'].resource.google_workflows_workflow)[0].source_contents).replace(/\$\$\{/g, '${'));
+  expect(firstWorkflow.main.steps[0].init.assign).toContainEqual({ mode: '${default(map.get(args, "mode"), "failover")}' });
+
+  const app = new App({ outdir: 'cdktf.out' });
+  buildGcpExamples(app, readGcpExampleConfig({ GCP_DR_REPLICA_DESIGNATED: 'true' }));
+  const synthOf = (id: string) => JSON.parse(Testing.synth(app.node.findChild(id) as TerraformStack)) as Doc;
+  const second = Object.values(synthOf('gcp-phase3-primary').resource.google_sql_database_instance);
+  expect(second.map((i: any) => i.replication_cluster)).toEqual([{ failover_dr_replica_name: 'example-project:orders-p3-europe-west1' }]);
+  const workflow = JSON.parse(String(Object.values(synthOf('gcp-phase3-runbook').resource.google_workflows_workflow)[0].source_contents).replace(/\$\$\{/g, '${'));
+  expect(workflow.main.steps[0].init.assign).toContainEqual({ mode: '${default(map.get(args, "mode"), "switchover")}' });
+  expect(workflow.main.steps.map((st: object) => Object.keys(st)[0])).not.toContain('enableBackups');
+});
+
+test('phase 3 and 4 runbooks are rendered', () => {
+  expect(Object.keys(runbooks).sort()).toEqual(['orders-p3-failover.md', 'orders-p4-failover.md']);
+  expect(runbooks['orders-p3-failover.md']).toMatchSnapshot();
+});

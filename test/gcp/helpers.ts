@@ -1,0 +1,34 @@
+import { Testing } from 'cdktf';
+import { Construct } from 'constructs';
+
+/** Synthesized Terraform JSON of one stack. */
+export type TfJson = { resource: Record<string, Record<string, any>>; output?: Record<string, any>; terraform?: any; provider?: any };
+
+/** Synthesizes what `build` adds to a fresh stack (Testing.synthScope) and parses it. */
+export function synthJson(build: (scope: Construct) => void): { raw: string; json: TfJson } {
+  const raw = Testing.synthScope(build);
+  return { raw, json: JSON.parse(raw) as TfJson };
+}
+
+/** The only resource of `type` (fails when there are several). */
+export function only(json: TfJson, type: string): any {
+  const all = Object.values(json.resource[type] ?? {});
+  if (all.length !== 1) throw new Error(`expected one ${type}, found ${all.length}`);
+  return all[0];
+}
+
+export function all(json: TfJson, type: string): any[] {
+  return Object.values(json.resource[type] ?? {});
+}
+
+/** The message a construct throws. */
+export function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected an error');
+}
+
+export const PROJECT = 'test-project';

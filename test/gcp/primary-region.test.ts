@@ -1,0 +1,223 @@
+import { Testing, TerraformStack, App } from 'cdktf';
+import { PrimaryRegion, PrimaryRegionProps } from '../../lib/gcp';
+import { all, errorOf, only, PROJECT, synthJson } from './helpers';
+
+const base: PrimaryRegionProps = { project: PROJECT, region: 'us-central1', instanceName: 'orders' };
+
+function primaryJson(props: Partial<PrimaryRegionProps> = {}) {
+  return synthJson((scope) => { new PrimaryRegion(scope, 'Primary', { ...base, ...props }); });
+}
+
+function build(props: Partial<PrimaryRegionProps>): () => PrimaryRegion {
+  return () => new PrimaryRegion(new TerraformStack(Testing.app(), 'S'), 'Primary', { ...base, ...props } as PrimaryRegionProps);
+}
+
+describe('PrimaryRegion defaults', () => {
+  const { raw, json } = primaryJson();
+  const instance = only(json, 'google_sql_database_instance');
+
+  test('a regional PostgreSQL instance with deterministic name, HA and both deletion protections', () => {
+    expect(Testing.toHaveResourceWithProperties(raw, 'google_sql_database_instance', {
+      name: 'orders', region: 'us-central1', database_version: 'POSTGRES_16', deletion_protection: true,
+    })).toBe(true);
+    expect(instance.settings).toMatchObject({
+      availability_type: 'REGIONAL',
+      edition: 'ENTERPRISE',
+      tier: 'db-custom-2-7680',
+      deletion_protection_enabled: true,
+      retain_backups_on_delete: true,
+    });
+  });
+
+  test('automated backups and point-in-time recovery with 7 days of logs, 14 backups', () => {
+    expect(instance.settings.backup_configuration).toEqual({
+      enabled: true,
+      start_time: '03:00',
+      point_in_time_recovery_enabled: true,
+      transaction_log_retention_days: 7,
+      backup_retention_settings: { retained_backups: 14, retention_unit: 'COUNT' },
+    });
+  });
+
+  test('private IP only on a new VPC through private service access, SSL required', () => {
+    expect(instance.settings.ip_configuration).toEqual({
+      ipv4_enabled: false,
+      private_network: `projects/${PROJECT}/global/networks/orders-vpc`,
+      allocated_ip_range: 'orders-psa',
+      ssl_mode: 'ENCRYPTED_ONLY',
+      authorized_networks: [],
+    });
+    expect(only(json, 'google_compute_network')).toMatchObject({ name: 'orders-vpc', auto_create_subnetworks: false });
+    expect(only(json, 'google_compute_global_address')).toMatchObject({
+      name: 'orders-psa', purpose: 'VPC_PEERING', address_type: 'INTERNAL', prefix_length: 16,
+    });
+    const connection = only(json, 'google_service_networking_connection');
+    expect(connection).toMatchObject({ service: 'servicenetworking.googleapis.com' });
+    expect(connection.reserved_peering_ranges[0]).toMatch(/^\$\{google_compute_global_address\..+\.name\}$/);
+    expect(instance.depends_on[0]).toMatch(/^google_service_networking_connection\./);
+  });
+
+  test('logging flags, maintenance window and query insights', () => {
+    const flags = Object.fromEntries(instance.settings.database_flags.map((f: any) => [f.name, f.value]));
+    expect(flags).toEqual({
+      log_checkpoints: 'on', log_connections: 'on', log_disconnections: 'on', log_lock_waits: 'on',
+      log_min_duration_statement: '1000', log_temp_files: '0',
+    });
+    expect(instance.settings.maintenance_window).toEqual({ day: 7, hour: 5, update_track: 'stable' });
+    expect(instance.settings.insights_config).toMatchObject({ query_insights_enabled: true });
+  });
+
+  test('an alert on instance state, and outputs for other regions', () => {
+    const alert = only(json, 'google_monitoring_alert_policy');
+    expect(alert.conditions[0].condition_threshold.filter).toContain('cloudsql.googleapis.com/database/up');
+    expect(alert.conditions[0].condition_threshold.filter).toContain(`"${PROJECT}:orders"`);
+    expect(Object.values(json.output!).map((o: any) => o.value)).toContain(`${PROJECT}:us-central1:orders`);
+  });
+
+  test('exposes names, connection name, private IP and region', () => {
+    const p = build({})();
+    expect(p.instanceName).toBe('orders');
+    expect(p.connectionName).toBe(`${PROJECT}:us-central1:orders`);
+    expect(p.region).toBe('us-central1');
+    expect(p.privateIp).toMatch(/TfToken/);
+    expect(p.writeEndpointFollowsFailover).toBe(false);
+    expect(p.topology).toMatchObject({ phase: 1, engine: 'postgresql', replicaRegions: [] });
+  });
+
+  test('the provider version is pinned to 6.50.0 unless overridden', () => {
+    expect(json.terraform.required_providers.google.version).toBe('6.50.0');
+    const overridden = primaryJson({ providerVersionConstraint: '>= 6.50.0, < 8.0.0' }).json;
+    expect(overridden.terraform.required_providers.google).toEqual({ source: 'google', version: '>= 6.50.0, < 8.0.0' });
+  });
+
+  test('a deterministic default name from the construct path', () => {
+    const a = new PrimaryRegion(new TerraformStack(new App(), 'Orders'), 'Db', { project: PROJECT, region: 'us-central1' });
+    const b = new PrimaryRegion(new TerraformStack(new App(), 'Orders'), 'Db', { project: PROJECT, region: 'us-central1' });
+    expect(a.instanceName).toBe(b.instanceName);
+    expect(a.instanceName).toMatch(/^mrc-orders-db-[0-9a-f]{6}$/);
+  });
+});
+
+describe('PrimaryRegion options', () => {
+  test('MySQL uses binary logs and MySQL flags', () => {
+    const instance = only(primaryJson({ engine: 'mysql' }).json, 'google_sql_database_instance');
+    expect(instance.database_version).toBe('MYSQL_8_0');
+    expect(instance.settings.backup_configuration).toMatchObject({ binary_log_enabled: true, enabled: true });
+    expect(instance.settings.backup_configuration.point_in_time_recovery_enabled).toBeUndefined();
+    expect(instance.settings.database_flags).toContainEqual({ name: 'slow_query_log', value: 'on' });
+  });
+
+  test('Enterprise Plus: DR replica designated only on request, 14 days of logs, PSA write endpoint preferred', () => {
+    // Cloud SQL rejects failover_dr_replica_name before the replica exists: not on the first apply.
+    const first = only(primaryJson({ edition: 'ENTERPRISE_PLUS', replicaRegions: ['europe-west1'], drReplicaRegion: 'europe-west1' }).json, 'google_sql_database_instance');
+    expect(first.replication_cluster).toBeUndefined();
+    const { json } = primaryJson({ edition: 'ENTERPRISE_PLUS', replicaRegions: ['europe-west1'], drReplicaRegion: 'europe-west1', drReplicaDesignated: true });
+    const instance = only(json, 'google_sql_database_instance');
+    expect(instance.replication_cluster).toEqual({ failover_dr_replica_name: `${PROJECT}:orders-europe-west1` });
+    expect(instance.settings).toMatchObject({ edition: 'ENTERPRISE_PLUS', tier: 'db-perf-optimized-N-2' });
+    expect(instance.settings.backup_configuration.transaction_log_retention_days).toBe(14);
+    const write = Object.values(json.output!).find((o: any) => String(o.value).includes('psa_write_endpoint')) as any;
+    // Falls back to the private IP when Cloud SQL sets no PSA write endpoint, instead of failing the apply.
+    expect(write.value).toMatch(/^\$\{coalesce\(try\(google_sql_database_instance\.(\w+)\.replication_cluster\[0\]\.psa_write_endpoint, ""\), google_sql_database_instance\.\1\.private_ip_address\)\}$/);
+  });
+
+  test('a user network skips the VPC and private service access', () => {
+    const { json } = primaryJson({ network: `projects/${PROJECT}/global/networks/shared`, allocatedIpRange: 'sql-range' });
+    expect(all(json, 'google_compute_network')).toHaveLength(0);
+    expect(all(json, 'google_service_networking_connection')).toHaveLength(0);
+    expect(only(json, 'google_sql_database_instance').settings.ip_configuration).toMatchObject({
+      private_network: `projects/${PROJECT}/global/networks/shared`, allocated_ip_range: 'sql-range',
+    });
+  });
+
+  test('a public IP with the explicit opt-in', () => {
+    const { json } = primaryJson({ allowPublicIp: true, authorizedNetworks: [{ name: 'office', cidr: '203.0.113.0/24' }] });
+    expect(only(json, 'google_sql_database_instance').settings.ip_configuration).toMatchObject({
+      ipv4_enabled: true, ssl_mode: 'ENCRYPTED_ONLY', authorized_networks: [{ name: 'office', value: '203.0.113.0/24' }],
+    });
+  });
+});
+
+describe('PrimaryRegion bad input', () => {
+  const P = "PrimaryRegion 'S/Primary': ";
+
+  test('a malformed region', () => {
+    expect(errorOf(build({ region: 'us-central' }))).toBe(`${P}region 'us-central' is not a valid gcp region name; use a region name such as 'us-central1'`);
+  });
+
+  test('an unknown region', () => {
+    expect(errorOf(build({ region: 'mars-north1' }))).toMatch(new RegExp(`^${P}region 'mars-north1' is not a gcp region this release knows; check the spelling`));
+  });
+
+  test('a replica region equal to the primary region', () => {
+    expect(errorOf(build({ replicaRegions: ['us-central1'] }))).toBe(
+      `${P}replicaRegions[0] 'us-central1' is the primary region; a replica must be in another region: remove it or choose a different region`);
+  });
+
+  test('backups off', () => {
+    expect(errorOf(build({ backups: false }))).toBe(
+      `${P}backups is false, but phase 1 requires automated backups (and point-in-time recovery needs them); remove backups: false (backups are on by default)`);
+  });
+
+  test('point-in-time recovery off in phase 2', () => {
+    expect(errorOf(build({ pointInTimeRecovery: false, replicaRegions: ['europe-west1'] }))).toBe(
+      `${P}pointInTimeRecovery is off, but phase 2 requires point-in-time recovery; remove pointInTimeRecovery: false (it is on by default)`);
+  });
+
+  test('too short transaction log retention and too few backups, reported together', () => {
+    const message = errorOf(build({ transactionLogRetentionDays: 3, backupRetentionDays: 2 }));
+    expect(message).toContain('2 configuration problems');
+    expect(message).toContain(`${P}backupRetentionDays 2 days is below the phase-1 minimum of 7; set backupRetentionDays to 7 or more`);
+    expect(message).toContain(`${P}transactionLogRetentionDays 3 is below the phase-1 minimum of 7 days of point-in-time recovery; set transactionLogRetentionDays to 7 or more`);
+  });
+
+  test('more log retention than the edition allows', () => {
+    expect(errorOf(build({ transactionLogRetentionDays: 14 }))).toMatch(
+      new RegExp(`^${P}transactionLogRetentionDays 14 is above the 7-day maximum of Cloud SQL ENTERPRISE`));
+  });
+
+  test('more retained backups than Cloud SQL allows', () => {
+    expect(errorOf(build({ backupRetentionDays: 400 }))).toMatch(new RegExp(`^${P}backupRetentionDays 400 days is above the 365-day maximum`));
+  });
+
+  test('a public IP without the opt-in', () => {
+    expect(errorOf(build({ authorizedNetworks: [{ cidr: '203.0.113.0/24' }] }))).toBe(
+      `${P}authorizedNetworks ['203.0.113.0/24'] would give the instance a public IP; connect through private IP (the default), or set allowPublicIp: true to accept a public IP`);
+  });
+
+  test('deletion protection off without the data-loss opt-in', () => {
+    expect(errorOf(build({ deletionProtection: false }))).toBe(
+      `${P}deletionProtection is false: one delete call would destroy the database; remove deletionProtection: false, or set allowDataLossOnDelete: true to accept losing the data`);
+    expect(() => build({ deletionProtection: false, allowDataLossOnDelete: true })()).not.toThrow();
+  });
+
+  test('a single zone without the opt-in', () => {
+    expect(errorOf(build({ availabilityType: 'ZONAL' }))).toBe(
+      `${P}availabilityType 'ZONAL' gives no standby in another zone, which every phase requires; set availabilityType to 'REGIONAL', or set allowSingleZone: true to accept an outage when the zone fails`);
+  });
+
+  test('a DR replica without Enterprise Plus', () => {
+    expect(errorOf(build({ replicaRegions: ['europe-west1'], drReplicaRegion: 'europe-west1' }))).toBe(
+      `${P}drReplicaRegion 'europe-west1' needs Cloud SQL Enterprise Plus, but edition is 'ENTERPRISE'; set edition: 'ENTERPRISE_PLUS', or remove drReplicaRegion and fail over by promoting the replica`);
+  });
+
+  test('a tier the edition does not offer', () => {
+    expect(errorOf(build({ edition: 'ENTERPRISE_PLUS', tier: 'db-custom-2-7680' }))).toBe(
+      `${P}tier 'db-custom-2-7680' is a Cloud SQL Enterprise machine type, but edition is 'ENTERPRISE_PLUS'; use a performance-optimized tier such as 'db-perf-optimized-N-2', or edition 'ENTERPRISE'`);
+    expect(errorOf(build({ tier: 'db-perf-optimized-N-4' }))).toBe(
+      `${P}tier 'db-perf-optimized-N-4' is a Cloud SQL Enterprise Plus machine type, but edition is 'ENTERPRISE'; use a tier such as 'db-custom-2-7680', or edition 'ENTERPRISE_PLUS'`);
+    expect(() => build({ edition: 'ENTERPRISE_PLUS', tier: 'db-perf-optimized-N-8' })()).not.toThrow();
+  });
+
+  test('drReplicaDesignated without a DR replica region', () => {
+    expect(errorOf(build({ drReplicaDesignated: true }))).toBe(
+      `${P}drReplicaDesignated is true, but there is no drReplicaRegion to designate; set drReplicaRegion to the region of the DR replica, or remove drReplicaDesignated`);
+  });
+
+  test('a replica region forbidden by residency rules', () => {
+    expect(errorOf(build({
+      region: 'europe-west1', replicaRegions: ['us-east1'], residency: { name: 'EU personal data', allowedRegions: ['europe-*'] },
+    }))).toBe(
+      `${P}replicaRegions[0] 'us-east1' may not hold a copy of the data under the residency rule 'EU personal data' (allowed: europe-*); choose a region the rule allows, or change residency.allowedRegions if the rule permits it`);
+  });
+});
