@@ -208,6 +208,7 @@ export class FailoverRunbook extends Construct {
           clusterIdentifier: clusterIds[region],
           allClusterArns,
           maxLagMillis: maxLag.toMilliseconds(),
+          inWriteRoute: region === primary.region || region === standby,
           drill: props.drill && region === standby ? {
             schedule: props.drill.schedule,
             holdSeconds: hold.toSeconds(),
@@ -233,6 +234,7 @@ export class FailoverRunbook extends Construct {
         clusterIdentifier: clusterIds[standby],
         allClusterArns: regions.map((r) => `arn:${Aws.PARTITION}:rds:${r}:${stack.account}:cluster:${clusterIds[r]}`),
         maxLagMillis: maxLag.toMilliseconds(),
+        inWriteRoute: true,
         drill: {
           schedule: props.drill.schedule,
           holdSeconds: hold.toSeconds(),

@@ -34,6 +34,29 @@ function actions(tpl: Template, service?: string): string[] {
   return out;
 }
 
+/**
+ * Which state a JSONPath Choice state takes for an input, with the
+ * semantics of the comparisons used here; a comparison on a missing path
+ * throws, as Step Functions fails the execution then.
+ */
+function choose(state: Record<string, unknown>, input: Record<string, unknown>): string {
+  type Rule = { Variable?: string; Not?: Rule; IsPresent?: boolean; IsBoolean?: boolean; BooleanEquals?: boolean; Next?: string };
+  const value = (v: string) => {
+    const key = v.replace(/^\$\./, '');
+    if (!(key in input)) throw new Error(`States.Runtime: invalid path ${v}`);
+    return input[key];
+  };
+  const test = (r: Rule): boolean => {
+    if (r.Not) return !test(r.Not);
+    if (r.IsPresent !== undefined) return (r.Variable!.replace(/^\$\./, '') in input) === r.IsPresent;
+    if (r.IsBoolean !== undefined) return (typeof value(r.Variable!) === 'boolean') === r.IsBoolean;
+    if (r.BooleanEquals !== undefined) return value(r.Variable!) === r.BooleanEquals;
+    throw new Error(`unsupported rule ${JSON.stringify(r)}`);
+  };
+  for (const rule of state.Choices as Rule[]) if (test(rule)) return rule.Next!;
+  return state.Default as string;
+}
+
 /** A primary, replicas (instances per region) and a us-east-1 routing stack. */
 interface Topo {
   readonly app: App;
@@ -125,7 +148,7 @@ describe('FailoverRunbook with ARC Region switch (default)', () => {
     routing.hasOutput('*', { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('RunbookPlan'), 'Arn'] } });
   });
 
-  test('the plan role has exactly the sample-policy actions, scoped to this deployment', () => {
+  test('the plan role has exactly the sample-policy actions and resources, scoped where the sample names resources', () => {
     routing.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'arc-region-switch.amazonaws.com' } }] },
     });
@@ -133,10 +156,38 @@ describe('FailoverRunbook with ARC Region switch (default)', () => {
       'rds:DescribeDBClusters', 'rds:DescribeGlobalClusters', 'rds:FailoverGlobalCluster', 'rds:SwitchoverGlobalCluster', 'route53:ListResourceRecordSets',
     ]);
     const role = Object.values(routing.findResources('AWS::IAM::Role'))[0];
-    const resources = JSON.stringify(role.Properties.Policies);
-    expect(resources).not.toMatch(/"Resource":"\*"/);
-    expect(resources).toContain(':rds::111111111111:global-cluster:orders');
-    expect(resources).toContain(':route53:::hostedzone/Z123EXAMPLE');
+    const join = (...parts: string[]) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ...parts]] });
+    // https://docs.aws.amazon.com/r53recovery/latest/dg/security_iam_region_switch_aurora.html
+    expect(role.Properties.Policies).toEqual([{
+      PolicyName: 'AuroraGlobalDatabaseBlock',
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          { Action: ['rds:DescribeGlobalClusters', 'rds:DescribeDBClusters'], Effect: 'Allow', Resource: '*' },
+          {
+            Action: ['rds:FailoverGlobalCluster', 'rds:SwitchoverGlobalCluster'],
+            Effect: 'Allow',
+            Resource: [
+              join(':rds::111111111111:global-cluster:orders'),
+              join(':rds:us-east-1:111111111111:cluster:orders-us-east-1'),
+              join(':rds:eu-west-1:111111111111:cluster:orders-eu-west-1'),
+            ],
+          },
+        ],
+      },
+    }, {
+      PolicyName: 'Route53HealthCheckBlock',
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Action: 'route53:ListResourceRecordSets', Effect: 'Allow', Resource: join(':route53:::hostedzone/Z123EXAMPLE') }],
+      },
+    }]);
+  });
+
+  test('the plan RTO stays within the 1–10080 minutes CreatePlan accepts', () => {
+    const t2 = topo({ recoveryObjectives: { rtoSeconds: 30 * 24 * 3600 } });
+    setup(t2);
+    Template.fromStack(t2.routing).hasResourceProperties('AWS::ARCRegionSwitch::Plan', { RecoveryTimeObjectiveMinutes: 10080 });
   });
 
   test('a declared RPO of 30 s on Aurora PostgreSQL sets rds.global_db_rpo on the primary', () => {
@@ -168,6 +219,9 @@ describe('FailoverRunbook with ARC Region switch (default)', () => {
     expect(md).toContain('## Failback to us-east-1');
     expect(md).toContain('rds.global_db_rpo is 30 s');
     expect(md).toContain('aws arc-region-switch list-route53-health-checks');
+    // The recovery path uses Region switch data-plane operations only (ListPlans is control plane).
+    expect(md).toContain(`PLAN_ARN=$(aws arc-region-switch list-plans-in-region --region eu-west-1 --query "plans[?name=='orders'].arn" --output text)`);
+    expect(md).not.toMatch(/arc-region-switch list-plans /);
   });
 
   test('the runbook is written into the cloud assembly at synth', () => {
@@ -230,12 +284,49 @@ describe('FailoverRunbook with Step Functions', () => {
   test('failover demands {"allowDataLoss": true} and passes AllowDataLoss explicitly', () => {
     const def = rb.definitions['eu-west-1/Failover'] as { StartAt: string; States: Record<string, Record<string, unknown>> };
     expect(def.StartAt).toBe('DataLossAccepted');
-    expect(def.States.DataLossAccepted.Default).toBe('DataLossNotAccepted');
+    // Presence and type are their own rules, tested before the value: a
+    // comparison on a missing path is a runtime error, not a non-match.
+    // (toMatchObject: the ASL validator in another test adds QueryLanguage to the object.)
+    expect(def.States.DataLossAccepted).toMatchObject({
+      Type: 'Choice',
+      Choices: [
+        { Not: { Variable: '$.allowDataLoss', IsPresent: true }, Next: 'DataLossNotAccepted' },
+        { Not: { Variable: '$.allowDataLoss', IsBoolean: true }, Next: 'DataLossNotAccepted' },
+        { Variable: '$.allowDataLoss', BooleanEquals: true, Next: 'ReadWriter' },
+      ],
+      Default: 'DataLossNotAccepted',
+    });
+    expect(choose(def.States.DataLossAccepted, {})).toBe('DataLossNotAccepted');
+    expect(choose(def.States.DataLossAccepted, { allowDataLoss: 'true' })).toBe('DataLossNotAccepted');
+    expect(choose(def.States.DataLossAccepted, { allowDataLoss: false })).toBe('DataLossNotAccepted');
+    expect(choose(def.States.DataLossAccepted, { allowDataLoss: true })).toBe('ReadWriter');
     expect(def.States.DataLossNotAccepted).toMatchObject({ Type: 'Fail', Error: 'DataLossNotAccepted' });
     expect(def.States.Failover).toMatchObject({
       Resource: 'arn:aws:states:::aws-sdk:rds:failoverGlobalCluster',
       Parameters: { GlobalClusterIdentifier: 'orders', AllowDataLoss: true },
     });
+  });
+
+  test('the calls that move the writer retry only throttling: a retried switchover after a timeout would report a failure while Aurora proceeds', () => {
+    const throttled = [{ ErrorEquals: ['Rds.ThrottlingException'], IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2, MaxDelaySeconds: 30, JitterStrategy: 'FULL' }];
+    const states = (k: string) => (rb.definitions[k] as { States: Record<string, Record<string, unknown>> }).States;
+    expect(states('eu-west-1/Switchover').Switchover.Retry).toEqual(throttled);
+    expect(states('eu-west-1/Failover').Failover.Retry).toEqual(throttled);
+    expect(states('eu-west-1/Drill').SwitchBack.Retry).toEqual(throttled);
+    expect((states('eu-west-1/Switchover').ReadWriter.Retry as { ErrorEquals: string[] }[])[0].ErrorEquals).toContain('States.Timeout');
+  });
+
+  test('a region outside the write route does not wait for a writer alarm it does not have', () => {
+    const inRoute = rb.definitions['eu-west-1/Switchover'] as { States: Record<string, Record<string, unknown>> };
+    expect(inRoute.States.Promoted.Choices).toEqual(expect.arrayContaining([expect.objectContaining({ Next: 'InitTrafficPoll' })]));
+    expect(inRoute.States.ReadWriterAlarm.Parameters).toEqual({ AlarmNames: ['orders-eu-west-1-not-writer'] });
+    const outside = rb.definitions['ap-southeast-2/Switchover'] as { States: Record<string, Record<string, unknown>> };
+    expect(outside.States.Promoted.Choices).toEqual(expect.arrayContaining([expect.objectContaining({ Next: 'Verify' })]));
+    expect(Object.keys(outside.States)).not.toContain('ReadWriterAlarm');
+    expect(JSON.stringify(outside)).not.toContain('not-writer');
+    const outsideRole = JSON.stringify(Template.fromStack(Stack.of(t.replicas[1])).findResources('AWS::IAM::Role'));
+    expect(outsideRole).not.toContain('not-writer');
+    expect(outsideRole).toContain(':alarm:orders-ap-southeast-2-switchover-lag');
   });
 
   test('switchover checks writer (idempotent), target health and lag before acting', () => {

@@ -253,6 +253,25 @@ describe('GlobalRouter rejects bad input with the fix', () => {
     expect(bad({ endpoints: [...t.endpoints, { region: 'sa-east-1', target: RouterTarget.fromHostname('x.example.com') }] })).toContain("endpoints[3].region 'sa-east-1' is not a region of the topology");
   });
 
+  test('a CNAME route at the zone apex is refused (alias targets may be there)', () => {
+    expect(bad({ writeRecordName: '' })).toBe(
+      "GlobalRouter 'Routing/Bad" + (n - 1) + "': writeRecordName '' is the zone apex, where Route 53 cannot create the CNAME records of RouterTarget.fromHostname "
+      + '(https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-choosing-alias-non-alias.html); '
+      + "give writeRecordName a subdomain such as 'write', or use RouterTarget.fromAlias for every endpoint",
+    );
+    expect(bad({ writeRecordName: 'example.com.' })).toContain("writeRecordName 'example.com.' is the zone apex");
+    const t2 = topo({ phase: 4 });
+    expect(errorOf(() => router(t2, { readRecordName: '@' }))).toContain("readRecordName '@' is the zone apex");
+  });
+
+  test('the writer alarm must be in a region Route 53 reads alarms from', () => {
+    const t2 = topo({ primaryRegion: 'us-east-1', replicas: { 'me-west-1': 1 } });
+    expect(errorOf(() => router(t2))).toContain(
+      "the write route needs a Route 53 health check on a CloudWatch alarm in 'me-west-1', which is not a region Route 53 reads alarms from "
+      + '(https://docs.aws.amazon.com/Route53/latest/APIReference/API_AlarmIdentifier.html); put the primary and the standby in regions Route 53 alarm health checks support, or set writeRoute: false',
+    );
+  });
+
   test('alarms outside us-east-1 are refused: Route 53 metrics live in us-east-1', () => {
     const t2 = topo({ routingRegion: 'eu-west-2' });
     expect(errorOf(() => router(t2))).toContain("healthCheckAlarms is on but the stack 'Routing' is in eu-west-2; Route 53 publishes health-check metrics only in us-east-1");

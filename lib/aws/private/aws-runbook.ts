@@ -80,8 +80,12 @@ function automated(f: AwsRunbookFacts, target: string, mode: 'switchover' | 'fai
         ? 'Graceful execution: the Aurora block calls SwitchoverGlobalCluster (RPO 0), then the Route 53 block shifts the health checks.'
         : 'Ungraceful execution: the Aurora block calls FailoverGlobalCluster with AllowDataLoss.',
       commands: [{
-        description: 'Find the plan ARN (also the PlanArn output of the stack)',
-        command: `PLAN_ARN=$(aws arc-region-switch list-plans --region ${target} --query "plans[?name=='${f.planName}'].arn" --output text)`,
+        // ListPlansInRegion and StartPlanExecution are Region switch data-plane
+        // operations, served in the Region asked; ListPlans is control plane
+        // and may be unreachable in an outage
+        // (https://docs.aws.amazon.com/r53recovery/latest/dg/actions.region-switch.html).
+        description: 'Find the plan ARN (also the PlanArn output of the stack) through the data plane of the Region being activated',
+        command: `PLAN_ARN=$(aws arc-region-switch list-plans-in-region --region ${target} --query "plans[?name=='${f.planName}'].arn" --output text)`,
       }, {
         command: `aws arc-region-switch start-plan-execution --region ${target} --plan-arn "$PLAN_ARN" \\\n  --target-region ${target} --action activate --mode ${mode === 'switchover' ? 'graceful' : 'ungraceful'}`,
       }],
@@ -201,6 +205,10 @@ export function buildAwsRunbook(f: AwsRunbookFacts): RunbookModel {
   }
   if (f.enforcedRpoSeconds) {
     notes.push(`rds.global_db_rpo is ${f.enforcedRpoSeconds} s on the primary's cluster parameter group (${GLOBAL_DB_RPO_DOC}): commits on ${p} wait when every secondary lags more. After a switchover or failover the new primary uses its own parameter group, which leaves it unset.`);
+    if (f.regions.length > 2) {
+      // Aurora lets commits through while at least one secondary is within the bound (same page).
+      notes.push(`With ${f.regions.length - 1} secondaries, Aurora lets commits through while any one of them is within ${f.enforcedRpoSeconds} s: the bound holds for ${s} only while it is that one. Check AuroraGlobalDBRPOLag of ${s} before a failover.`);
+    }
   }
   return {
     title: `Failover runbook: ${f.globalClusterIdentifier}`,

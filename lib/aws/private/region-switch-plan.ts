@@ -1,10 +1,13 @@
-import { Aws, Stack } from 'aws-cdk-lib';
+import { Aws, Stack, Validations } from 'aws-cdk-lib';
 import * as arc from 'aws-cdk-lib/aws-arcregionswitch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 
 /** Plan name rule from the StartPlanExecution API (plan ARN pattern): 1–32 letters, digits, inner hyphens. */
 export const PLAN_NAME = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,30}[a-zA-Z0-9])?$/;
+
+/** Largest recoveryTimeObjectiveMinutes CreatePlan accepts (one week). */
+export const RTO_MINUTES_MAX = 10080;
 
 export interface RegionSwitchPlanOptions {
   readonly name: string;
@@ -36,10 +39,14 @@ export interface RegionSwitchPlanOptions {
  *   their state on execution; record sets are mapped to regions by set
  *   identifier (https://docs.aws.amazon.com/r53recovery/latest/dg/route53-health-check-block.html).
  *
- * The execution role has exactly the actions of the sample policies, with
- * resources narrowed to this deployment:
+ * The execution role has exactly the actions and resources of the sample
+ * policies, narrowed to this deployment where the sample names resources:
  * - https://docs.aws.amazon.com/r53recovery/latest/dg/security_iam_region_switch_aurora.html
- *   (rds:DescribeGlobalClusters, rds:DescribeDBClusters, rds:FailoverGlobalCluster, rds:SwitchoverGlobalCluster)
+ *   (rds:DescribeGlobalClusters and rds:DescribeDBClusters on "*", as the
+ *   sample grants them: Region switch evaluates the plan's permissions
+ *   regularly and does not document which describe calls it makes;
+ *   rds:FailoverGlobalCluster and rds:SwitchoverGlobalCluster on the global
+ *   cluster and the cluster of each plan Region)
  * - https://docs.aws.amazon.com/r53recovery/latest/dg/security_iam_region_switch_route53.html
  *   (route53:ListResourceRecordSets on the hosted zone)
  * - trust: https://docs.aws.amazon.com/r53recovery/latest/dg/security_iam_region_switch_trust_policy.html
@@ -55,10 +62,8 @@ export function createRegionSwitchPlan(scope: Construct, o: RegionSwitchPlanOpti
     inlinePolicies: {
       AuroraGlobalDatabaseBlock: new iam.PolicyDocument({
         statements: [
-          // The sample policy grants the two Describe actions on "*"; both
-          // support resource-level permissions, so they are narrowed here.
-          new iam.PolicyStatement({ actions: ['rds:DescribeGlobalClusters'], resources: [globalArn] }),
-          new iam.PolicyStatement({ actions: ['rds:DescribeDBClusters'], resources: clusterArns }),
+          // As the sample policy: read-only describe calls on "*".
+          new iam.PolicyStatement({ actions: ['rds:DescribeGlobalClusters', 'rds:DescribeDBClusters'], resources: ['*'] }),
           new iam.PolicyStatement({ actions: ['rds:FailoverGlobalCluster', 'rds:SwitchoverGlobalCluster'], resources: [globalArn, ...clusterArns] }),
         ],
       }),
@@ -69,6 +74,11 @@ export function createRegionSwitchPlan(scope: Construct, o: RegionSwitchPlanOpti
         })],
       }),
     },
+  });
+
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: 'rds:DescribeGlobalClusters and rds:DescribeDBClusters (read-only) on "*" exactly as the Aurora Global Database execution block sample policy grants them, so Region switch plan evaluation and execution find the permissions they check: https://docs.aws.amazon.com/r53recovery/latest/dg/security_iam_region_switch_aurora.html',
   });
 
   const steps = (target: string): arc.CfnPlan.StepProperty[] => [{
@@ -105,7 +115,9 @@ export function createRegionSwitchPlan(scope: Construct, o: RegionSwitchPlanOpti
     recoveryApproach: 'activePassive',
     primaryRegion: o.primaryRegion,
     regions,
-    recoveryTimeObjectiveMinutes: o.rtoMinutes,
+    // CreatePlan: recoveryTimeObjectiveMinutes 1–10080
+    // (https://docs.aws.amazon.com/arc-region-switch/latest/api/API_CreatePlan.html).
+    recoveryTimeObjectiveMinutes: Math.min(RTO_MINUTES_MAX, Math.max(1, Math.ceil(o.rtoMinutes))),
     workflows: regions.map((r) => ({
       workflowTargetAction: 'activate',
       workflowTargetRegion: r,

@@ -1,7 +1,17 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { ConfigProblem, show } from '../../core';
 import type { GlobalRouterProps, RegionEndpoint } from '../global-router';
-import { checkHealthCheck, ROUTE53_METRICS_DOC } from './aws-recovery';
+import { checkHealthCheck, ROUTE53_ALARM_DOC, ROUTE53_ALARM_REGIONS, ROUTE53_METRICS_DOC } from './aws-recovery';
+
+/** Route 53: "You can't create a CNAME record for example.com" (the zone apex); an alias record can be there. */
+export const CNAME_APEX_DOC = 'https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-choosing-alias-non-alias.html';
+
+/** Whether a record name, relative to the zone or fully qualified, names the zone apex. */
+function isApex(name: string, zoneName: string): boolean {
+  const n = name.replace(/\.$/, '').toLowerCase();
+  const z = zoneName.replace(/\.$/, '').toLowerCase();
+  return n === '' || n === '@' || (!Token.isUnresolved(zoneName) && n === z);
+}
 
 /** Everything the router's checks need, resolved. */
 export interface RouterCheckInput {
@@ -104,6 +114,14 @@ export function checkRouter(input: RouterCheckInput): { problems: ConfigProblem[
       });
     }
     for (const region of [primary.region, standby]) {
+      // The writer-role health check reads an alarm in the database's region.
+      if (region && !Token.isUnresolved(region) && !ROUTE53_ALARM_REGIONS.includes(region)) {
+        problems.push({
+          property: region === primary.region ? 'primary' : 'standbyRegion',
+          message: `the write route needs a Route 53 health check on a CloudWatch alarm in ${show(region)}, which is not a region Route 53 reads alarms from (${ROUTE53_ALARM_DOC})`,
+          fix: 'put the primary and the standby in regions Route 53 alarm health checks support, or set writeRoute: false',
+        });
+      }
       if (region && !endpointsByRegion.has(region)) {
         problems.push({
           property: 'endpoints',
@@ -147,6 +165,22 @@ export function checkRouter(input: RouterCheckInput): { problems: ConfigProblem[
     });
     if (readRegions.length === 0 && props.readRegions === undefined) {
       problems.push({ property: 'readRoute', message: 'readRoute is on but no region with readers has an endpoint', fix: 'add endpoints, or set readRoute: false' });
+    }
+  }
+  // A CNAME cannot share its name with the SOA and NS records of the apex.
+  if (props.endpoints.some((e) => !e.target.alias)) {
+    const names: [string, string | undefined, boolean][] = [
+      ['writeRecordName', props.writeRecordName, writeRoute],
+      ['readRecordName', props.readRecordName, readRoute],
+    ];
+    for (const [prop, name, used] of names) {
+      if (used && name !== undefined && isApex(name, props.zone.zoneName)) {
+        problems.push({
+          property: prop,
+          message: `${prop} ${show(name)} is the zone apex, where Route 53 cannot create the CNAME records of RouterTarget.fromHostname (${CNAME_APEX_DOC})`,
+          fix: `give ${prop} a subdomain such as ${show(prop === 'writeRecordName' ? 'write' : 'read')}, or use RouterTarget.fromAlias for every endpoint`,
+        });
+      }
     }
   }
   for (const region of Object.keys(props.regionSwitchHealthCheckIds ?? {})) {

@@ -20,8 +20,12 @@ export interface StateMachineFacts {
   /** This region's cluster identifier and ARN. */
   readonly clusterIdentifier: string;
   readonly clusterArn: string;
-  /** Writer-role alarm of this region (the write route follows it). */
-  readonly writerAlarmName: string;
+  /**
+   * Writer-role alarm of this region (the write route follows it). Undefined
+   * in a region outside the write route: there is no alarm (and no write
+   * record) to wait for there.
+   */
+  readonly writerAlarmName?: string;
   /** SNS topic in this region. */
   readonly topicArn: string;
   /** Largest replication lag a switchover accepts, milliseconds. */
@@ -36,9 +40,25 @@ export interface StateMachineFacts {
 
 type State = Record<string, unknown>;
 
-const RETRY = [
+/**
+ * Retries of read-only calls. AWS SDK integration errors are named
+ * `<Service>.<Error>Exception`
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html).
+ */
+export const READ_RETRY = [
   { ErrorEquals: ['Rds.ThrottlingException', 'CloudWatch.ThrottlingException', 'Rds.RdsException', 'States.Timeout'], IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2, MaxDelaySeconds: 30, JitterStrategy: 'FULL' },
 ];
+/**
+ * Retries of the calls that move the writer (switchover, failover): only a
+ * throttled request, which Aurora rejected before acting. A timeout or any
+ * other error may come after Aurora accepted the request; calling again would
+ * fail with InvalidGlobalClusterStateFault while the first operation runs,
+ * and the execution would report a failure while Aurora moves the writer.
+ */
+export const MUTATION_RETRY = [
+  { ErrorEquals: ['Rds.ThrottlingException'], IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2, MaxDelaySeconds: 30, JitterStrategy: 'FULL' },
+];
+const RETRY = READ_RETRY;
 const TASK_TIMEOUT = 60;
 
 function sdk(service: string, action: string): string {
@@ -136,7 +156,7 @@ function addPromotionTail(d: Definition, f: StateMachineFacts, kind: string): vo
     Type: 'Choice',
     Choices: [{
       And: [{ Variable: '$.writer.here', BooleanEquals: true }, { Variable: '$.writer.status', StringEquals: 'available' }],
-      Next: 'InitTrafficPoll',
+      Next: f.writerAlarmName ? 'InitTrafficPoll' : 'Verify',
     }, { Variable: '$.poll.count', NumericGreaterThanEquals: f.maxPolls, Next: d.failWith('PromotionTimeout', `${f.clusterIdentifier} did not become the writer within ${f.pollSeconds * f.maxPolls} s; check the global cluster in the RDS console`) }],
     Default: 'CountPoll',
   });
@@ -145,6 +165,23 @@ function addPromotionTail(d: Definition, f: StateMachineFacts, kind: string): vo
   // Traffic shift: the write route's health check follows the writer-role
   // alarm; wait until that alarm in this region reports OK (CloudWatch is a
   // regional data-plane call; nothing touches Route 53's control plane).
+  // A region outside the write route has no writer alarm: nothing to wait for.
+  if (f.writerAlarmName) addTrafficWait(d, f);
+  addReadWriter(d, f, 'Verify', 'Verified');
+  d.add('Verified', {
+    Type: 'Choice',
+    Choices: [{ Variable: '$.writer.here', BooleanEquals: true, Next: 'NotifySuccess' }],
+    Default: d.failWith('Verify', `${f.clusterIdentifier} is no longer the writer after the ${kind}; another operation moved it`),
+  });
+  const route = f.writerAlarmName
+    ? 'the write route follows it'
+    : `${f.region} has no write record, so the write route still answers with the application of the primary or standby region (which reaches the writer through the global writer endpoint)`;
+  d.notify('NotifySuccess', `${kind} to ${f.region} complete`, `${f.clusterIdentifier} is the writer of ${f.globalClusterIdentifier}; ${route}.`, 'Done');
+  d.add('Done', { Type: 'Succeed' });
+}
+
+/** Polls the writer-role alarm of this region until it is OK (bounded). */
+function addTrafficWait(d: Definition, f: StateMachineFacts): void {
   d.add('InitTrafficPoll', { Type: 'Pass', Result: { count: 0 }, ResultPath: '$.poll', Next: 'WaitForTraffic' });
   d.add('WaitForTraffic', { Type: 'Wait', Seconds: 15, Next: 'ReadWriterAlarm' });
   d.add('ReadWriterAlarm', {
@@ -164,14 +201,6 @@ function addPromotionTail(d: Definition, f: StateMachineFacts, kind: string): vo
     Default: 'CountTrafficPoll',
   });
   d.add('CountTrafficPoll', { Type: 'Pass', Parameters: { 'count.$': 'States.MathAdd($.poll.count, 1)' }, ResultPath: '$.poll', Next: 'WaitForTraffic' });
-  addReadWriter(d, f, 'Verify', 'Verified');
-  d.add('Verified', {
-    Type: 'Choice',
-    Choices: [{ Variable: '$.writer.here', BooleanEquals: true, Next: 'NotifySuccess' }],
-    Default: d.failWith('Verify', `${f.clusterIdentifier} is no longer the writer after the ${kind}; another operation moved it`),
-  });
-  d.notify('NotifySuccess', `${kind} to ${f.region} complete`, `${f.clusterIdentifier} is the writer of ${f.globalClusterIdentifier} and the write route follows it.`, 'Done');
-  d.add('Done', { Type: 'Succeed' });
 }
 
 /** Preconditions shared by switchover and failover: not already writer, target healthy. */
@@ -232,6 +261,7 @@ export function switchoverDefinition(f: StateMachineFacts): object {
     Type: 'Task',
     Resource: sdk('rds', 'switchoverGlobalCluster'),
     Parameters: { GlobalClusterIdentifier: f.globalClusterIdentifier, TargetDbClusterIdentifier: f.clusterArn },
+    Retry: MUTATION_RETRY,
     ResultPath: null,
     Next: 'InitPoll',
   });
@@ -242,9 +272,19 @@ export function switchoverDefinition(f: StateMachineFacts): object {
 /** failover: only with {"allowDataLoss": true} in the input. */
 export function failoverDefinition(f: StateMachineFacts): object {
   const d = new Definition(f, 'Failover');
+  // One test per rule, in order: a Choice state takes the first rule that
+  // matches, and a comparison on a path that does not exist fails the
+  // execution with a runtime error instead of choosing ("If the state input
+  // doesn't contain the $.type field, the execution fails",
+  // https://docs.aws.amazon.com/step-functions/latest/dg/state-choice.html).
+  // So presence and type are tested by rules of their own before the value.
   d.add('DataLossAccepted', {
     Type: 'Choice',
-    Choices: [{ And: [{ Variable: '$.allowDataLoss', IsPresent: true }, { Variable: '$.allowDataLoss', IsBoolean: true }, { Variable: '$.allowDataLoss', BooleanEquals: true }], Next: 'ReadWriter' }],
+    Choices: [
+      { Not: { Variable: '$.allowDataLoss', IsPresent: true }, Next: 'DataLossNotAccepted' },
+      { Not: { Variable: '$.allowDataLoss', IsBoolean: true }, Next: 'DataLossNotAccepted' },
+      { Variable: '$.allowDataLoss', BooleanEquals: true, Next: 'ReadWriter' },
+    ],
     Default: 'DataLossNotAccepted',
   });
   d.add('DataLossNotAccepted', {
@@ -258,6 +298,7 @@ export function failoverDefinition(f: StateMachineFacts): object {
     Resource: sdk('rds', 'failoverGlobalCluster'),
     // AllowDataLoss is explicit: without it FailoverGlobalCluster silently performs a switchover.
     Parameters: { GlobalClusterIdentifier: f.globalClusterIdentifier, TargetDbClusterIdentifier: f.clusterArn, AllowDataLoss: true },
+    Retry: MUTATION_RETRY,
     ResultPath: null,
     Next: 'InitPoll',
   });
@@ -293,6 +334,7 @@ export function drillDefinition(f: DrillFacts): object {
     Type: 'Task',
     Resource: sdk('rds', 'switchoverGlobalCluster'),
     Parameters: { GlobalClusterIdentifier: f.globalClusterIdentifier, TargetDbClusterIdentifier: f.homeClusterArn },
+    Retry: MUTATION_RETRY,
     ResultPath: null,
     Next: 'InitBackPoll',
   });

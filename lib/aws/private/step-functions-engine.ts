@@ -17,6 +17,11 @@ export interface RegionalEngineOptions {
   /** Every cluster identifier of the topology (a switchover changes them all). */
   readonly allClusterArns: readonly string[];
   readonly maxLagMillis: number;
+  /**
+   * Whether this region has a write record (primary or standby of the
+   * GlobalRouter), and so a writer-role alarm the state machines wait for.
+   */
+  readonly inWriteRoute: boolean;
   readonly drill?: { readonly schedule: events.Schedule; readonly holdSeconds: number; readonly homeClusterArn: string; readonly homeRegion: string };
 }
 
@@ -82,7 +87,7 @@ export function createRegionalEngine(scope: Construct, o: RegionalEngineOptions)
     region,
     clusterIdentifier: o.clusterIdentifier,
     clusterArn,
-    writerAlarmName: writerAlarmName(o.clusterIdentifier),
+    writerAlarmName: o.inWriteRoute ? writerAlarmName(o.clusterIdentifier) : undefined,
     topicArn: topic.topicArn,
     maxLagMillis: o.maxLagMillis,
     lagAlarmName,
@@ -92,7 +97,12 @@ export function createRegionalEngine(scope: Construct, o: RegionalEngineOptions)
   const common = (extra: iam.PolicyStatement[]) => [
     new iam.PolicyStatement({ actions: ['rds:DescribeGlobalClusters'], resources: [globalArn] }),
     new iam.PolicyStatement({ actions: ['rds:DescribeDBClusters'], resources: [clusterArn] }),
-    new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms'], resources: [alarmArn(facts.writerAlarmName), alarmArn(lagAlarmName)] }),
+    // Scoped to the two alarms it reads (alarm resource type in the current
+    // Service Authorization Reference for CloudWatch; older copies listed "*" only).
+    new iam.PolicyStatement({
+      actions: ['cloudwatch:DescribeAlarms'],
+      resources: [...(facts.writerAlarmName ? [alarmArn(facts.writerAlarmName)] : []), alarmArn(lagAlarmName)],
+    }),
     new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }),
     new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [key.keyArn] }),
     ...extra,
