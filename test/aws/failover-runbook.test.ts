@@ -6,10 +6,9 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import {
-  FailoverRunbook, FailoverRunbookProps, GlobalRouter, PrimaryRegion, ReadReplicaRegion, RegionEndpoint, RouterTarget,
+  FailoverRunbook, FailoverRunbookProps, GlobalRouter, PrimaryRegion, ReadReplicaRegion, RouterTarget,
 } from '../../lib/aws';
-import { Phase, RecoveryObjectives } from '../../lib/core';
-import { ACCOUNT, contextFile, errorOf } from './helpers';
+import { ACCOUNT, contextFile, errorOf, Topo, topo } from './helpers';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const aslValidator: (d: unknown) => { isValid: boolean; errorsText: (sep?: string) => string } = require('asl-validator');
@@ -57,41 +56,6 @@ function choose(state: Record<string, unknown>, input: Record<string, unknown>):
   return state.Default as string;
 }
 
-/** A primary, replicas (instances per region) and a us-east-1 routing stack. */
-interface Topo {
-  readonly app: App;
-  readonly primary: PrimaryRegion;
-  readonly replicas: ReadReplicaRegion[];
-  readonly routing: Stack;
-  readonly zone: route53.IHostedZone;
-  readonly endpoints: RegionEndpoint[];
-}
-
-function topo(opts: {
-  phase?: Phase;
-  primaryRegion?: string;
-  replicas?: Record<string, number>;
-  routingRegion?: string;
-  recoveryObjectives?: RecoveryObjectives;
-  engineVersion?: 'mysql';
-} = {}): Topo {
-  const app = new App({ context: contextFile() });
-  const primaryRegion = opts.primaryRegion ?? 'us-east-1';
-  const replicaSpec = opts.replicas ?? { 'eu-west-1': 1 };
-  const pStack = new Stack(app, 'Primary', { env: { account: ACCOUNT, region: primaryRegion } });
-  const primary = new PrimaryRegion(pStack, 'Database', {
-    replicaRegions: Object.keys(replicaSpec),
-    phase: opts.phase ?? 3,
-    globalClusterIdentifier: 'orders',
-    recoveryObjectives: opts.recoveryObjectives,
-  });
-  const replicas = Object.entries(replicaSpec).map(([region, instances]) =>
-    new ReadReplicaRegion(new Stack(app, `Replica-${region}`, { env: { account: ACCOUNT, region } }), 'Database', { primary, instances }));
-  const routing = new Stack(app, 'Routing', { env: { account: ACCOUNT, region: opts.routingRegion ?? 'us-east-1' } });
-  const zone = route53.HostedZone.fromHostedZoneAttributes(routing, 'Zone', { hostedZoneId: 'Z123EXAMPLE', zoneName: 'example.com' });
-  const endpoints = [primaryRegion, ...Object.keys(replicaSpec)].map((region) => ({ region, target: RouterTarget.fromHostname(`app.${region}.example.com`) }));
-  return { app, primary, replicas, routing, zone, endpoints };
-}
 
 describe('FailoverRunbook with ARC Region switch (default)', () => {
   let t: Topo;

@@ -1,53 +1,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
-import { GlobalRouter, GlobalRouterProps, PrimaryRegion, ReadReplicaRegion, RegionEndpoint, RouterTarget } from '../../lib/aws';
-import { Phase, RecoveryObjectives } from '../../lib/core';
-import { ACCOUNT, contextFile, errorOf } from './helpers';
+import { GlobalRouter, GlobalRouterProps, RouterTarget } from '../../lib/aws';
+import { errorOf, Topo, topo } from './helpers';
 
 function router(t: Topo, over: Partial<GlobalRouterProps> = {}, id = 'Router'): GlobalRouter {
   return new GlobalRouter(t.routing, id, { zone: t.zone, primary: t.primary, replicas: t.replicas, endpoints: t.endpoints, ...over });
 }
 
-/** A primary, replicas (instances per region) and a us-east-1 routing stack. */
-interface Topo {
-  readonly app: App;
-  readonly primary: PrimaryRegion;
-  readonly replicas: ReadReplicaRegion[];
-  readonly routing: Stack;
-  readonly zone: route53.IHostedZone;
-  readonly endpoints: RegionEndpoint[];
-}
-
-function topo(opts: {
-  phase?: Phase;
-  primaryRegion?: string;
-  replicas?: Record<string, number>;
-  routingRegion?: string;
-  recoveryObjectives?: RecoveryObjectives;
-  engineVersion?: 'mysql';
-} = {}): Topo {
-  const app = new App({ context: contextFile() });
-  const primaryRegion = opts.primaryRegion ?? 'us-east-1';
-  const replicaSpec = opts.replicas ?? { 'eu-west-1': 1 };
-  const pStack = new Stack(app, 'Primary', { env: { account: ACCOUNT, region: primaryRegion } });
-  const primary = new PrimaryRegion(pStack, 'Database', {
-    replicaRegions: Object.keys(replicaSpec),
-    phase: opts.phase ?? 3,
-    globalClusterIdentifier: 'orders',
-    recoveryObjectives: opts.recoveryObjectives,
-  });
-  const replicas = Object.entries(replicaSpec).map(([region, instances]) =>
-    new ReadReplicaRegion(new Stack(app, `Replica-${region}`, { env: { account: ACCOUNT, region } }), 'Database', { primary, instances }));
-  const routing = new Stack(app, 'Routing', { env: { account: ACCOUNT, region: opts.routingRegion ?? 'us-east-1' } });
-  const zone = route53.HostedZone.fromHostedZoneAttributes(routing, 'Zone', { hostedZoneId: 'Z123EXAMPLE', zoneName: 'example.com' });
-  const endpoints = [primaryRegion, ...Object.keys(replicaSpec)].map((region) => ({ region, target: RouterTarget.fromHostname(`app.${region}.example.com`) }));
-  return { app, primary, replicas, routing, zone, endpoints };
-}
 
 describe('GlobalRouter defaults (phase 3, us-east-1 → eu-west-1)', () => {
   let t: Topo;

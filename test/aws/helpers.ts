@@ -1,4 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { PrimaryRegion, ReadReplicaRegion, RegionEndpoint, RouterTarget } from '../../lib/aws';
+import { Phase, RecoveryObjectives } from '../../lib/core';
 
 export const ACCOUNT = '111111111111';
 
@@ -22,4 +25,40 @@ export function errorOf(fn: () => unknown): string {
     return (e as Error).message;
   }
   throw new Error('expected an error, none was thrown');
+}
+
+/** A primary, replicas (instances per region) and a us-east-1 routing stack. */
+export interface Topo {
+  readonly app: App;
+  readonly primary: PrimaryRegion;
+  readonly replicas: ReadReplicaRegion[];
+  readonly routing: Stack;
+  readonly zone: route53.IHostedZone;
+  readonly endpoints: RegionEndpoint[];
+}
+
+export function topo(opts: {
+  phase?: Phase;
+  primaryRegion?: string;
+  replicas?: Record<string, number>;
+  routingRegion?: string;
+  recoveryObjectives?: RecoveryObjectives;
+  engineVersion?: 'mysql';
+} = {}): Topo {
+  const app = new App({ context: contextFile() });
+  const primaryRegion = opts.primaryRegion ?? 'us-east-1';
+  const replicaSpec = opts.replicas ?? { 'eu-west-1': 1 };
+  const pStack = new Stack(app, 'Primary', { env: { account: ACCOUNT, region: primaryRegion } });
+  const primary = new PrimaryRegion(pStack, 'Database', {
+    replicaRegions: Object.keys(replicaSpec),
+    phase: opts.phase ?? 3,
+    globalClusterIdentifier: 'orders',
+    recoveryObjectives: opts.recoveryObjectives,
+  });
+  const replicas = Object.entries(replicaSpec).map(([region, instances]) =>
+    new ReadReplicaRegion(new Stack(app, `Replica-${region}`, { env: { account: ACCOUNT, region } }), 'Database', { primary, instances }));
+  const routing = new Stack(app, 'Routing', { env: { account: ACCOUNT, region: opts.routingRegion ?? 'us-east-1' } });
+  const zone = route53.HostedZone.fromHostedZoneAttributes(routing, 'Zone', { hostedZoneId: 'Z123EXAMPLE', zoneName: 'example.com' });
+  const endpoints = [primaryRegion, ...Object.keys(replicaSpec)].map((region) => ({ region, target: RouterTarget.fromHostname(`app.${region}.example.com`) }));
+  return { app, primary, replicas, routing, zone, endpoints };
 }
