@@ -13,7 +13,7 @@ import { checkEngine, checkInstanceType, DB_IDENTIFIER, engineFamily, logExports
 import { AWS_PROFILE, AWS_WORDS, wholeDays } from './private/aws-profile';
 import { globalLagMetric, GlobalLagMetricOptions } from './private/metrics';
 import { createMonitoringRole } from './private/monitoring-role';
-import { createNetwork } from './private/network';
+import { checkVpc, createNetwork } from './private/network';
 
 /** Properties of {@link PrimaryRegion}. */
 export interface PrimaryRegionProps {
@@ -239,6 +239,8 @@ export class PrimaryRegion extends Construct {
         fix: 'set instances to 16 or fewer',
       });
     }
+    const rotation = props.secretRotation ?? Duration.days(30);
+    if (props.vpc) problems.push(...checkVpc(props.vpc, rotation.toDays() > 0));
     throwIfProblems(source, problems);
     this.topology = resolveTopology(spec);
 
@@ -304,7 +306,6 @@ export class PrimaryRegion extends Construct {
     this.writerEndpoint = this.cluster.clusterEndpoint.hostname;
     this.readerEndpoint = this.cluster.clusterReadEndpoint.hostname;
 
-    const rotation = props.secretRotation ?? Duration.days(30);
     if (rotation.toDays() > 0) {
       const rotationSg = new ec2.SecurityGroup(this, 'RotationSecurityGroup', {
         vpc: this.vpc,

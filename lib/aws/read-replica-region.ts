@@ -9,7 +9,7 @@ import { checkEngine, checkInstanceType, engineFamily, logExports, tlsParameters
 import { wholeDays } from './private/aws-profile';
 import { globalLagMetric, GlobalLagMetricOptions } from './private/metrics';
 import { createMonitoringRole } from './private/monitoring-role';
-import { createNetwork } from './private/network';
+import { checkVpc, createNetwork } from './private/network';
 import { PrimaryRegion } from './primary-region';
 
 /** Properties of {@link ReadReplicaRegion}. */
@@ -173,6 +173,7 @@ export class ReadReplicaRegion extends Construct {
         fix: 'remove deletionProtection: false',
       });
     }
+    if (props.vpc) problems.push(...checkVpc(props.vpc, false));
     throwIfProblems(source, problems);
 
     const family = engineFamily(engine)!;

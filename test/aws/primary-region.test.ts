@@ -269,3 +269,22 @@ describe('PrimaryRegion bad input', () => {
     );
   });
 });
+
+describe('PrimaryRegion with a VPC that cannot hold it', () => {
+  test('a VPC with public subnets only', () => {
+    const { stacks: [stack] } = stacks('us-east-1');
+    const vpc = new ec2.Vpc(stack, 'PublicOnly', { maxAzs: 2, subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC }] });
+    expect(errorOf(() => new PrimaryRegion(stack, 'Database', { vpc }))).toBe([
+      '2 configuration problems:',
+      "- PrimaryRegion 'S-us-east-1/Database': vpc has private subnets in 0 availability zones, but the database needs private (isolated or with egress) subnets in at least 2; give the VPC private subnets in 2 or more zones (public subnets are never used for the database)",
+      "- PrimaryRegion 'S-us-east-1/Database': secretRotation is on, but vpc has no private subnets with egress for the rotation function to reach Secrets Manager; add PRIVATE_WITH_EGRESS subnets (or VPC endpoints and such subnets), or set secretRotation: Duration.days(0) and rotate another way",
+    ].join('\n'));
+  });
+  test('isolated subnets only: fine without rotation, rejected with it', () => {
+    const { stacks: [stack] } = stacks('us-east-1');
+    const vpc = new ec2.Vpc(stack, 'Isolated', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    expect(errorOf(() => new PrimaryRegion(stack, 'Database', { vpc }))).toContain('secretRotation is on, but vpc has no private subnets with egress');
+    new PrimaryRegion(stack, 'NoRotation', { vpc, secretRotation: Duration.days(0) });
+    Template.fromStack(stack).resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
+  });
+});
