@@ -54,7 +54,8 @@ export interface GraphqlEdgeRouterProps {
    */
   readonly webAclArn?: string;
   /**
-   * Requests per 5 minutes per client IP before the default web ACL blocks it.
+   * Requests per 5 minutes per client IP before the default web ACL blocks it
+   * (10 to 2,000,000,000, the range AWS WAF accepts).
    * @default 2000
    */
   readonly rateLimitPer5Minutes?: number;
@@ -92,6 +93,16 @@ export class GraphqlEdgeRouter extends Construct {
         property: 'readHost',
         message: `readHost ${show(props.readHost)} equals writeHost, so reads and writes cannot be told apart`,
         fix: "use GlobalRouter's latency-routed read hostname for readHost",
+      });
+    }
+    const rateLimit = props.rateLimitPer5Minutes ?? 2000;
+    // WAF rejects a rate-based statement whose Limit is outside 10–2,000,000,000:
+    // https://docs.aws.amazon.com/waf/latest/APIReference/API_RateBasedStatement.html
+    if (props.webAclArn === undefined && (!Number.isInteger(rateLimit) || rateLimit < 10 || rateLimit > 2_000_000_000)) {
+      problems.push({
+        property: 'rateLimitPer5Minutes',
+        message: `rateLimitPer5Minutes ${show(rateLimit)} is outside the 10–2000000000 requests per 5 minutes AWS WAF accepts`,
+        fix: 'set rateLimitPer5Minutes to a whole number from 10 to 2000000000',
       });
     }
     const window = props.readYourWritesWindow ?? Duration.seconds(5);
@@ -178,7 +189,7 @@ export class GraphqlEdgeRouter extends Construct {
       reason: 'This bucket receives the distribution\'s access logs; logging the log bucket itself would recurse.',
     });
 
-    const webAclArn = props.webAclArn ?? this.createWebAcl(props.rateLimitPer5Minutes ?? 2000).attrArn;
+    const webAclArn = props.webAclArn ?? this.createWebAcl(rateLimit).attrArn;
 
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: `GraphQL entry point: queries -> ${props.readHost}, writes -> ${props.writeHost}`,

@@ -77,7 +77,10 @@ export interface PrimaryRegionProps {
    */
   readonly storageEncrypted?: boolean;
   /**
-   * Customer-managed KMS key for storage, Performance Insights and the secret.
+   * Customer-managed KMS key for storage, Performance Insights and the secret
+   * in this region. It is a single-region key: the secret's replicas in the
+   * replica regions are encrypted with each region's AWS managed key
+   * `aws/secretsmanager`.
    * @default a new key with rotation enabled
    */
   readonly encryptionKey?: kms.IKey;
@@ -238,6 +241,16 @@ export class PrimaryRegion extends Construct {
         message: `instances ${instances} is more than the 16 an Aurora cluster can hold (1 writer + 15 readers)`,
         fix: 'set instances to 16 or fewer',
       });
+    } else if (isGlobal && replicaRegions.length > 0 && instances - 1 + replicaRegions.length > 15) {
+      // The primary of a global database may hold at most 15 - s readers, s being
+      // the number of secondary regions; adding the secondary fails otherwise:
+      // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database.configuration.requirements.html
+      const max = 16 - replicaRegions.length;
+      problems.push({
+        property: 'instances',
+        message: `instances ${instances} (${instances - 1} readers) with ${replicaRegions.length} replica regions exceeds the 15 readers plus secondary regions an Aurora global database primary allows`,
+        fix: `set instances to ${max} or fewer, or list fewer replicaRegions`,
+      });
     }
     const rotation = props.secretRotation ?? Duration.days(30);
     if (props.vpc) problems.push(...checkVpc(props.vpc, rotation.toDays() > 0));
@@ -259,7 +272,11 @@ export class PrimaryRegion extends Construct {
       enablePerformanceInsights: true,
       performanceInsightEncryptionKey: this.encryptionKey,
     };
-    const zones = this.vpc.availabilityZones;
+    const subnetType = this.vpc.isolatedSubnets.length > 0 ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS;
+    // Only zones the DB subnet group covers: an instance placed in a zone
+    // without one of its subnets fails to create (a user VPC may have more
+    // zones than database subnets).
+    const zones = [...new Set(this.vpc.selectSubnets({ subnetType }).availabilityZones)];
     const readers = Array.from({ length: Math.max(0, instances - 1) }, (_, i) =>
       rds.ClusterInstance.provisioned(`Reader${i + 1}`, {
         ...writerProps,
@@ -274,7 +291,7 @@ export class PrimaryRegion extends Construct {
       engine: this.engine,
       clusterIdentifier: this.clusterIdentifier,
       vpc: this.vpc,
-      vpcSubnets: { subnetType: this.vpc.isolatedSubnets.length > 0 ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      vpcSubnets: { subnetType },
       writer: rds.ClusterInstance.provisioned('Writer', {
         ...writerProps,
         instanceType,
@@ -285,6 +302,10 @@ export class PrimaryRegion extends Construct {
       credentials: rds.Credentials.fromGeneratedSecret(props.masterUsername ?? 'dbadmin', {
         secretName: `${globalId}/master`,
         encryptionKey: this.encryptionKey,
+        // No key per replica: a key of the replica region would have to exist
+        // before this stack deploys (it is made by the replica's stack, which
+        // deploys after this one), so Secrets Manager uses aws/secretsmanager there:
+        // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-secretsmanager-secret-replicaregion.html
         replicaRegions: replicaRegions.map((region) => ({ region })),
       }),
       defaultDatabaseName: props.defaultDatabaseName,

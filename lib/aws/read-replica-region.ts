@@ -232,7 +232,8 @@ export class ReadReplicaRegion extends Construct {
     });
     this.cluster.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
 
-    const zones = this.vpc.availabilityZones;
+    // Only zones the subnet group covers (see PrimaryRegion).
+    const zones = [...new Set(subnets.availabilityZones)];
     this.instances = Array.from({ length: instances }, (_, i) => {
       const instance = new rds.CfnDBInstance(this, `Reader${i + 1}`, {
         dbInstanceIdentifier: `${this.clusterIdentifier}-${i + 1}`,
@@ -249,7 +250,11 @@ export class ReadReplicaRegion extends Construct {
         monitoringRoleArn: monitoringRole.roleArn,
         promotionTier: 1,
       });
-      instance.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
+      // The data is in the cluster (DeletionPolicy Snapshot). CloudFormation
+      // takes no final snapshot of an instance that belongs to a cluster, so
+      // Snapshot here would only promise one that never comes:
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html
+      instance.applyRemovalPolicy(RemovalPolicy.DESTROY);
       return instance;
     });
     this.readerEndpoint = this.cluster.attrReadEndpointAddress;

@@ -63,6 +63,7 @@ describe('GraphqlEdgeRouter', () => {
       'AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesKnownBadInputsRuleSet', 'RateLimitPerIp',
     ]);
     expect(JSON.stringify(acl)).not.toContain('AWSManagedRulesCommonRuleSet');
+    expect(acl.Properties.Rules[2].Statement.RateBasedStatement).toEqual({ Limit: 2000, AggregateKeyType: 'IP' });
   });
 
   test('one hostname for clients: DNS-validated certificate and alias records', () => {
@@ -118,6 +119,16 @@ describe('GraphqlEdgeRouter bad input', () => {
     expect(errorOf(() => build({}, 'eu-west-1'))).toBe(
       "GraphqlEdgeRouter 'S-eu-west-1/Graphql': env.region 'eu-west-1' cannot hold Lambda@Edge functions, CloudFront certificates or CloudFront web ACLs; put the GraphqlEdgeRouter (or GlobalRouter with graphql) in a stack with env: { region: 'us-east-1' }",
     );
+  });
+  test('a rate limit AWS WAF does not accept (10 to 2,000,000,000)', () => {
+    expect(errorOf(() => build({ rateLimitPer5Minutes: 5 }))).toBe(
+      "GraphqlEdgeRouter 'S-us-east-1/Graphql': rateLimitPer5Minutes 5 is outside the 10–2000000000 requests per 5 minutes AWS WAF accepts; set rateLimitPer5Minutes to a whole number from 10 to 2000000000",
+    );
+    expect(errorOf(() => build({ rateLimitPer5Minutes: 2.5e9 }))).toContain('rateLimitPer5Minutes 2500000000 is outside');
+    const { stack } = build({ rateLimitPer5Minutes: 10 });
+    Template.fromStack(stack).hasResourceProperties('AWS::WAFv2::WebACL', {
+      Rules: Match.arrayWith([Match.objectLike({ Statement: { RateBasedStatement: { Limit: 10, AggregateKeyType: 'IP' } } })]),
+    });
   });
   test('the same host for reads and writes, and a host with a scheme', () => {
     expect(errorOf(() => build({ readHost: 'write.example.com' }))).toBe(

@@ -169,6 +169,19 @@ describe('PrimaryRegion MySQL and a user VPC', () => {
     expect(new Set(zones).size).toBe(3);
   });
 
+  test('instances go only to zones that have a database subnet', () => {
+    const { stacks: [stack] } = stacks('us-east-1');
+    // 3 zones, but the isolated (database) subnets only in the first 2.
+    const vpc = new ec2.Vpc(stack, 'Mine', { maxAzs: 3, natGateways: 1 });
+    const [a, b] = vpc.availabilityZones;
+    const data = [a, b].map((az, i) => new ec2.Subnet(stack, `Data${i}`, { vpcId: vpc.vpcId, availabilityZone: az, cidrBlock: `10.0.${240 + i}.0/24` }));
+    const withData = Object.assign(Object.create(Object.getPrototypeOf(vpc)), vpc, { isolatedSubnets: data }) as ec2.Vpc;
+    new PrimaryRegion(stack, 'Database', { vpc: withData, instances: 3 });
+    const zones = Object.values(Template.fromStack(stack).findResources('AWS::RDS::DBInstance')).map((r) => r.Properties.AvailabilityZone);
+    expect(zones.sort()).toEqual([a, a, b]); // never the third zone, which has no database subnet
+    expect(vpc.availabilityZones).toHaveLength(3);
+  });
+
   test('uses the given VPC and creates none', () => {
     const { stacks: [stack] } = stacks('us-east-1');
     const vpc = new ec2.Vpc(stack, 'Mine', { maxAzs: 2 });
@@ -228,6 +241,16 @@ describe('PrimaryRegion bad input', () => {
     expect(msg({ replicaRegions: eleven })).toBe(
       "PrimaryRegion 'S-us-east-1/Database': replicaRegions lists 11 regions, more than the 10 secondary regions aws allows (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database.configuration.requirements.html); keep at most 10 replica regions",
     );
+  });
+  test('more primary readers plus secondary regions than a global database allows (15)', () => {
+    const eleven = ['us-east-2', 'us-west-1', 'us-west-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1',
+      'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1'];
+    expect(msg({ replicaRegions: eleven, instances: 7 })).toBe(
+      "PrimaryRegion 'S-us-east-1/Database': instances 7 (6 readers) with 10 replica regions exceeds the 15 readers plus secondary regions an Aurora global database primary allows; set instances to 6 or fewer, or list fewer replicaRegions",
+    );
+    expect(() => primary({ replicaRegions: eleven, instances: 6 })).not.toThrow();
+    // A single-region cluster may use all 15 readers.
+    expect(() => primary({ instances: 16 })).not.toThrow();
   });
   test('storage encryption turned off', () => {
     expect(msg({ storageEncrypted: false })).toBe(

@@ -60,9 +60,24 @@ describe('ReadReplicaRegion defaults', () => {
         EnablePerformanceInsights: true,
         AvailabilityZone: 'eu-west-1a',
       }),
-      DeletionPolicy: 'Snapshot',
+      // The cluster holds the data and is snapshotted; CloudFormation takes no
+      // final snapshot of a cluster member, so the instance does not claim one.
+      DeletionPolicy: 'Delete',
     });
+    template.hasResource('AWS::RDS::DBCluster', { DeletionPolicy: 'Snapshot' });
     expect(replica.servesReads).toBe(true);
+  });
+
+  test('readers go only to zones that have a database subnet', () => {
+    const { stacks: [primaryStack, replicaStack] } = stacks('us-east-1', 'eu-west-1');
+    const primary = new PrimaryRegion(primaryStack, 'Database', { replicaRegions: ['eu-west-1'], globalClusterIdentifier: 'orders' });
+    const vpc = new ec2.Vpc(replicaStack, 'Mine', { maxAzs: 3, natGateways: 1 });
+    const [a, b] = vpc.availabilityZones;
+    const data = [a, b].map((az, i) => new ec2.Subnet(replicaStack, `Data${i}`, { vpcId: vpc.vpcId, availabilityZone: az, cidrBlock: `10.0.${240 + i}.0/24` }));
+    const withData = Object.assign(Object.create(Object.getPrototypeOf(vpc)), vpc, { isolatedSubnets: data }) as ec2.Vpc;
+    new ReadReplicaRegion(replicaStack, 'Database', { primary, vpc: withData, instances: 3 });
+    const zones = Object.values(Template.fromStack(replicaStack).findResources('AWS::RDS::DBInstance')).map((r) => r.Properties.AvailabilityZone);
+    expect(zones.sort()).toEqual([a, a, b]); // never the third zone, which has no database subnet
   });
 
   test('a replication-lag alarm on the secondary cluster', () => {
