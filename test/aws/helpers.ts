@@ -1,3 +1,4 @@
+export { errorOf } from '../error-of';
 import { App, Stack } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { PrimaryRegion, ReadReplicaRegion, RegionEndpoint, RouterTarget } from '../../lib/aws';
@@ -17,15 +18,6 @@ export function contextFile(): Record<string, unknown> {
   return require('../../cdk.context.json');
 }
 
-/** Runs `fn` and returns the thrown error's message. */
-export function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected an error, none was thrown');
-}
 
 /** A primary, replicas (instances per region) and a us-east-1 routing stack. */
 export interface Topo {

@@ -1,3 +1,4 @@
+export { errorOf } from '../error-of';
 import { Testing } from 'cdktf';
 import { Construct } from 'constructs';
 
@@ -21,14 +22,5 @@ export function all(json: TfJson, type: string): any[] {
   return Object.values(json.resource[type] ?? {});
 }
 
-/** The message a construct throws. */
-export function errorOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected an error');
-}
 
 export const PROJECT = 'test-project';
