@@ -11,7 +11,7 @@ import {
 } from '../core';
 import { instanceDownAlert } from './private/alerts';
 import { CLOUD_SQL_LIMITS, GCP_PROFILE, GCP_WORDS } from './private/gcp-profile';
-import { deterministicName, INSTANCE_NAME, MAX_INSTANCE_NAME } from './private/names';
+import { connectionName, deterministicName, INSTANCE_NAME, MAX_INSTANCE_NAME } from './private/names';
 import { AuthorizedNetwork, Edition, checkPublicIp, checkTier, defaultTier, renameRegionProblems, sqlFlags } from './private/sql-rules';
 import { useGoogleProvider } from './provider';
 
@@ -377,7 +377,7 @@ export class PrimaryRegion extends Construct {
     this.project = props.project;
     this.region = props.region;
     this.instanceName = instanceName;
-    this.connectionName = `${props.project}:${props.region}:${instanceName}`;
+    this.connectionName = connectionName(props.project, props.region, instanceName);
     this.databaseVersion = databaseVersion;
     this.edition = edition;
     this.tier = tier;

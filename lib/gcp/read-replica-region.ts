@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { checkRegion, ConfigProblem, residencyAllows, show, throwIfProblems } from '../core';
 import { instanceDownAlert, replicaLagAlert } from './private/alerts';
 import { GCP_PROFILE } from './private/gcp-profile';
-import { INSTANCE_NAME, MAX_INSTANCE_NAME } from './private/names';
+import { connectionName, INSTANCE_NAME, MAX_INSTANCE_NAME } from './private/names';
 import { AuthorizedNetwork, checkPublicIp, checkTier, Edition } from './private/sql-rules';
 import { PrimaryRegion } from './primary-region';
 import { useGoogleProvider } from './provider';
@@ -189,7 +189,7 @@ export class ReadReplicaRegion extends Construct {
     this.project = primary.project;
     this.region = props.region;
     this.instanceName = instanceName;
-    this.connectionName = `${primary.project}:${props.region}:${instanceName}`;
+    this.connectionName = connectionName(primary.project, props.region, instanceName);
     this.disasterRecovery = dr;
     this.edition = edition;
     useGoogleProvider(this, { project: primary.project, region: props.region, versionConstraint: props.providerVersionConstraint });

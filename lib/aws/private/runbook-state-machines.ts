@@ -166,7 +166,7 @@ function addPromotionTail(d: Definition, f: StateMachineFacts, kind: string): vo
   // alarm; wait until that alarm in this region reports OK (CloudWatch is a
   // regional data-plane call; nothing touches Route 53's control plane).
   // A region outside the write route has no writer alarm: nothing to wait for.
-  if (f.writerAlarmName) addTrafficWait(d, f);
+  if (f.writerAlarmName) addTrafficWait(d, f.writerAlarmName);
   addReadWriter(d, f, 'Verify', 'Verified');
   d.add('Verified', {
     Type: 'Choice',
@@ -180,23 +180,28 @@ function addPromotionTail(d: Definition, f: StateMachineFacts, kind: string): vo
   d.add('Done', { Type: 'Succeed' });
 }
 
-/** Polls the writer-role alarm of this region until it is OK (bounded). */
-function addTrafficWait(d: Definition, f: StateMachineFacts): void {
-  d.add('InitTrafficPoll', { Type: 'Pass', Result: { count: 0 }, ResultPath: '$.poll', Next: 'WaitForTraffic' });
-  d.add('WaitForTraffic', { Type: 'Wait', Seconds: 15, Next: 'ReadWriterAlarm' });
-  d.add('ReadWriterAlarm', {
+/** A task that reads one alarm's state (a regional data-plane call) into `resultPath`.state. */
+function alarmStateTask(alarmName: string, resultPath: string, next: string): Record<string, unknown> {
+  return {
     Type: 'Task',
     Resource: sdk('cloudwatch', 'describeAlarms'),
-    Parameters: { AlarmNames: [f.writerAlarmName] },
+    Parameters: { AlarmNames: [alarmName] },
     ResultSelector: { 'state.$': '$.MetricAlarms[0].StateValue' },
-    ResultPath: '$.alarm',
-    Next: 'TrafficShifted',
-  });
+    ResultPath: resultPath,
+    Next: next,
+  };
+}
+
+/** Polls the writer-role alarm of this region until it is OK (bounded). */
+function addTrafficWait(d: Definition, writerAlarmName: string): void {
+  d.add('InitTrafficPoll', { Type: 'Pass', Result: { count: 0 }, ResultPath: '$.poll', Next: 'WaitForTraffic' });
+  d.add('WaitForTraffic', { Type: 'Wait', Seconds: 15, Next: 'ReadWriterAlarm' });
+  d.add('ReadWriterAlarm', alarmStateTask(writerAlarmName, '$.alarm', 'TrafficShifted'));
   d.add('TrafficShifted', {
     Type: 'Choice',
     Choices: [
       { Variable: '$.alarm.state', StringEquals: 'OK', Next: 'Verify' },
-      { Variable: '$.poll.count', NumericGreaterThanEquals: 20, Next: d.failWith('TrafficShiftTimeout', `the writer alarm ${f.writerAlarmName} did not turn OK within 300 s, so the write route may still point elsewhere; check the alarm and the Route 53 health checks`) },
+      { Variable: '$.poll.count', NumericGreaterThanEquals: 20, Next: d.failWith('TrafficShiftTimeout', `the writer alarm ${writerAlarmName} did not turn OK within 300 s, so the write route may still point elsewhere; check the alarm and the Route 53 health checks`) },
     ],
     Default: 'CountTrafficPoll',
   });
@@ -241,14 +246,7 @@ export function switchoverDefinition(f: StateMachineFacts): object {
   });
   // Lag precheck through this region's switchover-lag alarm (a regional
   // data-plane read; GetMetricData would need absolute times ASL cannot compute).
-  d.add('ReadLag', {
-    Type: 'Task',
-    Resource: sdk('cloudwatch', 'describeAlarms'),
-    Parameters: { AlarmNames: [f.lagAlarmName] },
-    ResultSelector: { 'state.$': '$.MetricAlarms[0].StateValue' },
-    ResultPath: '$.lag',
-    Next: 'LagLowEnough',
-  });
+  d.add('ReadLag', alarmStateTask(f.lagAlarmName, '$.lag', 'LagLowEnough'));
   d.add('LagLowEnough', {
     Type: 'Choice',
     Choices: [

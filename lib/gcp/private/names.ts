@@ -25,3 +25,8 @@ export function deterministicName(scope: Construct, prefix: string, maxLength = 
 export function trimName(name: string, max: number): string {
   return name.slice(0, max).replace(/-+$/, '');
 }
+
+/** Cloud SQL instance connection name: `project:region:instance`. */
+export function connectionName(project: string, region: string, instance: string): string {
+  return `${project}:${region}:${instance}`;
+}
