@@ -33,6 +33,8 @@ export interface LadderRow {
   readonly doesNotProtectAgainst: string;
   /** RTO/RPO as the generated runbook states them, or why there is none. */
   readonly recovery: string;
+  /** What the phase deploys that has no price (not free), e.g. `AWS::ARCRegionSwitch::Plan ×1 (unknown)`: the total leaves it out. */
+  readonly notPriced: readonly string[];
 }
 
 /** Options of {@link ladderView}. */
@@ -65,7 +67,7 @@ export function ladderView(estimate: CostEstimate, options: LadderViewOptions = 
       const def = LADDER[phase];
       const base = { cloud, phase, name: def.name, stacks: names, protectsAgainst: def.protectsAgainst, doesNotProtectAgainst: def.doesNotProtectAgainst };
       if (names.length === 0) {
-        rows.push({ ...base, deltaLines: [], recovery: phase === 5 ? 'not built yet: no stack of this phase in the output' : 'no stack of this phase in the output' });
+        rows.push({ ...base, deltaLines: [], notPriced: [], recovery: phase === 5 ? 'not built yet: no stack of this phase in the output' : 'no stack of this phase in the output' });
         continue;
       }
       const items = estimate.lineItems.filter((i) => i.cloud === cloud && names.includes(i.stack));
@@ -77,6 +79,10 @@ export function ladderView(estimate: CostEstimate, options: LadderViewOptions = 
         delta: previous ? round(deltaLines.reduce((a, d) => a + d.delta, 0)) : undefined,
         deltaLines,
         recovery: recoveryOf(estimate, names),
+        notPriced: estimate.notPriced.filter((n) => n.reason !== 'free' && n.cloud === cloud).flatMap((n) => {
+          const count = n.resources.filter((r) => names.includes(r.slice(0, r.indexOf('/')))).length;
+          return count > 0 ? [`${n.resourceType} ×${count} (${n.reason})`] : [];
+        }),
       });
       previous = groups;
     }

@@ -30,10 +30,10 @@ export function renderLadder(rows: readonly LadderRow[]): string {
     const mine = rows.filter((r) => r.cloud === cloud);
     if (mine.length === 0) continue;
     out.push(`### Ladder — ${cloud === 'aws' ? 'AWS' : 'Google Cloud'}`, '',
-      '| phase | monthly | climb | the climb, by line item | what it buys | RTO / RPO (generated runbook) |', '|---|---:|---:|---|---|---|');
+      '| phase | monthly | climb | the climb, by line item | not priced (left out of the total) | what it buys | RTO / RPO (generated runbook) |', '|---|---:|---:|---|---|---|---|');
     for (const r of mine) {
       const lines = r.deltaLines.map((d) => `${signed(d.delta)} ${d.item}`).join('<br>');
-      out.push(`| ${r.phase} ${cell(r.name)} | ${r.monthly === undefined ? '—' : usd(r.monthly)} | ${r.delta === undefined ? '' : signed(r.delta)} | ${cell(lines)} | ${cell(r.protectsAgainst)} | ${cell(r.recovery)} |`);
+      out.push(`| ${r.phase} ${cell(r.name)} | ${r.monthly === undefined ? '—' : usd(r.monthly)} | ${r.delta === undefined ? '' : signed(r.delta)} | ${cell(lines)} | ${cell(r.notPriced.join('<br>'))} | ${cell(r.protectsAgainst)} | ${cell(r.recovery)} |`);
     }
     out.push('');
   }
