@@ -165,3 +165,45 @@ describe('never a silent zero', () => {
     ]);
   });
 });
+
+describe('edge, workflows, observability', () => {
+  test('CloudFront + Lambda@Edge (through a version) + WAF at 1 M requests a month', () => {
+    const e = estimateCost(cdkOut({
+      Edge: {
+        region: 'us-east-1', resources: {
+          Fn: { Type: 'AWS::Lambda::Function', Properties: { MemorySize: 256 } },
+          FnVersion: { Type: 'AWS::Lambda::Version', Properties: { FunctionName: { Ref: 'Fn' } } },
+          Dist: { Type: 'AWS::CloudFront::Distribution', Properties: { DistributionConfig: { DefaultCacheBehavior: { LambdaFunctionAssociations: [{ EventType: 'origin-request', LambdaFunctionARN: { Ref: 'FnVersion' } }] } } } },
+          Acl: { Type: 'AWS::WAFv2::WebACL', Properties: { Scope: 'CLOUDFRONT', Rules: [{}, {}] } },
+        },
+      },
+    }), { usage: { edge: { requestsPerMonthMillions: 1, functionMs: 50, responseKb: 1 } } });
+    const by = (item: string) => e.lineItems.find((i) => i.item === item)!;
+    expect(by('CloudFront HTTPS requests')).toMatchObject({ quantity: 100, unitPrice: 0.01, region: 'global' }); // 1e6 / 1e4
+    expect(by('CloudFront data transfer out').monthly).toBeCloseTo((1e6 / 1024 / 1024) * 0.085, 10);
+    expect(by('Lambda@Edge requests').monthly).toBeCloseTo(0.6, 10);
+    expect(by('Lambda@Edge duration')).toMatchObject({ quantity: 12_500 }); // 1e6 × 0.05 s × 0.25 GB
+    expect(by('Lambda@Edge duration').monthly).toBeCloseTo(12_500 * 0.00005001, 10);
+    expect(monthly(e.lineItems, (i) => i.resource === 'Acl')).toBe(7.6); // 5 + 2 × 1 + 1 M × 0.60
+    expect(only(e.notPriced, 'AWS::Lambda::Version')).toMatchObject([{ reason: 'free' }]);
+  });
+
+  test('Step Functions transitions, a log group, a dashboard, a hosted zone and alarms', () => {
+    const e = estimateCost(cdkOut({
+      Ops: {
+        region: 'eu-west-1', resources: {
+          Sm: { Type: 'AWS::StepFunctions::StateMachine', Properties: {} },
+          Logs: { Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 90 } },
+          Dash: { Type: 'AWS::CloudWatch::Dashboard' },
+          Zone: { Type: 'AWS::Route53::HostedZone' },
+          Fast: { Type: 'AWS::CloudWatch::Alarm', Properties: { Period: 10 } },
+          Both: { Type: 'AWS::CloudWatch::CompositeAlarm' },
+        },
+      },
+    }), { usage: { runbook: { executionsPerMonth: 10, stepsPerExecution: 20 }, logs: { ingestedGbPerMonth: 2 } } });
+    const of = (id: string) => monthly(e.lineItems, (i) => i.resource === id);
+    expect(of('Sm')).toBe(0.005); // 200 transitions × $0.025 / 1,000
+    expect(of('Logs')).toBe(1.32); // eu-west-1: 1.14 + 0.18,: 2 GB × 0.57 + 6 GB-month (90 days) × 0.03
+    expect([of('Dash'), of('Zone'), of('Fast'), of('Both')]).toEqual([3, 0.5, 0.3, 0.5]);
+  });
+});
