@@ -29,7 +29,7 @@ const kmsKey: Pricer = (ctx) => ctx.charge({
 const secret: Pricer = (ctx) => {
   ctx.charge({ key: 'secretsManager.secret', item: 'Secrets Manager secret', quantity: 1 });
   for (const replica of (ctx.resource.props.ReplicaRegions ?? []) as { Region?: string }[]) {
-    if (replica.Region) ctx.charge({ key: 'secretsManager.replica', item: `Secrets Manager replica in ${replica.Region}`, quantity: 1, region: replica.Region });
+    if (replica.Region) ctx.charge({ key: 'secretsManager.replica', item: 'Secrets Manager replica secret', quantity: 1, region: replica.Region });
   }
 };
 

@@ -99,7 +99,7 @@ describe('network, keys, secrets', () => {
       ['Public IPv4 address (Elastic IP)', 730, 0.005, 'us-east-1'],
       ['KMS customer managed key', 1, 1, 'us-east-1'],
       ['Secrets Manager secret', 1, 0.4, 'us-east-1'],
-      ['Secrets Manager replica in eu-west-1', 1, 0.4, 'eu-west-1'],
+      ['Secrets Manager replica secret', 1, 0.4, 'eu-west-1'],
     ]);
     expect(e.monthlyTotal).toBe(38.75); // 32.85 + 0.45 + 3.65 + 1 + 0.40 + 0.40
   });
