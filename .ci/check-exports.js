@@ -2,13 +2,17 @@
 // loads from dist/, and the AWS entry point never loads cdktf or the Google
 // provider (ARCHITECTURE.md: an AWS user never pays for them).
 const assert = require('assert');
-const entries = ['multiregion-constructs', 'multiregion-constructs/aws', 'multiregion-constructs/router', 'multiregion-constructs/gcp'];
+// /cost right after the root: it must load neither aws-cdk-lib nor cdktf (it reads synthesized JSON).
+const entries = ['multiregion-constructs', 'multiregion-constructs/cost', 'multiregion-constructs/aws', 'multiregion-constructs/router', 'multiregion-constructs/gcp'];
 const loaded = (pattern) => Object.keys(require.cache).filter((k) => pattern.test(k));
 for (const entry of entries) {
   const mod = require(entry);
   assert.ok(Object.keys(mod).length > 0, `${entry} exports nothing`);
   if (entry.endsWith('/aws') || entry.endsWith('/router') || entry === 'multiregion-constructs') {
     assert.deepStrictEqual(loaded(/node_modules[\\/](cdktf|@cdktf)[\\/]/), [], `${entry} loaded cdktf`);
+  }
+  if (entry.endsWith('/cost')) {
+    assert.deepStrictEqual(loaded(/node_modules[\\/]aws-cdk-lib[\\/]/), [], `${entry} loaded aws-cdk-lib`);
   }
   console.log(`ok ${entry} (${Object.keys(mod).length} exports)`);
 }
