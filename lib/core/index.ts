@@ -4,3 +4,4 @@ export * from './spec';
 export * from './hardening';
 export * from './recovery';
 export * from './runbook';
+export * from './partitions';
