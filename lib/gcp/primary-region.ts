@@ -12,7 +12,9 @@ import {
 import { instanceDownAlert } from './private/alerts';
 import { CLOUD_SQL_LIMITS, GCP_PROFILE, GCP_WORDS } from './private/gcp-profile';
 import { connectionName, deterministicName, INSTANCE_NAME, MAX_INSTANCE_NAME } from './private/names';
-import { AuthorizedNetwork, Edition, checkPublicIp, checkTier, defaultTier, renameRegionProblems, sqlFlags } from './private/sql-rules';
+import {
+  AuthorizedNetwork, Edition, checkBackupsCoverLogs, checkPublicIp, checkTier, defaultRetainedBackups, defaultTier, renameRegionProblems, sqlFlags,
+} from './private/sql-rules';
 import { useGoogleProvider } from './provider';
 
 /** A weekly maintenance window, UTC. */
@@ -77,8 +79,10 @@ export interface PrimaryRegionProps {
    */
   readonly backups?: boolean;
   /**
-   * Automated daily backups retained (1–365; 7 at least for the ladder).
-   * @default 14
+   * Automated daily backups retained (1–365; 7 at least for the ladder). Must
+   * exceed `transactionLogRetentionDays`: Cloud SQL rejects fewer backups
+   * than days of logs.
+   * @default transactionLogRetentionDays + 7, at least 14 (14 on Enterprise, 21 on Enterprise Plus)
    */
   readonly backupRetentionDays?: number;
   /**
@@ -243,6 +247,8 @@ export class PrimaryRegion extends Construct {
   public readonly drReplicaDesignated: boolean;
   /** Days of transaction logs kept for point-in-time recovery. */
   public readonly transactionLogRetentionDays: number;
+  /** Automated daily backups kept (always more than {@link transactionLogRetentionDays}). */
+  public readonly retainedBackups: number;
   /**
    * The database write endpoint to give applications in the VPC: the
    * Enterprise Plus PSA write endpoint (a DNS name that follows the primary
@@ -264,9 +270,9 @@ export class PrimaryRegion extends Construct {
     const replicaRegions = props.replicaRegions ?? [];
     const availability = props.availabilityType ?? 'REGIONAL';
     const backups = props.backups ?? true;
-    const retention = props.backupRetentionDays ?? 14;
     const pitr = props.pointInTimeRecovery ?? true;
     const logDays = props.transactionLogRetentionDays ?? (edition === 'ENTERPRISE_PLUS' ? 14 : 7);
+    const retention = props.backupRetentionDays ?? defaultRetainedBackups(logDays);
     const deletionProtection = props.deletionProtection ?? true;
     const retainBackups = props.retainBackupsOnDelete ?? true;
     const dataLossAllowed = props.allowDataLossOnDelete ?? false;
@@ -321,6 +327,9 @@ export class PrimaryRegion extends Construct {
         fix: edition === 'ENTERPRISE' ? "set transactionLogRetentionDays to 7, or use edition 'ENTERPRISE_PLUS' (up to 35)" : `set transactionLogRetentionDays to ${maxLog} or less`,
       });
     }
+    // The relation between the two, once each is valid on its own (one fix at a time).
+    const logDaysValid = Number.isInteger(logDays) && logDays >= 7 && logDays <= maxLog;
+    if (logDaysValid && retention >= 1 && retention <= CLOUD_SQL_LIMITS.maxRetainedBackups) problems.push(...checkBackupsCoverLogs(retention, logDays));
     if (!['ENTERPRISE', 'ENTERPRISE_PLUS'].includes(edition)) {
       problems.push({ property: 'edition', message: `edition ${show(edition)} is not a Cloud SQL edition`, fix: "set edition to 'ENTERPRISE' or 'ENTERPRISE_PLUS'" });
     }
@@ -382,6 +391,7 @@ export class PrimaryRegion extends Construct {
     this.edition = edition;
     this.tier = tier;
     this.transactionLogRetentionDays = logDays;
+    this.retainedBackups = retention;
     this.notificationChannels = [...(props.notificationChannels ?? [])];
     useGoogleProvider(this, { project: props.project, region: props.region, versionConstraint: props.providerVersionConstraint });
 

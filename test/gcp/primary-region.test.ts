@@ -176,6 +176,37 @@ describe('PrimaryRegion bad input', () => {
       new RegExp(`^${P}transactionLogRetentionDays 14 is above the 7-day maximum of Cloud SQL ENTERPRISE`));
   });
 
+  describe('retained backups must exceed the days of transaction logs (Cloud SQL: "backup retention should be > transaction log retention")', () => {
+    const plus = { edition: 'ENTERPRISE_PLUS' as const };
+    test.each([
+      [{ backupRetentionDays: 7 }, 7],
+      [{ ...plus, backupRetentionDays: 7 }, 14],
+      [{ ...plus, backupRetentionDays: 14 }, 14],
+      [{ ...plus, backupRetentionDays: 14, transactionLogRetentionDays: 35 }, 35],
+      [{ ...plus, backupRetentionDays: 35, transactionLogRetentionDays: 35 }, 35],
+    ])('%j is rejected (logs %i days)', (props, logDays) => {
+      expect(errorOf(build(props as Partial<PrimaryRegionProps>))).toBe(
+        `${P}backupRetentionDays ${props.backupRetentionDays} does not exceed transactionLogRetentionDays ${logDays}: Cloud SQL deletes transaction logs with the backup they start from and rejects the settings ("backup retention should be > transaction log retention"); set backupRetentionDays to ${logDays + 1} or more (${Math.max(14, logDays + 7)} keeps a week of margin), or lower transactionLogRetentionDays below ${props.backupRetentionDays}`);
+    });
+
+    test.each([
+      [{ backupRetentionDays: 8 }, 8, 7],
+      [{ ...plus, backupRetentionDays: 15 }, 15, 14],
+      [{ ...plus, backupRetentionDays: 36, transactionLogRetentionDays: 35 }, 36, 35],
+    ])('one more backup than days of logs is accepted: %j', (props, backups, logs) => {
+      const p = build(props as Partial<PrimaryRegionProps>)();
+      expect([p.retainedBackups, p.transactionLogRetentionDays]).toEqual([backups, logs]);
+    });
+
+    test('defaults keep a week of margin: 14 backups for 7 days of logs, 21 for 14, 42 for 35', () => {
+      expect(build({})()).toMatchObject({ retainedBackups: 14, transactionLogRetentionDays: 7 });
+      expect(build(plus)()).toMatchObject({ retainedBackups: 21, transactionLogRetentionDays: 14 });
+      expect(build({ ...plus, transactionLogRetentionDays: 35 })()).toMatchObject({ retainedBackups: 42, transactionLogRetentionDays: 35 });
+      const settings = only(primaryJson(plus).json, 'google_sql_database_instance').settings.backup_configuration;
+      expect(settings).toMatchObject({ transaction_log_retention_days: 14, backup_retention_settings: { retained_backups: 21, retention_unit: 'COUNT' } });
+    });
+  });
+
   test('more retained backups than Cloud SQL allows', () => {
     expect(errorOf(build({ backupRetentionDays: 400 }))).toMatch(new RegExp(`^${P}backupRetentionDays 400 days is above the 365-day maximum`));
   });

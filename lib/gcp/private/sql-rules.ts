@@ -68,6 +68,32 @@ export function sqlFlags(engine: EngineFamily): Record<string, string> {
   };
 }
 
+/**
+ * Cloud SQL deletes transaction logs together with the automated backup they
+ * start from, so it rejects a backup configuration that keeps fewer backups
+ * than days of logs: "Invalid request: backup retention should be >
+ * transaction log retention" (HTTP 400 from instances.insert / patch). With
+ * count-based retention (`retentionUnit: COUNT`, one automated backup a day)
+ * the rule is `retainedBackups > transactionLogRetentionDays`, strictly.
+ * Logs are purged once a day, and Cloud SQL recommends "setting the number of
+ * backups to one more than the days of log retention":
+ * https://cloud.google.com/sql/docs/sqlserver/backup-recovery/pitr (Log storage for PITR),
+ * https://cloud.google.com/sql/docs/postgres/backup-recovery/backups (retained backups 1–365).
+ */
+export function checkBackupsCoverLogs(retainedBackups: number, logDays: number, property = 'backupRetentionDays'): ConfigProblem[] {
+  if (!Number.isInteger(retainedBackups) || !Number.isInteger(logDays) || retainedBackups > logDays) return [];
+  return [{
+    property,
+    message: `${property} ${retainedBackups} does not exceed transactionLogRetentionDays ${logDays}: Cloud SQL deletes transaction logs with the backup they start from and rejects the settings ("backup retention should be > transaction log retention")`,
+    fix: `set ${property} to ${logDays + 1} or more (${defaultRetainedBackups(logDays)} keeps a week of margin), or lower transactionLogRetentionDays below ${retainedBackups}`,
+  }];
+}
+
+/** Default automated backups kept: a week more than the days of logs, and at least 14. */
+export function defaultRetainedBackups(logDays: number): number {
+  return Math.max(14, logDays + 7);
+}
+
 /** A public IP needs an explicit opt-in. */
 export function checkPublicIp(networks: readonly AuthorizedNetwork[], allowed: boolean, property = 'authorizedNetworks'): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
