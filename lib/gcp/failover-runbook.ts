@@ -13,6 +13,7 @@ import { buildWorkflow, escapeForTerraform } from './private/workflow-source';
 import { GlobalRouter } from './global-router';
 import { PrimaryRegion } from './primary-region';
 import { ReadReplicaRegion } from './read-replica-region';
+import { dependOnServices, GCP_SERVICES, requireServices } from './private/services';
 import { useGoogleProvider } from './provider';
 
 /** Properties of {@link FailoverRunbook}. */
@@ -181,6 +182,11 @@ export class FailoverRunbook extends Construct {
       deletionProtection: true,
       sourceContents: escapeForTerraform(this.workflowSource),
     }));
+    dependOnServices(this, requireServices(this, project, [
+      GCP_SERVICES.iam, GCP_SERVICES.workflows, GCP_SERVICES.logging,
+      // What the workflow calls at run time.
+      GCP_SERVICES.sqlAdmin, ...(router ? [GCP_SERVICES.dns] : []),
+    ]));
     new TerraformOutput(this, 'WorkflowName', { value: name, description: `Failover workflow, deployed in ${regions.join(', ')}` });
 
     this.model = buildModel(this, props, regions, name);

@@ -6,6 +6,7 @@ import { checkRegion, ConfigProblem, show, throwIfProblems } from '../core';
 import { GCP_PROFILE } from './private/gcp-profile';
 import { deterministicName } from './private/names';
 import { PrimaryRegion } from './primary-region';
+import { dependOnServices, GCP_SERVICES, requireServices } from './private/services';
 import { useGoogleProvider } from './provider';
 
 /** An internal passthrough or application load balancer (private zones). */
@@ -292,6 +293,7 @@ export class GlobalRouter extends Construct {
         },
       });
     }
+    dependOnServices(this, requireServices(this, primary.project, [GCP_SERVICES.dns, ...(internal ? [] : [GCP_SERVICES.compute])]));
   }
 
   /**

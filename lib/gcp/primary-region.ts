@@ -15,6 +15,7 @@ import { connectionName, deterministicName, INSTANCE_NAME, MAX_INSTANCE_NAME } f
 import {
   AuthorizedNetwork, Edition, checkBackupsCoverLogs, checkPublicIp, checkTier, defaultRetainedBackups, defaultTier, renameRegionProblems, sqlFlags,
 } from './private/sql-rules';
+import { dependOnServices, GCP_SERVICES, requireServices } from './private/services';
 import { useGoogleProvider } from './provider';
 
 /** A weekly maintenance window, UTC. */
@@ -486,6 +487,14 @@ export class PrimaryRegion extends Construct {
       role: 'primary',
       notificationChannels: this.notificationChannels,
     });
+
+    dependOnServices(this, requireServices(this, props.project, [
+      GCP_SERVICES.sqlAdmin,
+      GCP_SERVICES.monitoring,
+      ...(props.network ? [] : [GCP_SERVICES.compute, GCP_SERVICES.serviceNetworking]),
+      // The Enterprise Plus PSA write endpoint is a Cloud DNS name.
+      ...(edition === 'ENTERPRISE_PLUS' ? [GCP_SERVICES.dns] : []),
+    ]));
 
     new TerraformOutput(this, 'ConnectionName', { value: this.connectionName, description: 'Cloud SQL connection name of the primary' });
     new TerraformOutput(this, 'WriteEndpoint', {

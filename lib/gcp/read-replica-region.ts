@@ -8,6 +8,7 @@ import { GCP_PROFILE } from './private/gcp-profile';
 import { connectionName, INSTANCE_NAME, MAX_INSTANCE_NAME } from './private/names';
 import { AuthorizedNetwork, checkPublicIp, checkTier, Edition } from './private/sql-rules';
 import { PrimaryRegion } from './primary-region';
+import { dependOnServices, GCP_SERVICES, requireServices } from './private/services';
 import { useGoogleProvider } from './provider';
 
 /** Properties of {@link ReadReplicaRegion}. */
@@ -233,6 +234,7 @@ export class ReadReplicaRegion extends Construct {
     this.stateAlert = instanceDownAlert(this, 'StateAlert', {
       project: primary.project, instanceName, role: 'replica', notificationChannels: channels,
     });
+    dependOnServices(this, requireServices(this, primary.project, [GCP_SERVICES.sqlAdmin, GCP_SERVICES.monitoring]));
     new TerraformOutput(this, 'ConnectionName', { value: this.connectionName, description: `Cloud SQL connection name of the replica in ${props.region}` });
   }
 }

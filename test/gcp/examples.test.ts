@@ -21,6 +21,7 @@ const REQUIRED: Record<string, string[]> = {
   google_project_iam_member: ['project', 'role', 'member'],
   google_dns_managed_zone_iam_member: ['managed_zone', 'role', 'member'],
   google_workflows_workflow: ['name', 'region', 'service_account', 'source_contents'],
+  google_project_service: ['service'],
 };
 
 let stacks: Record<string, Doc>;
@@ -91,6 +92,58 @@ describe.each([
     for (const [type, byName] of Object.entries(doc.resource)) {
       for (const body of Object.values(byName)) {
         for (const dep of (body as any).depends_on ?? []) expect(declared.has(dep) ? dep : `undeclared depends_on ${dep} in ${type}`).toBe(dep);
+      }
+    }
+  });
+});
+
+/** The API each resource type needs before it can be created (SERVICE_DISABLED otherwise). */
+const API_OF: Record<string, string[]> = {
+  google_sql_database_instance: ['sqladmin.googleapis.com'],
+  google_sql_user: ['sqladmin.googleapis.com'],
+  google_compute_network: ['compute.googleapis.com'],
+  google_compute_global_address: ['compute.googleapis.com'],
+  google_compute_health_check: ['compute.googleapis.com'],
+  google_service_networking_connection: ['servicenetworking.googleapis.com', 'compute.googleapis.com'],
+  google_monitoring_alert_policy: ['monitoring.googleapis.com'],
+  google_dns_record_set: ['dns.googleapis.com'],
+  google_dns_managed_zone_iam_member: ['dns.googleapis.com'],
+  google_service_account: ['iam.googleapis.com'],
+  google_project_iam_member: ['cloudresourcemanager.googleapis.com', 'iam.googleapis.com'],
+  google_project_iam_custom_role: ['iam.googleapis.com'],
+  google_workflows_workflow: ['workflows.googleapis.com'],
+  google_storage_bucket: ['storage.googleapis.com'],
+};
+
+describe('a fresh project: every stack enables the APIs its resources need, and never disables them', () => {
+  test.each(Object.keys(API_OF).filter((t) => t !== 'google_sql_user' && t !== 'google_project_iam_custom_role' && t !== 'google_storage_bucket'))('%s appears in the examples', (type) => {
+    expect(Object.values(stacks).some((d) => d.resource[type])).toBe(true);
+  });
+
+  test('each resource depends on google_project_service resources for its APIs, in its own stack', () => {
+    const missing: string[] = [];
+    for (const [name, doc] of Object.entries(stacks)) {
+      const services = doc.resource.google_project_service ?? {};
+      const serviceOf = new Map(Object.entries(services).map(([logical, body]) => [`google_project_service.${logical}`, body.service as string]));
+      for (const [type, byName] of Object.entries(doc.resource)) {
+        if (type === 'google_project_service' || type === 'terraform_data') continue;
+        for (const [logical, body] of Object.entries(byName)) {
+          const waitsFor = new Set(((body as any).depends_on ?? []).map((d: string) => serviceOf.get(d)).filter(Boolean));
+          for (const api of API_OF[type] ?? [`(no API known for ${type})`]) if (!waitsFor.has(api)) missing.push(`${name}: ${type}.${logical} does not wait for ${api}`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  test('services are never disabled on destroy, and wait for Resource Manager', () => {
+    for (const doc of Object.values(stacks)) {
+      const services = Object.entries(doc.resource.google_project_service ?? {});
+      expect(services.length).toBeGreaterThan(0);
+      const crm = services.find(([, b]) => b.service === 'cloudresourcemanager.googleapis.com')!;
+      for (const [, body] of services) {
+        expect(body).toMatchObject({ project: 'example-project', disable_on_destroy: false, disable_dependent_services: false });
+        if (body !== crm[1]) expect(body.depends_on).toEqual([`google_project_service.${crm[0]}`]);
       }
     }
   });
