@@ -250,6 +250,8 @@ export class PrimaryRegion extends Construct {
   public readonly transactionLogRetentionDays: number;
   /** Automated daily backups kept (always more than {@link transactionLogRetentionDays}). */
   public readonly retainedBackups: number;
+  /** Start of the daily backup window, `HH:MM` UTC. */
+  public readonly backupStartTime: string;
   /**
    * The database write endpoint to give applications in the VPC: the
    * Enterprise Plus PSA write endpoint (a DNS name that follows the primary
@@ -393,6 +395,7 @@ export class PrimaryRegion extends Construct {
     this.tier = tier;
     this.transactionLogRetentionDays = logDays;
     this.retainedBackups = retention;
+    this.backupStartTime = props.backupStartTime ?? '03:00';
     this.notificationChannels = [...(props.notificationChannels ?? [])];
     useGoogleProvider(this, { project: props.project, region: props.region, versionConstraint: props.providerVersionConstraint });
 
@@ -451,7 +454,7 @@ export class PrimaryRegion extends Construct {
         userLabels: { ...props.labels },
         backupConfiguration: {
           enabled: backups,
-          startTime: props.backupStartTime ?? '03:00',
+          startTime: this.backupStartTime,
           pointInTimeRecoveryEnabled: engine === 'postgresql' ? pitr : undefined,
           binaryLogEnabled: engine === 'mysql' ? pitr : undefined,
           transactionLogRetentionDays: logDays,

@@ -163,7 +163,8 @@ test('phases 3–4: the DR replica is designated only on the second apply (GCP_D
   expect(second.map((i: any) => i.replication_cluster)).toEqual([{ failover_dr_replica_name: 'example-project:orders-p3-europe-west1' }]);
   const workflow = JSON.parse(String(Object.values(synthOf('gcp-phase3-runbook').resource.google_workflows_workflow)[0].source_contents).replace(/\$\$\{/g, '${'));
   expect(workflow.main.steps[0].init.assign).toContainEqual({ mode: '${default(map.get(args, "mode"), "switchover")}' });
-  expect(workflow.main.steps.map((st: object) => Object.keys(st)[0])).not.toContain('enableBackups');
+  // The DR path checks backups and PITR too (a switchover leaves PITR off).
+  expect(workflow.main.steps.map((st: object) => Object.keys(st)[0])).toContain('enableBackups');
 });
 
 test('phase 3 and 4 runbooks are rendered', () => {

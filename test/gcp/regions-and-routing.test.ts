@@ -239,11 +239,14 @@ describe('FailoverRunbook', () => {
 
   test('switchover by default through the Cloud SQL Admin API, then waits for the operation', () => {
     expect(step('init').assign).toContainEqual({ mode: '${default(map.get(args, "mode"), "switchover")}' });
-    const branches = step('moveWrites').switch;
-    expect(branches[0].steps[0].switchover.args.url).toBe('${sqlApi + "/instances/" + replica + "/switchover"}');
-    expect(branches[1].steps[0].promote.args).toMatchObject({ url: '${sqlApi + "/instances/" + replica + "/promoteReplica"}', query: { failover: 'true' } });
+    const branches = step('moveWrites').try.steps[0].byMode.switch;
+    expect(branches[0].steps[0].switchover.try).toMatchObject({ call: 'http.post', args: { url: '${sqlApi + "/instances/" + replica + "/switchover"}' } });
+    expect(branches[1].steps[0].promote.try.args).toMatchObject({ url: '${sqlApi + "/instances/" + replica + "/promoteReplica"}', query: { failover: 'true' } });
+    // Non-idempotent: retried only when the request cannot have been processed.
+    expect(branches[0].steps[0].switchover.retry.predicate).toBe('${http.default_retry_predicate_non_idempotent}');
     expect(step('waitForPromotion').call).toBe('waitForSqlOperation');
     expect(workflow.waitForSqlOperation.steps.map((s: object) => Object.keys(s)[0])).toEqual(['start', 'poll', 'check', 'sleep', 'count']);
+    expect(workflow.waitForSqlOperation.steps[1].poll.retry.predicate).toBe('${http.default_retry_predicate}');
   });
 
   test('refuses an unplanned promotion unless the execution argument accepts the data loss', () => {
@@ -260,12 +263,20 @@ describe('FailoverRunbook', () => {
     });
     // The address of the new primary target, not a map comparison (the API adds `kind` fields).
     expect(step('verifyWriteRecord').switch[0].condition).toBe('${check.body.routingPolicy.primaryBackup.primaryTargets.externalEndpoints[0] != "203.0.113.11"}');
-    expect(step('updateWriteRecord').args.url).toBe(`https://dns.googleapis.com/dns/v1/projects/${PROJECT}/managedZones/zone/rrsets/write.example.com./A`);
+    expect(step('updateWriteRecord').try.args.url).toBe(`https://dns.googleapis.com/dns/v1/projects/${PROJECT}/managedZones/zone/rrsets/write.example.com./A`);
+    expect(step('updateWriteRecord').retry.predicate).toBe('${http.default_retry_predicate}');
     expect(Object.keys(mainSteps[mainSteps.length - 1])).toEqual(['done']);
+    // DNS first (availability), then backups and PITR (hygiene), each verified.
     expect(mainSteps.map((s) => Object.keys(s)[0])).toEqual([
-      'init', 'checkArguments', 'describeReplica', 'checkReplica', 'moveWrites', 'waitForPromotion',
-      'readWriteRecord', 'newWritePolicy', 'updateWriteRecord', 'describePromoted', 'verifyPromoted', 'rereadWriteRecord', 'verifyWriteRecord', 'done',
+      'init', 'checkArguments', 'settleReplica', 'describeReplica', 'checkReplica', 'moveWrites', 'waitForPromotion', 'countConflict', 'markAlreadyPrimary',
+      'repointWrites', 'readWriteRecord', 'newWritePolicy', 'updateWriteRecord', 'rereadWriteRecord', 'verifyWriteRecord',
+      'describePromoted', 'verifyPromoted', 'checkBackups', 'enableBackups', 'waitForBackups', 'redescribePromoted', 'verifyBackups', 'done',
     ]);
+    // Every HTTP call of the definition sits in a try with a retry policy.
+    const httpCalls = JSON.stringify(workflow).match(/"call":"http\.[a-z]+"/g) ?? [];
+    const retried = JSON.stringify(workflow).match(/"try":\{"call":"http\.[a-z]+"/g) ?? [];
+    expect(httpCalls.length).toBeGreaterThan(8);
+    expect(retried.length).toBe(httpCalls.length);
   });
 
   test('the Markdown runbook from the shared renderer, with gcloud commands', () => {
@@ -277,6 +288,21 @@ describe('FailoverRunbook', () => {
     expect(runbook.markdown).not.toMatch(/TfToken|\$\{/);
   });
 
+  test('the manual procedures move DNS first, then restore backups + PITR with explicit, valid settings, like the workflow', () => {
+    for (const id of ['manual-failover', 'manual-switchover'] as const) {
+      const proc = runbook.model.procedures.find((p) => p.id === id)!;
+      const kinds = proc.steps.map((st) => st.title);
+      const dns = kinds.indexOf('Point the write record at the new primary region');
+      const backups = kinds.findIndex((t) => t.startsWith('Restore backups and point-in-time recovery'));
+      expect([id, dns >= 0, backups > dns]).toEqual([id, true, true]);
+      const patch = proc.steps[backups].commands![0].command;
+      expect(patch).toContain('--retained-backups-count=21');
+      expect(patch).toContain('--retained-transaction-log-days=14');
+      expect(patch).toContain('--enable-point-in-time-recovery');
+    }
+    expect(runbook.markdown).toContain('if the execution still fails, run the same command again');
+  });
+
   test('a plain replica: promotion only, backups turned on after promotion', () => {
     const { stack, primary } = topology({ phase: 3 });
     const replica = new ReadReplicaRegion(stack, 'Replica', { primary, region: 'europe-west1' });
@@ -286,10 +312,11 @@ describe('FailoverRunbook', () => {
     expect(names).toContain('enableBackups');
     expect(names).not.toContain('updateWriteRecord');
     expect(wf.main.steps[0].init.assign).toContainEqual({ mode: '${default(map.get(args, "mode"), "failover")}' });
-    const patch = wf.main.steps.find((st: object) => 'enableBackups' in st).enableBackups.args.body.settings.backupConfiguration;
-    expect(patch).toEqual({ enabled: true, pointInTimeRecoveryEnabled: true, transactionLogRetentionDays: 7 });
-    const promote = wf.main.steps.find((st: object) => 'moveWrites' in st).moveWrites.switch[1].steps[0].promote;
-    expect(promote.args.query).toEqual({ failover: 'false' });
+    const patch = wf.main.steps.find((st: object) => 'enableBackups' in st).enableBackups.try.steps[0].patchBackups.try.args.body.settings.backupConfiguration;
+    // Explicit and valid: retained backups (14) above the days of logs (7).
+    expect(patch).toEqual({ enabled: true, startTime: '03:00', pointInTimeRecoveryEnabled: true, transactionLogRetentionDays: 7, backupRetentionSettings: { retainedBackups: 14, retentionUnit: 'COUNT' } });
+    const promote = wf.main.steps.find((st: object) => 'moveWrites' in st).moveWrites.try.steps[0].byMode.switch[1].steps[0].promote;
+    expect(promote.try.args.query).toEqual({ failover: 'false' });
   });
 
   test('a DR replica the primary has not designated yet is promoted, not switched over', () => {
@@ -305,8 +332,9 @@ describe('FailoverRunbook', () => {
     expect(wf.main.steps[0].init.assign).toContainEqual({ mode: '${default(map.get(args, "mode"), "failover")}' });
     expect(wf.main.steps[0].init.assign).toContainEqual({ drReplica: false });
     // Enterprise Plus keeps the primary's 21 days after the promotion.
-    const patch = wf.main.steps.find((st: object) => 'enableBackups' in st).enableBackups.args.body.settings.backupConfiguration;
+    const patch = wf.main.steps.find((st: object) => 'enableBackups' in st).enableBackups.try.steps[0].patchBackups.try.args.body.settings.backupConfiguration;
     expect(patch.transactionLogRetentionDays).toBe(21);
+    expect(patch.backupRetentionSettings).toEqual({ retainedBackups: 28, retentionUnit: 'COUNT' });
     expect(rb.markdown).not.toContain('gcloud sql instances switchover');
   });
 
