@@ -21,6 +21,13 @@ export interface InternalLoadBalancerTarget {
   readonly networkUrl: string;
   /** `regionalL4ilb`, `regionalL7ilb` or `globalL7ilb`. @default 'regionalL4ilb' */
   readonly loadBalancerType?: string;
+  /**
+   * Name of the load balancer's forwarding rule (or `NAME@REGION`, or its
+   * resource path). gcloud names internal load balancers only by forwarding
+   * rule, so the manual runbook uses it in `gcloud dns record-sets update`.
+   * @default - none: the manual runbook re-points the record through the Cloud DNS REST API instead
+   */
+  readonly forwardingRule?: string;
 }
 
 /** The application endpoint of one region (not a database address). */
@@ -118,6 +125,8 @@ export class GlobalRouter extends Construct {
   public readonly recordType = 'A';
   /** Health check self link (a Terraform reference), or undefined. */
   public readonly healthCheckId?: string;
+  /** Name of the health check of public endpoints (a plain string, for gcloud), or undefined. */
+  public readonly healthCheckName?: string;
   /** Share of write traffic sent to the backups while the primary is healthy. */
   public readonly trickleRatio: number;
   /** The database write endpoint applications in the VPC should prefer (see {@link PrimaryRegion.writeEndpoint}); set when router and primary share a stack. */
@@ -216,7 +225,7 @@ export class GlobalRouter extends Construct {
       });
     }
     props.targets.forEach((t, i) => {
-      const values = [t.ipAddress, t.internalLoadBalancer?.ipAddress, t.internalLoadBalancer?.networkUrl, t.internalLoadBalancer?.port];
+      const values = [t.ipAddress, t.internalLoadBalancer?.ipAddress, t.internalLoadBalancer?.networkUrl, t.internalLoadBalancer?.port, t.internalLoadBalancer?.forwardingRule];
       if (values.some((v) => v !== undefined && Token.isUnresolved(v))) {
         problems.push({
           property: `targets[${i}]`,
@@ -246,8 +255,9 @@ export class GlobalRouter extends Construct {
 
     const internal = kinds.has('internal');
     if (!internal) {
+      this.healthCheckName = deterministicName(this, 'mrc-hc', 63);
       this.healthCheck = new ComputeHealthCheck(this, 'HealthCheck', {
-        name: deterministicName(this, 'mrc-hc', 63),
+        name: this.healthCheckName,
         project: primary.project,
         description: `Cloud DNS health check of ${this.writeHostname} and ${this.readHostname}`,
         checkIntervalSec: interval,

@@ -283,7 +283,7 @@ describe('FailoverRunbook', () => {
     expect(runbook.markdown).toContain(`# Failover runbook: orders`);
     expect(runbook.markdown).toContain(`gcloud sql instances switchover orders-europe-west1 --project=${PROJECT}`);
     expect(runbook.markdown).toContain(`gcloud sql instances promote-replica orders-europe-west1 --project=${PROJECT} --failover`);
-    expect(runbook.markdown).toContain('gcloud dns record-sets update write.example.com. --type=A --ttl=30');
+    expect(runbook.markdown).toMatch(/gcloud dns record-sets update write\.example\.com\. \\\n\s+--type=A --ttl=30 --zone=zone/);
     expect(runbook.markdown).toContain(`gcloud workflows run ${runbook.workflowName} --project=${PROJECT} --location=europe-west1`);
     expect(runbook.markdown).not.toMatch(/TfToken|\$\{/);
   });

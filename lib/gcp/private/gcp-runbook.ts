@@ -8,6 +8,7 @@ import { GlobalRouter } from '../global-router';
 import { PrimaryRegion } from '../primary-region';
 import { ReadReplicaRegion } from '../read-replica-region';
 import { CLOUD_SQL_LIMITS } from './gcp-profile';
+import { writeRecordCommand } from './dns-commands';
 import { IDEMPOTENT_RETRY, retryWindowSeconds } from './workflow-source';
 
 /**
@@ -57,7 +58,7 @@ export function buildGcpRunbookModel(input: GcpRunbookInput): RunbookModel {
     ],
     expect: `enabled: true, ${primary.topology.engine === 'mysql' ? 'binaryLogEnabled' : 'pointInTimeRecoveryEnabled'}: true, transactionLogRetentionDays: ${backups.transactionLogRetentionDays}, retainedBackups: ${backups.retainedBackups}`,
   }];
-  const dnsUpdate = router ? dnsCommand(router, replica.region) : undefined;
+  const dnsUpdate = router ? writeRecordCommand(router, replica.region) : undefined;
   const dnsSteps = router && dnsUpdate ? [{
     kind: 'traffic-shift' as const,
     title: 'Point the write record at the new primary region',
@@ -194,18 +195,4 @@ export function buildGcpRunbookModel(input: GcpRunbookInput): RunbookModel {
       { label: 'Cloud DNS routing policies and health checks', value: 'https://cloud.google.com/dns/docs/routing-policies-overview' },
     ],
   };
-}
-
-function dnsCommand(router: GlobalRouter, region: string): string {
-  const target = router.targets.find((t) => t.region === region)!;
-  const backups = router.targets.filter((t) => t !== target);
-  const data = (t: typeof target) => t.ipAddress ?? t.internalLoadBalancer!.ipAddress;
-  return [
-    `gcloud dns record-sets update ${router.writeHostname} --type=A --ttl=${router.ttl} \\`,
-    `  --zone=${router.managedZone} --project=${router.project} \\`,
-    '  --routing-policy-type=FAILOVER --enable-health-checking \\',
-    `  --routing-policy-primary-data=${data(target)} \\`,
-    '  --routing-policy-backup-data-type=GEO \\',
-    `  --routing-policy-backup-data='${backups.map((t) => `${t.region}=${data(t)}`).join(';')}'`,
-  ].join('\n');
 }

@@ -14,8 +14,9 @@
  * request cannot have been processed (429, 503, ConnectionFailedError:
  * {@link NON_IDEMPOTENT_RETRY}), and a re-run is safe because the workflow
  * checks state first: it waits for operations already running on the
- * replica, skips the move when the replica is already a primary, and treats a
- * 409 (another operation in progress) as "wait, then look again".
+ * replica, skips the move when the replica is already a primary, and treats
+ * an uncertain outcome (409 another operation in progress, a 5xx, a dropped
+ * connection, a timeout) as "wait, then look again" rather than posting blindly.
  *
  * Cloud SQL Admin API: instances.get / switchover / promoteReplica (`failover=true`
  * for an Enterprise Plus replica failover) / patch, operations.get / list —
