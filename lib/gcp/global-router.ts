@@ -83,6 +83,17 @@ export interface GlobalRouterProps {
   readonly trickleRatio?: number;
   /** Health check of public endpoints (ignored for internal load balancers). @default see {@link RouterHealthCheckOptions} */
   readonly healthCheck?: RouterHealthCheckOptions;
+  /**
+   * Leave the write record's routing policy to the failover workflow after
+   * creation (`lifecycle.ignore_changes = [routing_policy]`): the workflow
+   * makes another region primary at run time, and an apply of this stack
+   * before the configuration is swapped would otherwise send writes back to
+   * the lost region. To push a change of targets, first make the
+   * configuration describe the current write region, then set false for one
+   * apply (docs/gcp/phase-3.md, "Day two").
+   * @default true
+   */
+  readonly ignoreWriteRoutingChanges?: boolean;
 }
 
 /** Default source regions of the Cloud DNS health check (three continents). */
@@ -129,6 +140,8 @@ export class GlobalRouter extends Construct {
   public readonly healthCheckName?: string;
   /** Share of write traffic sent to the backups while the primary is healthy. */
   public readonly trickleRatio: number;
+  /** Regions of the topology, primary first (the order of the backups in the write policy). */
+  private readonly regionOrder: readonly string[];
   /** The database write endpoint applications in the VPC should prefer (see {@link PrimaryRegion.writeEndpoint}); set when router and primary share a stack. */
   public readonly databaseWriteEndpoint?: string;
 
@@ -246,6 +259,7 @@ export class GlobalRouter extends Construct {
     this.project = primary.project;
     this.managedZone = props.managedZone;
     this.targets = [...props.targets];
+    this.regionOrder = regions;
     this.ttl = ttl;
     this.trickleRatio = trickle;
     this.writeHostname = props.writeHostname ?? `write.${zone}`;
@@ -280,6 +294,8 @@ export class GlobalRouter extends Construct {
       name: this.writeHostname,
       type: this.recordType,
       ttl,
+      // The runtime (workflow, manual runbook) owns which region is primary.
+      lifecycle: (props.ignoreWriteRoutingChanges ?? true) ? { ignoreChanges: ['routing_policy'] } : undefined,
       routingPolicy: {
         healthCheck: this.healthCheckId,
         primaryBackup: {
@@ -299,7 +315,8 @@ export class GlobalRouter extends Construct {
         ttl,
         routingPolicy: {
           healthCheck: this.healthCheckId,
-          geo: ordered.map((t) => ({ location: t.region, healthCheckedTargets: healthChecked(t, primary.project) })),
+          // Role-independent order (by region name): a role swap changes nothing here.
+          geo: [...props.targets].sort((a, b) => a.region.localeCompare(b.region)).map((t) => ({ location: t.region, healthCheckedTargets: healthChecked(t, primary.project) })),
         },
       });
     }
@@ -315,7 +332,9 @@ export class GlobalRouter extends Construct {
     if (!target) {
       throw new Error(`GlobalRouter '${this.node.path}': region '${region}' has no target; add a target for it`);
     }
-    const backups = this.targets.filter((t) => t !== target);
+    // Backups in topology order, like the Terraform record: after a role swap
+    // that keeps the other regions' order, config and runtime policy match.
+    const backups = this.targets.filter((t) => t !== target).sort((a, b) => this.regionOrder.indexOf(a.region) - this.regionOrder.indexOf(b.region));
     return {
       primaryBackup: {
         primaryTargets: healthChecked(target, this.project),

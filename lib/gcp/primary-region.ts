@@ -443,6 +443,10 @@ export class PrimaryRegion extends Construct {
       dependsOn: connection ? [connection] : undefined,
       // Only once the replica exists (see drReplicaDesignated).
       replicationCluster: drReplicaName && this.drReplicaDesignated ? { failoverDrReplicaName: `${props.project}:${drReplicaName}` } : undefined,
+      // Cloud SQL sets the read-only psa_write_endpoint once a DR replica is
+      // designated, and provider 6.x/7.x then shows a permanent diff on it
+      // (hashicorp/terraform-provider-google#25372); the runtime owns it.
+      lifecycle: edition === 'ENTERPRISE_PLUS' ? { ignoreChanges: ['replication_cluster[0].psa_write_endpoint'] } : undefined,
       settings: {
         tier: this.tier,
         edition,

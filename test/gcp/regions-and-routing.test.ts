@@ -138,7 +138,8 @@ describe('GlobalRouter', () => {
 
   test('reads (phase 4): a geo policy over every region, no WRR', () => {
     const read = records.find((r) => r.name === 'read.example.com.');
-    expect(read.routing_policy.geo.map((g: any) => g.location)).toEqual(['us-central1', 'europe-west1', 'asia-southeast1']);
+    // By region name, not by role: a role swap leaves the read record unchanged.
+    expect(read.routing_policy.geo.map((g: any) => g.location)).toEqual(['asia-southeast1', 'europe-west1', 'us-central1']);
     expect(read.routing_policy.wrr).toBeUndefined();
     expect(router.databaseWriteEndpoint).toBe(primary.privateIp);
   });
