@@ -253,13 +253,22 @@ export class PrimaryRegion extends Construct {
   /** Start of the daily backup window, `HH:MM` UTC. */
   public readonly backupStartTime: string;
   /**
-   * The database write endpoint to give applications in the VPC: the
-   * Enterprise Plus PSA write endpoint (a DNS name that follows the primary
-   * through switchover and replica failover), else the private IP.
+   * The database write endpoint to give applications in the VPC: on
+   * Enterprise Plus the PSA write endpoint when Cloud SQL created one (a DNS
+   * name ending in `.global.sql-psa.goog.`), else the private IP of this
+   * instance. See {@link writeEndpointFollowsFailover} for when it follows.
    */
   public readonly writeEndpoint: string;
-  /** True when {@link writeEndpoint} follows the primary through switchover and failover. */
+  /**
+   * True only when the write endpoint follows the writes: Enterprise Plus
+   * with the DR replica designated, moved by a switchover or a replica
+   * failover (`promote-replica --failover`). A standalone promotion (any
+   * other replica, or the DR replica before designation) leaves it, and the
+   * private IP, on the former primary.
+   */
   public readonly writeEndpointFollowsFailover: boolean;
+  /** What {@link writeEndpoint} is and does in the current state, one sentence (for outputs and runbooks). */
+  public readonly writeEndpointDescription: string;
   /** Alert on the instance being down. */
   public readonly stateAlert: MonitoringAlertPolicy;
   /** Notification channels of the alerts. */
@@ -480,7 +489,8 @@ export class PrimaryRegion extends Construct {
     });
     this.node.defaultChild = this.instance;
     this.privateIp = this.instance.privateIpAddress;
-    this.writeEndpointFollowsFailover = edition === 'ENTERPRISE_PLUS';
+    this.writeEndpointFollowsFailover = edition === 'ENTERPRISE_PLUS' && this.drReplicaDesignated;
+    this.writeEndpointDescription = describeWriteEndpoint(edition, this.drReplicaDesignated, drReplicaName);
     // The PSA write endpoint is read-only and not always set (e.g. the Cloud
     // DNS API is off): fall back to the private IP instead of failing the
     // apply on an empty `replication_cluster` list or an empty string.
@@ -504,16 +514,27 @@ export class PrimaryRegion extends Construct {
     ]));
 
     new TerraformOutput(this, 'ConnectionName', { value: this.connectionName, description: 'Cloud SQL connection name of the primary' });
-    new TerraformOutput(this, 'WriteEndpoint', {
-      value: this.writeEndpoint,
-      description: edition === 'ENTERPRISE_PLUS'
-        ? 'PSA write endpoint (follows the primary through switchover and failover), or the private IP when Cloud SQL set none'
-        : 'Private IP of the primary (re-point applications after a failover)',
-    });
+    new TerraformOutput(this, 'WriteEndpoint', { value: this.writeEndpoint, description: this.writeEndpointDescription });
   }
 
   /** The stack that holds this primary. */
   public get stack(): TerraformStack {
     return TerraformStack.of(this);
   }
+}
+
+/**
+ * What the write endpoint output is, and what it does when writes move, in
+ * each state. https://cloud.google.com/sql/docs/postgres/connect-to-instance-using-write-endpoint:
+ * the write endpoint is redirected by a replica failover or a switchover; a
+ * plain promotion makes the replica an independent primary.
+ */
+export function describeWriteEndpoint(edition: Edition, drDesignated: boolean, drReplicaName?: string): string {
+  if (edition !== 'ENTERPRISE_PLUS') {
+    return 'Private IP of this primary. It does not move: after a promotion, re-point applications to the private IP of the promoted replica.';
+  }
+  if (!drDesignated) {
+    return `PSA write endpoint if Cloud SQL created one, else the private IP of this primary. Either stays on this instance: no DR replica is designated yet${drReplicaName ? ` (set drReplicaDesignated once ${drReplicaName} exists)` : ''}, so a failover is a plain promotion and applications must be re-pointed to the promoted replica's private IP.`;
+  }
+  return 'PSA write endpoint (a DNS name ending in .global.sql-psa.goog.): follows the writes through a switchover or a replica failover (promote-replica --failover). If the output is a private IP, Cloud SQL created no write endpoint (e.g. the Cloud DNS API was off at creation) and it does not follow: re-point applications after a failover.';
 }

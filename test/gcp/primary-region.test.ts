@@ -121,6 +121,20 @@ describe('PrimaryRegion options', () => {
     expect(write.value).toMatch(/^\$\{coalesce\(try\(google_sql_database_instance\.(\w+)\.replication_cluster\[0\]\.psa_write_endpoint, ""\), google_sql_database_instance\.\1\.private_ip_address\)\}$/);
   });
 
+  test.each([
+    [{}, false, /^Private IP of this primary\. It does not move/],
+    [{ edition: 'ENTERPRISE_PLUS', replicaRegions: ['europe-west1'], drReplicaRegion: 'europe-west1' }, false, /^PSA write endpoint if Cloud SQL created one, else the private IP of this primary\. Either stays on this instance: no DR replica is designated yet \(set drReplicaDesignated once orders-europe-west1 exists\)/],
+    [{ edition: 'ENTERPRISE_PLUS', replicaRegions: ['europe-west1'] }, false, /^PSA write endpoint if Cloud SQL created one, else the private IP of this primary\. Either stays on this instance: no DR replica is designated yet, so/],
+    [{ edition: 'ENTERPRISE_PLUS', replicaRegions: ['europe-west1'], drReplicaRegion: 'europe-west1', drReplicaDesignated: true }, true, /^PSA write endpoint \(a DNS name ending in \.global\.sql-psa\.goog\.\): follows the writes through a switchover or a replica failover/],
+  ])('the write endpoint says what is true: %j follows=%s', (props, follows, description) => {
+    const p = build(props as Partial<PrimaryRegionProps>)();
+    expect(p.writeEndpointFollowsFailover).toBe(follows);
+    expect(p.writeEndpointDescription).toMatch(description);
+    const { json } = primaryJson(props as Partial<PrimaryRegionProps>);
+    const output = Object.values(json.output!).find((o: any) => o.description === p.writeEndpointDescription);
+    expect(output).toBeDefined();
+  });
+
   test('a user network skips the VPC and private service access', () => {
     const { json } = primaryJson({ network: `projects/${PROJECT}/global/networks/shared`, allocatedIpRange: 'sql-range' });
     expect(all(json, 'google_compute_network')).toHaveLength(0);

@@ -304,6 +304,22 @@ describe('FailoverRunbook', () => {
     expect(runbook.markdown).toContain('if the execution still fails, run the same command again');
   });
 
+  test('the runbook prints what is true about the write endpoint in each state', () => {
+    // Designated DR replica: the endpoint follows; no re-pointing of applications.
+    expect(runbook.markdown).toContain('Database write endpoint: PSA write endpoint (a DNS name ending in .global.sql-psa.goog.): follows the writes');
+    expect(runbook.markdown).not.toContain('Point applications at the new primary');
+    // A plain replica: the private IP stays on the former primary; every failover path re-points applications.
+    const { stack, primary } = topology({ phase: 3 });
+    const replica = new ReadReplicaRegion(stack, 'Replica', { primary, region: 'europe-west1' });
+    const rb = new FailoverRunbook(stack, 'Runbook', { primary, replica });
+    expect(rb.markdown).toContain('Database write endpoint: Private IP of this primary. It does not move');
+    for (const id of ['switchover', 'failover', 'manual-failover'] as const) {
+      const titles = rb.model.procedures.find((p) => p.id === id)!.steps.map((st) => st.title);
+      expect([id, titles]).toEqual([id, expect.arrayContaining(['Point applications at the new primary'])]);
+    }
+    expect(rb.markdown).toContain("gcloud sql instances describe orders-europe-west1 --project=test-project --format='value(ipAddresses[0].ipAddress)'");
+  });
+
   test('a plain replica: promotion only, backups turned on after promotion', () => {
     const { stack, primary } = topology({ phase: 3 });
     const replica = new ReadReplicaRegion(stack, 'Replica', { primary, region: 'europe-west1' });
@@ -337,6 +353,10 @@ describe('FailoverRunbook', () => {
     expect(patch.transactionLogRetentionDays).toBe(21);
     expect(patch.backupRetentionSettings).toEqual({ retainedBackups: 28, retentionUnit: 'COUNT' });
     expect(rb.markdown).not.toContain('gcloud sql instances switchover');
+    // Before designation the write endpoint does not follow a promotion: the runbook does not claim it does.
+    expect(primary.writeEndpointFollowsFailover).toBe(false);
+    expect(rb.markdown).toContain('Either stays on this instance: no DR replica is designated yet');
+    expect(rb.markdown).toContain('Point applications at the new primary');
   });
 
   test('internal load balancer targets: the verification compares the load balancer address', () => {

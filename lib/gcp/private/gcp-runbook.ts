@@ -66,6 +66,13 @@ export function buildGcpRunbookModel(input: GcpRunbookInput): RunbookModel {
     commands: [{ command: dnsUpdate }],
     expect: `the record's primary target is in ${replica.region}`,
   }] : [];
+  const repointApps = primary.writeEndpointFollowsFailover ? [] : [{
+    kind: 'traffic-shift' as const,
+    title: 'Point applications at the new primary',
+    detail: 'The write endpoint does not follow this failover (no designated Enterprise Plus DR replica): applications that write to the database must use the private IP of the promoted instance.',
+    commands: [{ command: `gcloud sql instances describe ${replica.instanceName} --project=${p} --format='value(ipAddresses[0].ipAddress)'`, description: 'The private IP to use' }],
+    expect: 'a private IP in the replica region\'s range; update the applications\' connection settings to it',
+  }];
   const verifySteps = [{
     kind: 'verification' as const,
     title: 'Check the new primary',
@@ -96,6 +103,7 @@ export function buildGcpRunbookModel(input: GcpRunbookInput): RunbookModel {
         dr
           ? { kind: 'database-switchover', title: 'Run the workflow in switchover mode', detail: workflowOrder, commands: [{ command: run('{"mode": "switchover"}') }], timeoutSeconds: 3600, expect: 'the execution succeeds and returns the promoted instance' }
           : { kind: 'database-switchover', title: 'Stop writes, wait for lag 0, then promote', detail: 'Without an Enterprise Plus DR replica there is no switchover API: stop the writers, wait until replica_lag is 0, then run the workflow accepting data loss (there is none to lose once lag is 0).', commands: [{ command: run('{"mode": "failover", "acceptDataLoss": true}') }], timeoutSeconds: 3600 },
+        ...repointApps,
         ...verifySteps,
       ],
     },
@@ -107,6 +115,7 @@ export function buildGcpRunbookModel(input: GcpRunbookInput): RunbookModel {
       steps: [
         lagCheck,
         { kind: 'database-failover', title: 'Run the workflow accepting data loss', detail: `The workflow refuses a failover unless acceptDataLoss is true. ${workflowOrder}`, commands: [{ command: run('{"mode": "failover", "acceptDataLoss": true}') }], timeoutSeconds: 3600 },
+        ...repointApps,
         ...verifySteps,
       ],
     },
@@ -123,6 +132,7 @@ export function buildGcpRunbookModel(input: GcpRunbookInput): RunbookModel {
           timeoutSeconds: 3600,
         },
         ...dnsSteps,
+        ...repointApps,
         ...backupSteps,
         ...verifySteps,
       ],
@@ -173,7 +183,7 @@ export function buildGcpRunbookModel(input: GcpRunbookInput): RunbookModel {
       { label: 'Workflow', value: `${name} (${regions.join(', ')})` },
       { label: 'Workflow service account', value: input.serviceAccountEmail },
       ...(router ? [{ label: 'Write hostname', value: router.writeHostname }, { label: 'DNS zone', value: router.managedZone }] : []),
-      { label: 'Database write endpoint', value: primary.writeEndpointFollowsFailover ? 'PSA write endpoint (follows switchover and failover)' : 'private IP of the current primary' },
+      { label: 'Database write endpoint (Terraform output WriteEndpoint of the primary stack)', value: primary.writeEndpointFollowsFailover ? 'PSA write endpoint, follows switchover and replica failover' : 'does not follow a failover: re-point applications' },
     ],
     decisions: [
       { situation: 'Both regions healthy (drill, maintenance)', use: 'switchover', because: 'no data loss' },
@@ -187,7 +197,7 @@ export function buildGcpRunbookModel(input: GcpRunbookInput): RunbookModel {
     notes: [
       ...(pendingDr ? [`The primary does not designate ${replica.instanceName} as its DR replica yet, so there is no switchover: once the replica exists, set drReplicaDesignated: true on the primary and apply it again (Cloud SQL rejects the designation of a replica that does not exist).`] : []),
       'Terraform still describes the old roles after a promotion: update the configuration before the next apply, or the apply will try to restore them.',
-      dr ? 'Switchover and replica failover keep the Enterprise Plus write endpoint pointing at the primary.' : 'Applications that connect to the private IP of the primary must be re-pointed after a promotion.',
+      `Database write endpoint: ${primary.writeEndpointDescription}`,
     ],
     references: [
       { label: 'Promote replicas for regional migration or disaster recovery', value: 'https://cloud.google.com/sql/docs/postgres/replication/cross-region-replicas' },
