@@ -159,10 +159,25 @@ export class FailoverRunbook extends Construct {
       description: 'Promotes the Cloud SQL replica and re-points the write record; nothing else.',
     });
     const member = `serviceAccount:${this.serviceAccount.email}`;
-    // Promote, switch over, patch (backups) and read operations of Cloud SQL
-    // instances: roles/cloudsql.admin is the narrowest predefined role with
-    // cloudsql.instances.promoteReplica and switchover.
-    new ProjectIamMember(this, 'CloudSqlAdmin', { project, role: 'roles/cloudsql.admin', member });
+    // Cloud SQL: read-only project-wide (instances.get/list, operations.get/list:
+    // https://cloud.google.com/sql/docs/postgres/iam-permissions), and the
+    // admin role only on the two instances of this runbook, through an IAM
+    // condition on the instance resource names (Cloud SQL supports conditions
+    // on instances: https://cloud.google.com/sql/docs/postgres/iam-conditions;
+    // the sample https://github.com/terraform-google-modules/terraform-docs-samples/blob/main/cloud_sql/instance_iam_condition/main.tf).
+    // A custom role would be narrower, but the permission behind
+    // instances.switchover is not documented; a predefined role cannot miss it.
+    new ProjectIamMember(this, 'CloudSqlViewer', { project, role: 'roles/cloudsql.viewer', member });
+    new ProjectIamMember(this, 'CloudSqlAdmin', {
+      project,
+      role: 'roles/cloudsql.admin',
+      member,
+      condition: {
+        title: trimName(`failover-${primary.instanceName}`, 100),
+        description: `Cloud SQL admin on ${primary.instanceName} and ${replica.instanceName} only (switchover, promotion, backups after promotion)`,
+        expression: instancesCondition(project, [primary.instanceName, replica.instanceName]),
+      },
+    });
     new ProjectIamMember(this, 'LogWriter', { project, role: 'roles/logging.logWriter', member });
     if (router) {
       // Record-set changes on the router's zone only, not the project: the
@@ -193,4 +208,10 @@ export class FailoverRunbook extends Construct {
     throwIfProblems(source, validateRunbook(this.model));
     this.markdown = renderRunbookMarkdown(this.model);
   }
+}
+
+/** An IAM condition that matches only the given Cloud SQL instances. */
+export function instancesCondition(project: string, instances: readonly string[]): string {
+  const names = [...new Set(instances)].map((i) => `resource.name == 'projects/${project}/instances/${i}'`);
+  return `resource.type == 'sqladmin.googleapis.com/Instance' && (${names.join(' || ')})`;
 }

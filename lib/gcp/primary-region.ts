@@ -4,6 +4,7 @@ import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
 import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
 import { ServiceNetworkingConnection } from '@cdktf/provider-google/lib/service-networking-connection';
 import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-instance';
+import { SqlUser } from '@cdktf/provider-google/lib/sql-user';
 import { Construct } from 'constructs';
 import {
   ConfigProblem, DataResidency, EngineFamily, Phase, RecoveryObjectives, resolveTopology, show, throwIfProblems,
@@ -13,7 +14,8 @@ import { instanceDownAlert } from './private/alerts';
 import { CLOUD_SQL_LIMITS, GCP_PROFILE, GCP_WORDS } from './private/gcp-profile';
 import { connectionName, deterministicName, INSTANCE_NAME, MAX_INSTANCE_NAME } from './private/names';
 import {
-  AuthorizedNetwork, Edition, checkBackupsCoverLogs, checkPublicIp, checkTier, defaultRetainedBackups, defaultTier, renameRegionProblems, sqlFlags,
+  AuthorizedNetwork, Edition, checkBackupsCoverLogs, checkIamUsers, checkPublicIp, checkTier, defaultRetainedBackups, defaultTier, iamDatabaseUser,
+  renameRegionProblems, sqlFlags,
 } from './private/sql-rules';
 import { dependOnServices, GCP_SERVICES, requireServices } from './private/services';
 import { useGoogleProvider } from './provider';
@@ -191,6 +193,16 @@ export interface PrimaryRegionProps {
    */
   readonly notificationChannels?: readonly string[];
   /**
+   * Google users and service accounts (bare emails) to create as database
+   * users with IAM database authentication: they log in with an IAM token,
+   * so no password exists anywhere, Terraform state included. They also need
+   * `roles/cloudsql.instanceUser` (and `roles/cloudsql.client` to connect
+   * through the Cloud SQL Auth Proxy) in IAM, and database privileges granted
+   * in SQL; docs/gcp/README.md, "Logging in", shows the first one.
+   * @default [] (IAM database authentication is on; no user is created)
+   */
+  readonly iamDatabaseUsers?: readonly string[];
+  /**
    * Labels on the instance.
    * @default {}
    */
@@ -271,6 +283,8 @@ export class PrimaryRegion extends Construct {
   public readonly writeEndpointDescription: string;
   /** Alert on the instance being down. */
   public readonly stateAlert: MonitoringAlertPolicy;
+  /** The IAM database users (`iamDatabaseUsers`), without passwords. */
+  public readonly iamDatabaseUsers: readonly SqlUser[];
   /** Notification channels of the alerts. */
   public readonly notificationChannels: readonly string[];
 
@@ -317,6 +331,7 @@ export class PrimaryRegion extends Construct {
           ? { ...p, message: "availabilityType 'ZONAL' gives no standby in another zone, which every phase requires", fix: "set availabilityType to 'REGIONAL', or set allowSingleZone: true to accept an outage when the zone fails" }
           : p),
       ...checkPublicIp(props.authorizedNetworks ?? [], props.allowPublicIp ?? false),
+      ...checkIamUsers(props.iamDatabaseUsers ?? []),
     ];
     if (!backups) {
       problems.push({
@@ -497,6 +512,20 @@ export class PrimaryRegion extends Construct {
     this.writeEndpoint = edition === 'ENTERPRISE_PLUS'
       ? Fn.coalesce([Fn.try([this.instance.replicationCluster.psaWriteEndpoint, '']), this.privateIp])
       : this.privateIp;
+
+    // IAM database users: no password, so nothing secret in the state.
+    this.iamDatabaseUsers = (props.iamDatabaseUsers ?? []).map((email) => {
+      const user = iamDatabaseUser(email, engine);
+      return new SqlUser(this, `IamUser-${email}`, {
+        project: props.project,
+        instance: this.instance.name,
+        name: user.name,
+        type: user.type,
+        // PostgreSQL refuses to drop a role that owns objects or holds grants:
+        // removing it from the configuration only forgets it.
+        deletionPolicy: engine === 'postgresql' ? 'ABANDON' : undefined,
+      });
+    });
 
     this.stateAlert = instanceDownAlert(this, 'StateAlert', {
       project: props.project,

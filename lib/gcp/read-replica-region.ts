@@ -6,7 +6,7 @@ import { checkRegion, ConfigProblem, residencyAllows, show, throwIfProblems } fr
 import { instanceDownAlert, replicaLagAlert } from './private/alerts';
 import { GCP_PROFILE } from './private/gcp-profile';
 import { connectionName, INSTANCE_NAME, MAX_INSTANCE_NAME } from './private/names';
-import { AuthorizedNetwork, checkPublicIp, checkTier, Edition } from './private/sql-rules';
+import { AuthorizedNetwork, checkPublicIp, checkTier, Edition, iamAuthFlag } from './private/sql-rules';
 import { PrimaryRegion } from './primary-region';
 import { dependOnServices, GCP_SERVICES, requireServices } from './private/services';
 import { useGoogleProvider } from './provider';
@@ -215,6 +215,8 @@ export class ReadReplicaRegion extends Construct {
         diskType: 'PD_SSD',
         // Replicas take no backups; the runbook turns them on after promotion.
         backupConfiguration: { enabled: false },
+        // IAM database users (replicated from the primary) log in here too.
+        databaseFlags: Object.entries(iamAuthFlag(primary.topology.engine)).map(([name, value]) => ({ name, value })),
         ipConfiguration: {
           ipv4Enabled: publicNetworks.length > 0,
           privateNetwork: primary.network,

@@ -60,6 +60,7 @@ describe('PrimaryRegion defaults', () => {
   test('logging flags, maintenance window and query insights', () => {
     const flags = Object.fromEntries(instance.settings.database_flags.map((f: any) => [f.name, f.value]));
     expect(flags).toEqual({
+      'cloudsql.iam_authentication': 'on',
       log_checkpoints: 'on', log_connections: 'on', log_disconnections: 'on', log_lock_waits: 'on',
       log_min_duration_statement: '1000', log_temp_files: '0',
     });
@@ -95,6 +96,43 @@ describe('PrimaryRegion defaults', () => {
     const b = new PrimaryRegion(new TerraformStack(new App(), 'Orders'), 'Db', { project: PROJECT, region: 'us-central1' });
     expect(a.instanceName).toBe(b.instanceName);
     expect(a.instanceName).toMatch(/^mrc-orders-db-[0-9a-f]{6}$/);
+  });
+});
+
+describe('PrimaryRegion logging in: IAM database authentication, no password anywhere', () => {
+  test('the IAM flag is on (PostgreSQL and MySQL spellings) and no built-in user or root password is created', () => {
+    const { json } = primaryJson();
+    const instance = only(json, 'google_sql_database_instance');
+    expect(instance.settings.database_flags).toContainEqual({ name: 'cloudsql.iam_authentication', value: 'on' });
+    expect(instance.root_password).toBeUndefined();
+    expect(all(json, 'google_sql_user')).toEqual([]);
+    const mysql = only(primaryJson({ engine: 'mysql' }).json, 'google_sql_database_instance');
+    expect(mysql.settings.database_flags).toContainEqual({ name: 'cloudsql_iam_authentication', value: 'on' });
+  });
+
+  test('iamDatabaseUsers: IAM users and service accounts, named as Cloud SQL names them, without passwords', () => {
+    const { raw, json } = primaryJson({ iamDatabaseUsers: ['alice@example.com', 'app@test-project.iam.gserviceaccount.com'] });
+    const users = all(json, 'google_sql_user');
+    expect(users.map((u) => ({ name: u.name, type: u.type, deletion_policy: u.deletion_policy }))).toEqual([
+      { name: 'alice@example.com', type: 'CLOUD_IAM_USER', deletion_policy: 'ABANDON' },
+      // PostgreSQL: the service account email without .gserviceaccount.com
+      { name: 'app@test-project.iam', type: 'CLOUD_IAM_SERVICE_ACCOUNT', deletion_policy: 'ABANDON' },
+    ]);
+    for (const u of users) {
+      expect(u.instance).toMatch(/^\$\{google_sql_database_instance\..+\.name\}$/);
+      expect(u.password).toBeUndefined();
+      expect(u.password_wo).toBeUndefined();
+    }
+    expect(raw).not.toMatch(/password"\s*:/);
+    const mysql = all(primaryJson({ engine: 'mysql', iamDatabaseUsers: ['app@test-project.iam.gserviceaccount.com'] }).json, 'google_sql_user');
+    expect(mysql).toMatchObject([{ name: 'app@test-project.iam.gserviceaccount.com', type: 'CLOUD_IAM_SERVICE_ACCOUNT' }]);
+  });
+
+  test('bad principals are refused with the fix', () => {
+    expect(errorOf(build({ iamDatabaseUsers: ['user:alice@example.com'] }))).toBe(
+      "PrimaryRegion 'S/Primary': iamDatabaseUsers[0] 'user:alice@example.com' is not the email of a Google user or service account; give the bare email, e.g. 'alice@example.com' or 'app@my-project.iam.gserviceaccount.com' (no 'user:' prefix; groups are not database users)");
+    expect(errorOf(build({ iamDatabaseUsers: ['a@example.com', 'a@example.com'] }))).toBe(
+      "PrimaryRegion 'S/Primary': iamDatabaseUsers lists 'a@example.com' twice; list each principal once");
   });
 });
 

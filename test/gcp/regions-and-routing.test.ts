@@ -38,6 +38,8 @@ describe('ReadReplicaRegion', () => {
       ip_configuration: { ipv4_enabled: false, ssl_mode: 'ENCRYPTED_ONLY', private_network: `projects/${PROJECT}/global/networks/orders-vpc` },
     });
     expect(instance.depends_on[0]).toMatch(/^google_sql_database_instance\./);
+    // IAM database users (replicated from the primary) can log in to the replica too.
+    expect(instance.settings.database_flags).toEqual([{ name: 'cloudsql.iam_authentication', value: 'on' }]);
   });
 
   test('replica lag and state alerted by default, to the primary\'s channels', () => {
@@ -45,6 +47,8 @@ describe('ReadReplicaRegion', () => {
     const lag = alerts.find((a) => a.conditions[0].condition_threshold.filter.includes('replication/replica_lag'));
     expect(lag.conditions[0].condition_threshold).toMatchObject({
       comparison: 'COMPARISON_GT', threshold_value: 30, duration: '300s',
+      // Broken replication sends no replica_lag at all: missing data is a breach, not silence.
+      evaluation_missing_data: 'EVALUATION_MISSING_DATA_ACTIVE',
       filter: `resource.type = "cloudsql_database" AND metric.type = "cloudsql.googleapis.com/database/replication/replica_lag" AND resource.labels.database_id = "${PROJECT}:orders-europe-west1"`,
     });
     expect(alerts.some((a) => a.conditions[0].condition_threshold.filter.includes('database/up'))).toBe(true);
@@ -227,8 +231,21 @@ describe('FailoverRunbook', () => {
     expect(only(json, 'google_service_account').account_id.length).toBeLessThanOrEqual(30);
   });
 
-  test('only the roles it needs: Cloud SQL admin, log writer, DNS admin on the router zone only', () => {
-    expect(all(json, 'google_project_iam_member').map((m) => m.role).sort()).toEqual(['roles/cloudsql.admin', 'roles/logging.logWriter']);
+  test('only the roles it needs: Cloud SQL admin on its two instances only, Cloud SQL viewer, log writer, DNS admin on the router zone only', () => {
+    const members = all(json, 'google_project_iam_member');
+    expect(members.map((m) => m.role).sort()).toEqual(['roles/cloudsql.admin', 'roles/cloudsql.viewer', 'roles/logging.logWriter']);
+    // No project-wide Cloud SQL admin: a condition on the instance resource names.
+    const admin = members.find((m) => m.role === 'roles/cloudsql.admin');
+    expect(admin.condition).toEqual({
+      title: 'failover-orders',
+      description: 'Cloud SQL admin on orders and orders-europe-west1 only (switchover, promotion, backups after promotion)',
+      expression: `resource.type == 'sqladmin.googleapis.com/Instance' && (resource.name == 'projects/${PROJECT}/instances/orders' || resource.name == 'projects/${PROJECT}/instances/orders-europe-west1')`,
+    });
+    for (const m of members.filter((x) => x.role !== 'roles/cloudsql.admin')) expect(m.condition).toBeUndefined();
+    // The workflow touches only these two instances.
+    const urls = JSON.stringify(workflow).match(/instances\/[a-z0-9-]+/g) ?? [];
+    expect(new Set([workflow.main.steps[0].init.assign.find((a: any) => a.primary).primary, workflow.main.steps[0].init.assign.find((a: any) => a.replica).replica])).toEqual(new Set(['orders', 'orders-europe-west1']));
+    expect(urls).toEqual([]);
     expect(only(json, 'google_dns_managed_zone_iam_member')).toMatchObject({ managed_zone: 'zone', role: 'roles/dns.admin' });
   });
 
