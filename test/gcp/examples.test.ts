@@ -6,7 +6,7 @@ import { App, TerraformStack, Testing } from 'cdktf';
 import { buildGcpExamples } from '../../examples/gcp/main';
 import { GCP_EXAMPLE_DEFAULTS, readGcpExampleConfig } from '../../examples/gcp/config';
 
-type Doc = { resource: Record<string, Record<string, any>>; output?: Record<string, any>; terraform: any; provider: any; data?: any };
+type Doc = { resource: Record<string, Record<string, any>>; output?: Record<string, any>; terraform: any; provider: any; data?: any; locals?: Record<string, any> };
 
 /** Required arguments of each resource type this library emits (provider 6.50.0 schema). */
 const REQUIRED: Record<string, string[]> = {
@@ -22,6 +22,9 @@ const REQUIRED: Record<string, string[]> = {
   google_dns_managed_zone_iam_member: ['managed_zone', 'role', 'member'],
   google_workflows_workflow: ['name', 'region', 'service_account', 'source_contents'],
   google_project_service: ['service'],
+  google_sql_user: ['name', 'instance'],
+  // Built into Terraform (no provider): the placeholder guard.
+  terraform_data: ['input', 'lifecycle'],
 };
 
 let stacks: Record<string, Doc>;
@@ -84,9 +87,12 @@ describe.each([
     const interpolations = [...text.matchAll(/(?<!\$)\$\{([^}]*)\}/g)].map((m) => m[1]);
     const refs = interpolations.flatMap((i) => [...i.matchAll(/\b(google_[a-z0-9_]+)\.([A-Za-z0-9_-]+)/g)].map((m) => `${m[1]}.${m[2]}`));
     for (const ref of refs) expect(declared.has(ref) ? ref : `undeclared ${ref}`).toBe(ref);
-    // No interpolation other than resource references, optionally inside coalesce()/try()
+    // No interpolation other than resource references, optionally inside coalesce()/try(),
+    // and the placeholder guard's conditions on its own local
     // (no cross-stack remote state, no variables, no data sources).
-    const other = interpolations.filter((i) => !/^(google_|coalesce\(try\(google_)/.test(i));
+    const locals = Object.keys(doc.locals ?? {});
+    const other = interpolations.filter((i) => !/^(google_|coalesce\(try\(google_)/.test(i)
+      && !locals.some((l) => new RegExp(`^local\\.${l}\\.[a-z_]+ != "[^"]+"$`).test(i.replace(/\\"/g, '"'))));
     expect(other).toEqual([]);
     expect(doc.data).toBeUndefined();
     for (const [type, byName] of Object.entries(doc.resource)) {
