@@ -1,4 +1,4 @@
-import { Annotations, TerraformOutput } from 'cdktf';
+import { Annotations, TerraformOutput, TerraformStack } from 'cdktf';
 import { DnsManagedZoneIamMember } from '@cdktf/provider-google/lib/dns-managed-zone-iam-member';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
@@ -9,12 +9,13 @@ import {
 } from '../core';
 import { GCP_PROFILE } from './private/gcp-profile';
 import { deterministicName, trimName } from './private/names';
-import { buildGcpRunbookModel, newPrimaryBackups } from './private/gcp-runbook';
+import { buildGcpRunbookModel, GcpRunbookInput, newPrimaryBackups } from './private/gcp-runbook';
 import { buildWorkflow, escapeForTerraform } from './private/workflow-source';
 import { GlobalRouter } from './global-router';
 import { PrimaryRegion } from './primary-region';
 import { ReadReplicaRegion } from './read-replica-region';
 import { dependOnServices, GCP_SERVICES, requireServices } from './private/services';
+import { mustSurvive } from './private/state-registry';
 import { useGoogleProvider } from './provider';
 
 /** Properties of {@link FailoverRunbook}. */
@@ -73,10 +74,9 @@ export class FailoverRunbook extends Construct {
   public readonly serviceAccountEmail: string;
   /** The workflow definition (Workflows JSON, unescaped). */
   public readonly workflowSource: string;
-  /** The runbook model (shared with the other clouds). */
-  public readonly model: RunbookModel;
-  /** The human runbook, Markdown. */
-  public readonly markdown: string;
+  private readonly modelInput: GcpRunbookInput;
+  private readonly source: { construct: string; path: string };
+
 
   constructor(scope: Construct, id: string, props: FailoverRunbookProps) {
     super(scope, id);
@@ -202,11 +202,27 @@ export class FailoverRunbook extends Construct {
       // What the workflow calls at run time.
       GCP_SERVICES.sqlAdmin, ...(router ? [GCP_SERVICES.dns] : []),
     ]));
+    mustSurvive(this, primary.region, 'required', `the runbook '${this.node.path}' is what runs when ${primary.region} is lost`);
     new TerraformOutput(this, 'WorkflowName', { value: name, description: `Failover workflow, deployed in ${regions.join(', ')}` });
 
-    this.model = buildGcpRunbookModel({ ...props, regions, workflowName: name, serviceAccountEmail: this.serviceAccountEmail });
+    this.modelInput = { ...props, regions, workflowName: name, serviceAccountEmail: this.serviceAccountEmail, runbookStack: TerraformStack.of(this) };
+    this.source = source;
     throwIfProblems(source, validateRunbook(this.model));
-    this.markdown = renderRunbookMarkdown(this.model);
+  }
+
+  /**
+   * The runbook model (shared with the other clouds). Built when read, so it
+   * reflects state backends added to the stacks after this construct.
+   */
+  public get model(): RunbookModel {
+    const model = buildGcpRunbookModel(this.modelInput);
+    throwIfProblems(this.source, validateRunbook(model));
+    return model;
+  }
+
+  /** The human runbook, Markdown. */
+  public get markdown(): string {
+    return renderRunbookMarkdown(this.model);
   }
 }
 

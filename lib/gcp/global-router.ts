@@ -7,6 +7,7 @@ import { GCP_PROFILE } from './private/gcp-profile';
 import { deterministicName } from './private/names';
 import { PrimaryRegion } from './primary-region';
 import { dependOnServices, GCP_SERVICES, requireServices } from './private/services';
+import { mustSurvive } from './private/state-registry';
 import { useGoogleProvider } from './provider';
 
 /** An internal passthrough or application load balancer (private zones). */
@@ -321,6 +322,7 @@ export class GlobalRouter extends Construct {
       });
     }
     dependOnServices(this, requireServices(this, primary.project, [GCP_SERVICES.dns, ...(internal ? [] : [GCP_SERVICES.compute])]));
+    mustSurvive(this, primary.region, 'required', `the router '${this.node.path}' moves writes away from ${primary.region} when it is lost`);
   }
 
   /**

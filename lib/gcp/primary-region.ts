@@ -18,6 +18,7 @@ import {
   renameRegionProblems, sqlFlags,
 } from './private/sql-rules';
 import { dependOnServices, GCP_SERVICES, requireServices } from './private/services';
+import { mustSurvive } from './private/state-registry';
 import { useGoogleProvider } from './provider';
 
 /** A weekly maintenance window, UTC. */
@@ -541,6 +542,10 @@ export class PrimaryRegion extends Construct {
       // The Enterprise Plus PSA write endpoint is a Cloud DNS name.
       ...(edition === 'ENTERPRISE_PLUS' ? [GCP_SERVICES.dns] : []),
     ]));
+
+    if (replicaRegions.length > 0) {
+      mustSurvive(this, props.region, 'recommended', `holds the primary of '${this.node.path}', whose stack the role swap after a failover changes`);
+    }
 
     new TerraformOutput(this, 'ConnectionName', { value: this.connectionName, description: 'Cloud SQL connection name of the primary' });
     new TerraformOutput(this, 'WriteEndpoint', { value: this.writeEndpoint, description: this.writeEndpointDescription });

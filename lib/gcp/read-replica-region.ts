@@ -9,6 +9,7 @@ import { connectionName, INSTANCE_NAME, MAX_INSTANCE_NAME } from './private/name
 import { AuthorizedNetwork, checkPublicIp, checkTier, Edition, iamAuthFlag } from './private/sql-rules';
 import { PrimaryRegion } from './primary-region';
 import { dependOnServices, GCP_SERVICES, requireServices } from './private/services';
+import { mustSurvive } from './private/state-registry';
 import { useGoogleProvider } from './provider';
 
 /** Properties of {@link ReadReplicaRegion}. */
@@ -237,6 +238,7 @@ export class ReadReplicaRegion extends Construct {
       project: primary.project, instanceName, role: 'replica', notificationChannels: channels,
     });
     dependOnServices(this, requireServices(this, primary.project, [GCP_SERVICES.sqlAdmin, GCP_SERVICES.monitoring]));
+    mustSurvive(this, primary.region, 'required', `the replica '${this.node.path}' is promoted when ${primary.region} is lost`);
     new TerraformOutput(this, 'ConnectionName', { value: this.connectionName, description: `Cloud SQL connection name of the replica in ${props.region}` });
   }
 }

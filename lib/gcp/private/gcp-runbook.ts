@@ -3,12 +3,14 @@
  * (core/runbook.ts) filled with the names of the deployed resources and the
  * exact `gcloud` commands of each step.
  */
+import { TerraformStack } from 'cdktf';
 import { RunbookModel, RunbookProcedure } from '../../core';
 import { GlobalRouter } from '../global-router';
 import { PrimaryRegion } from '../primary-region';
 import { ReadReplicaRegion } from '../read-replica-region';
 import { CLOUD_SQL_LIMITS } from './gcp-profile';
 import { writeRecordCommand } from './dns-commands';
+import { deploymentState } from './gcp-outage';
 import { IDEMPOTENT_RETRY, retryWindowSeconds } from './workflow-source';
 
 /**
@@ -32,6 +34,8 @@ export interface GcpRunbookInput {
   readonly regions: readonly string[];
   readonly workflowName: string;
   readonly serviceAccountEmail: string;
+  /** The stack of the runbook (where its state is). */
+  readonly runbookStack: TerraformStack;
 }
 
 /** The runbook model of a {@link FailoverRunbook} (rendered by core/runbook.ts). */
@@ -194,6 +198,7 @@ export function buildGcpRunbookModel(input: GcpRunbookInput): RunbookModel {
     ],
     procedures,
     objectives: primary.topology.recoveryObjectives,
+    deploymentState: deploymentState({ primary, replica, router, runbookStack: input.runbookStack, regions, workflowName: name }),
     notes: [
       ...(pendingDr ? [`The primary does not designate ${replica.instanceName} as its DR replica yet, so there is no switchover: once the replica exists, set drReplicaDesignated: true on the primary and apply it again (Cloud SQL rejects the designation of a replica that does not exist).`] : []),
       'Terraform still describes the old roles after a promotion: update the configuration before the next apply, or the apply will try to restore them.',
