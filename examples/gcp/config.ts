@@ -8,6 +8,7 @@
  *   GCP_DNS_ZONE=prod-zone GCP_DNS_NAME=example.com. \
  *   GCP_ENDPOINTS=us-central1=198.51.100.7,europe-west1=198.51.100.8 \
  *   GCP_PROVIDER_VERSION='>= 6.50.0, < 8.0.0' \
+ *   GCP_STATE_BUCKET=acme-orders-tfstate GCP_STATE_BUCKET_LOCATION=US \
  *   GCP_DR_REPLICA_DESIGNATED=true GCP_FOR_REAL=true \
  *   npx ts-node --transpile-only examples/gcp/main.ts
  *
@@ -21,7 +22,7 @@
  */
 import { TerraformStack } from 'cdktf';
 import { ConfigProblem, parseRegionList, throwIfProblems } from '../../lib/core';
-import { GuardedValue, PlaceholderGuard } from '../../lib/gcp';
+import { GuardedValue, PlaceholderGuard, StateBucketSpec, useGcsStateBackend } from '../../lib/gcp';
 
 export interface GcpExampleConfig {
   readonly project: string;
@@ -40,6 +41,13 @@ export interface GcpExampleConfig {
   readonly drReplicaDesignated: boolean;
   /** GCP_FOR_REAL=true: every placeholder must have been replaced (checked at synth). */
   readonly forReal: boolean;
+  /** The bucket every stack keeps its Terraform state in (created by the gcp-state stack). */
+  readonly stateBucket: StateBucketSpec;
+  /**
+   * GCP_STATE_SELF_HOSTED=true: the gcp-state stack's own state has been
+   * migrated into the bucket it created (after its first apply, with a local state).
+   */
+  readonly stateSelfHosted: boolean;
 }
 
 /** A placeholder of the examples: the environment variable that replaces it, and what to put there. */
@@ -61,6 +69,7 @@ export const GCP_EXAMPLE_PLACEHOLDERS = {
   dnsName: { env: 'GCP_DNS_NAME', placeholder: 'example.com.', replaceWith: "that zone's DNS name, with the trailing dot" },
   endpoints: { env: 'GCP_ENDPOINTS', placeholder: '203.0.113.0/24 (RFC 5737 documentation addresses)', replaceWith: 'region=ip,... : the public IP of your application in each region' },
   notificationChannel: { env: 'GCP_NOTIFICATION_CHANNEL', placeholder: '(none: alerts only show in the console)', replaceWith: 'projects/<project>/notificationChannels/<id> of an existing channel' },
+  stateBucket: { env: 'GCP_STATE_BUCKET', placeholder: 'example-project-tfstate', replaceWith: 'a globally unique bucket name for the Terraform state (created by the gcp-state stack)' },
 } as const satisfies Record<string, ExamplePlaceholder>;
 
 const DOC_NET = /^203\.0\.113\.\d+$/;
@@ -76,6 +85,9 @@ export const GCP_EXAMPLE_DEFAULTS: GcpExampleConfig = {
   endpoints: {},
   drReplicaDesignated: false,
   forReal: false,
+  // A multi-region: survives the loss of any one region of the examples.
+  stateBucket: { name: GCP_EXAMPLE_PLACEHOLDERS.stateBucket.placeholder, location: 'US' },
+  stateSelfHosted: false,
 };
 
 /** Reads the configuration from `env`, falling back to the defaults. */
@@ -101,6 +113,8 @@ export function readGcpExampleConfig(env: NodeJS.ProcessEnv = process.env): GcpE
     providerVersion: env.GCP_PROVIDER_VERSION || undefined,
     drReplicaDesignated: env.GCP_DR_REPLICA_DESIGNATED === 'true',
     forReal: env.GCP_FOR_REAL === 'true',
+    stateBucket: { name: env.GCP_STATE_BUCKET || d.stateBucket.name, location: env.GCP_STATE_BUCKET_LOCATION || d.stateBucket.location },
+    stateSelfHosted: env.GCP_STATE_SELF_HOSTED === 'true',
   };
   if (config.forReal) throwIfProblems({ construct: 'GcpExampleConfig', path: 'examples/gcp/config.ts' }, placeholderProblems(config));
   return config;
@@ -121,6 +135,7 @@ export function placeholderProblems(c: GcpExampleConfig): ConfigProblem[] {
   const docIps = Object.entries(c.endpoints).filter(([, ip]) => DOC_NET.test(ip)).map(([r]) => r);
   if (docIps.length > 0) problems.push(problem(P.endpoints, `203.0.113.x for ${docIps.join(', ')}`));
   if (c.notificationChannels.length === 0) problems.push(problem(P.notificationChannel, 'none'));
+  if (c.stateBucket.name === P.stateBucket.placeholder) problems.push(problem(P.stateBucket, c.stateBucket.name));
   return problems;
 }
 
@@ -139,4 +154,12 @@ export function guardPlaceholders(stack: TerraformStack, c: GcpExampleConfig, wi
     } : {}),
   };
   return new PlaceholderGuard(stack, 'Placeholders', { values });
+}
+
+/**
+ * Every example stack keeps its Terraform state in the state bucket, under
+ * its own prefix (the stack name): no local file, no absolute path.
+ */
+export function useStateBucket(stack: TerraformStack, c: GcpExampleConfig): void {
+  useGcsStateBackend(stack, { bucket: c.stateBucket });
 }

@@ -6,7 +6,7 @@
  */
 import { App, TerraformStack } from 'cdktf';
 import { FailoverRunbook, GlobalRouter, PrimaryRegion, ReadReplicaRegion } from '../../lib/gcp';
-import { GcpExampleConfig, guardPlaceholders } from './config';
+import { GcpExampleConfig, guardPlaceholders, useStateBucket } from './config';
 
 export interface GcpActivePassive {
   readonly stacks: TerraformStack[];
@@ -63,6 +63,7 @@ export function buildActivePassive(app: App, config: GcpExampleConfig, phase: 3 
   });
   for (const s of [primaryStack, ...replicaStacks, runbookStack]) guardPlaceholders(s, config);
   guardPlaceholders(routerStack, config, true);
+  for (const s of [primaryStack, ...replicaStacks, routerStack, runbookStack]) useStateBucket(s, config);
   return { stacks: [primaryStack, ...replicaStacks, routerStack, runbookStack], runbook };
 }
 

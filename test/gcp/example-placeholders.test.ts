@@ -26,7 +26,7 @@ function synthAll(env: NodeJS.ProcessEnv = {}): Record<string, Doc> {
 
 const REAL = {
   GCP_PROJECT: 'acme-orders-prod', GCP_DNS_ZONE: 'acme-zone', GCP_DNS_NAME: 'acme.example.', GCP_NOTIFICATION_CHANNEL: 'projects/acme-orders-prod/notificationChannels/42',
-  GCP_ENDPOINTS: 'us-central1=198.51.100.7,europe-west1=198.51.100.8',
+  GCP_ENDPOINTS: 'us-central1=198.51.100.7,europe-west1=198.51.100.8', GCP_STATE_BUCKET: 'acme-orders-tfstate',
 };
 
 const stacks = synthAll();
@@ -67,7 +67,7 @@ describe('every phase can be applied in one project: no two stacks create the sa
 describe('placeholders', () => {
   test('one list of the values to replace, each with its environment variable', () => {
     expect(Object.values(GCP_EXAMPLE_PLACEHOLDERS).map((p) => p.env)).toEqual([
-      'GCP_PROJECT', 'GCP_DNS_ZONE', 'GCP_DNS_NAME', 'GCP_ENDPOINTS', 'GCP_NOTIFICATION_CHANNEL',
+      'GCP_PROJECT', 'GCP_DNS_ZONE', 'GCP_DNS_NAME', 'GCP_ENDPOINTS', 'GCP_NOTIFICATION_CHANNEL', 'GCP_STATE_BUCKET',
     ]);
   });
 
@@ -79,7 +79,8 @@ describe('placeholders', () => {
 
   test('GCP_FOR_REAL=true refuses every placeholder still in use, at synth', () => {
     const message = errorOf(() => readGcpExampleConfig({ GCP_FOR_REAL: 'true' }));
-    expect(message).toContain('5 configuration problems');
+    expect(message).toContain('6 configuration problems');
+    expect(message).toContain('GCP_STATE_BUCKET is the placeholder "example-project-tfstate"');
     expect(message).toContain("GcpExampleConfig 'examples/gcp/config.ts': GCP_PROJECT is the placeholder \"example-project\", but GCP_FOR_REAL is true; set GCP_PROJECT to your project id");
     expect(message).toContain('GCP_ENDPOINTS is the placeholder "203.0.113.x for us-central1, europe-west1"');
     expect(message).toContain('GCP_NOTIFICATION_CHANNEL is the placeholder "none"');

@@ -23,6 +23,7 @@ const REQUIRED: Record<string, string[]> = {
   google_workflows_workflow: ['name', 'region', 'service_account', 'source_contents'],
   google_project_service: ['service'],
   google_sql_user: ['name', 'instance'],
+  google_storage_bucket: ['name', 'location'],
   // Built into Terraform (no provider): the placeholder guard.
   terraform_data: ['input', 'lifecycle'],
 };
@@ -53,6 +54,7 @@ test('the examples default to us-central1 and europe-west1', () => {
     'gcp-phase2-primary', 'gcp-phase2-replica-europe-west1',
     'gcp-phase3-primary', 'gcp-phase3-replica-europe-west1', 'gcp-phase3-router', 'gcp-phase3-runbook',
     'gcp-phase4-primary', 'gcp-phase4-replica-europe-west1', 'gcp-phase4-router', 'gcp-phase4-runbook',
+    'gcp-state',
   ]);
 });
 
@@ -62,6 +64,7 @@ test('configuration comes from the environment', () => {
 });
 
 describe.each([
+  'gcp-state',
   'gcp-phase1-primary', 'gcp-phase2-primary', 'gcp-phase2-replica-europe-west1',
   'gcp-phase3-primary', 'gcp-phase3-replica-europe-west1', 'gcp-phase3-router', 'gcp-phase3-runbook',
   'gcp-phase4-primary', 'gcp-phase4-replica-europe-west1', 'gcp-phase4-router', 'gcp-phase4-runbook',
@@ -122,7 +125,7 @@ const API_OF: Record<string, string[]> = {
 };
 
 describe('a fresh project: every stack enables the APIs its resources need, and never disables them', () => {
-  test.each(Object.keys(API_OF).filter((t) => t !== 'google_sql_user' && t !== 'google_project_iam_custom_role' && t !== 'google_storage_bucket'))('%s appears in the examples', (type) => {
+  test.each(Object.keys(API_OF).filter((t) => t !== 'google_sql_user' && t !== 'google_project_iam_custom_role'))('%s appears in the examples', (type) => {
     expect(Object.values(stacks).some((d) => d.resource[type])).toBe(true);
   });
 
