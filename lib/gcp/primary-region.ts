@@ -7,15 +7,13 @@ import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-ins
 import { SqlUser } from '@cdktf/provider-google/lib/sql-user';
 import { Construct } from 'constructs';
 import {
-  ConfigProblem, DataResidency, EngineFamily, Phase, RecoveryObjectives, resolveTopology, show, throwIfProblems,
-  Topology, validateHardening, validateTopology,
+  DataResidency, EngineFamily, Phase, RecoveryObjectives, resolveTopology, throwIfProblems, Topology,
 } from '../core';
 import { instanceDownAlert } from './private/alerts';
-import { CLOUD_SQL_LIMITS, GCP_PROFILE, GCP_WORDS } from './private/gcp-profile';
-import { connectionName, deterministicName, INSTANCE_NAME, MAX_INSTANCE_NAME } from './private/names';
+import { connectionName, deterministicName } from './private/names';
+import { primaryProblems } from './private/primary-rules';
 import {
-  AuthorizedNetwork, Edition, checkBackupsCoverLogs, checkIamUsers, checkPublicIp, checkTier, defaultRetainedBackups, defaultTier, iamDatabaseUser,
-  renameRegionProblems, sqlFlags,
+  AuthorizedNetwork, Edition, defaultRetainedBackups, defaultTier, iamDatabaseUser, sqlFlags,
 } from './private/sql-rules';
 import { dependOnServices, GCP_SERVICES, requireServices } from './private/services';
 import { mustSurvive } from './private/state-registry';
@@ -316,99 +314,11 @@ export class PrimaryRegion extends Construct {
       recoveryObjectives: props.recoveryObjectives,
     };
     const phase = spec.phase ?? (replicaRegions.length > 0 ? 2 : 1);
-    const problems: ConfigProblem[] = [
-      ...renameRegionProblems(validateTopology(spec, GCP_PROFILE)),
-      ...validateHardening({
-        instanceCount: availability === 'ZONAL' ? 1 : 2,
-        singleInstanceAllowed: props.allowSingleZone ?? false,
-        backupRetentionDays: retention,
-        pointInTimeRecovery: pitr,
-        deletionProtection,
-        deletesDataOnRemoval: !retainBackups,
-        dataLossOnDeleteAllowed: dataLossAllowed,
-        storageEncrypted: true,
-      }, [1, 2, 3, 4, 5].includes(phase) ? phase : 1, GCP_PROFILE, GCP_WORDS)
-        .map((p) => p.property === 'availabilityType'
-          ? { ...p, message: "availabilityType 'ZONAL' gives no standby in another zone, which every phase requires", fix: "set availabilityType to 'REGIONAL', or set allowSingleZone: true to accept an outage when the zone fails" }
-          : p),
-      ...checkPublicIp(props.authorizedNetworks ?? [], props.allowPublicIp ?? false),
-      ...checkIamUsers(props.iamDatabaseUsers ?? []),
-    ];
-    if (!backups) {
-      problems.push({
-        property: 'backups',
-        message: `backups is false, but phase ${phase} requires automated backups (and point-in-time recovery needs them)`,
-        fix: 'remove backups: false (backups are on by default)',
-      });
-    }
-    const maxLog = CLOUD_SQL_LIMITS.maxLogRetentionDays[edition] ?? 7;
-    if (!Number.isInteger(logDays) || logDays < 7) {
-      problems.push({
-        property: 'transactionLogRetentionDays',
-        message: `transactionLogRetentionDays ${show(logDays)} is below the phase-${phase} minimum of 7 days of point-in-time recovery`,
-        fix: 'set transactionLogRetentionDays to 7 or more',
-      });
-    } else if (logDays > maxLog) {
-      problems.push({
-        property: 'transactionLogRetentionDays',
-        message: `transactionLogRetentionDays ${logDays} is above the ${maxLog}-day maximum of Cloud SQL ${edition} (${CLOUD_SQL_LIMITS.logRetentionSource})`,
-        fix: edition === 'ENTERPRISE' ? "set transactionLogRetentionDays to 7, or use edition 'ENTERPRISE_PLUS' (up to 35)" : `set transactionLogRetentionDays to ${maxLog} or less`,
-      });
-    }
-    // The relation between the two, once each is valid on its own (one fix at a time).
-    const logDaysValid = Number.isInteger(logDays) && logDays >= 7 && logDays <= maxLog;
-    if (logDaysValid && retention >= 1 && retention <= CLOUD_SQL_LIMITS.maxRetainedBackups) problems.push(...checkBackupsCoverLogs(retention, logDays));
-    if (!['ENTERPRISE', 'ENTERPRISE_PLUS'].includes(edition)) {
-      problems.push({ property: 'edition', message: `edition ${show(edition)} is not a Cloud SQL edition`, fix: "set edition to 'ENTERPRISE' or 'ENTERPRISE_PLUS'" });
-    }
-    const expectedPrefix = engine === 'mysql' ? 'MYSQL_' : 'POSTGRES_';
-    if (!databaseVersion.startsWith(expectedPrefix)) {
-      problems.push({
-        property: 'databaseVersion',
-        message: `databaseVersion ${show(databaseVersion)} does not match engine ${show(engine)}`,
-        fix: `use a ${expectedPrefix}* version, e.g. '${engine === 'mysql' ? 'MYSQL_8_0' : 'POSTGRES_16'}'`,
-      });
-    }
-    if (!INSTANCE_NAME.test(instanceName) || instanceName.length > MAX_INSTANCE_NAME) {
-      problems.push({
-        property: 'instanceName',
-        message: `instanceName ${show(instanceName)} is not a valid Cloud SQL instance name`,
-        fix: `use 2–${MAX_INSTANCE_NAME} lowercase letters, digits and hyphens, starting with a letter (replicas append '-<region>')`,
-      });
-    }
-    if (!Number.isInteger(window.day) || window.day < 1 || window.day > 7 || !Number.isInteger(window.hour) || window.hour < 0 || window.hour > 23) {
-      problems.push({
-        property: 'maintenanceWindow',
-        message: `maintenanceWindow ${show(window)} is not a day 1–7 and an hour 0–23`,
-        fix: 'set maintenanceWindow to e.g. { day: 7, hour: 5 } (Sunday 05:00 UTC)',
-      });
-    }
     const tier = props.tier ?? defaultTier(edition);
-    problems.push(...checkTier(tier, edition));
-    if (props.drReplicaDesignated && props.drReplicaRegion === undefined) {
-      problems.push({
-        property: 'drReplicaDesignated',
-        message: 'drReplicaDesignated is true, but there is no drReplicaRegion to designate',
-        fix: 'set drReplicaRegion to the region of the DR replica, or remove drReplicaDesignated',
-      });
-    }
-    if (props.drReplicaRegion !== undefined) {
-      if (edition !== 'ENTERPRISE_PLUS') {
-        problems.push({
-          property: 'drReplicaRegion',
-          message: `drReplicaRegion ${show(props.drReplicaRegion)} needs Cloud SQL Enterprise Plus, but edition is ${show(edition)}`,
-          fix: "set edition: 'ENTERPRISE_PLUS', or remove drReplicaRegion and fail over by promoting the replica",
-        });
-      }
-      if (!replicaRegions.includes(props.drReplicaRegion)) {
-        problems.push({
-          property: 'drReplicaRegion',
-          message: `drReplicaRegion ${show(props.drReplicaRegion)} is not one of replicaRegions ${show(replicaRegions)}`,
-          fix: 'add it to replicaRegions, or choose one of them',
-        });
-      }
-    }
-    throwIfProblems(source, problems);
+    throwIfProblems(source, primaryProblems(props, {
+      spec, phase, engine, edition, replicaRegions, availability, backups, pitr, logDays, retention,
+      deletionProtection, retainBackups, dataLossAllowed, instanceName, databaseVersion, window, tier,
+    }));
 
     this.topology = resolveTopology(spec);
     this.project = props.project;
