@@ -6,14 +6,23 @@
  *   GCP_REPLICA_REGIONS=europe-west1,asia-southeast1 \
  *   GCP_NOTIFICATION_CHANNEL=projects/my-project/notificationChannels/123 \
  *   GCP_DNS_ZONE=prod-zone GCP_DNS_NAME=example.com. \
+ *   GCP_ENDPOINTS=us-central1=198.51.100.7,europe-west1=198.51.100.8 \
  *   GCP_PROVIDER_VERSION='>= 6.50.0, < 8.0.0' \
- *   GCP_DR_REPLICA_DESIGNATED=true \
+ *   GCP_STATE_BUCKET=acme-orders-tfstate GCP_STATE_BUCKET_LOCATION=US \
+ *   GCP_DR_REPLICA_DESIGNATED=true GCP_FOR_REAL=true \
  *   npx ts-node --transpile-only examples/gcp/main.ts
  *
  * Every value has a default so the examples synthesize with no credentials
- * and no network: primary us-central1, replica europe-west1.
+ * and no network: primary us-central1, replica europe-west1. The defaults
+ * that stand for your own resources are placeholders, all listed in
+ * {@link GCP_EXAMPLE_PLACEHOLDERS}; they cannot be applied by accident:
+ * every stack carries a {@link PlaceholderGuard} that fails `terraform plan`
+ * while the project is the placeholder, and `GCP_FOR_REAL=true` refuses, at
+ * synth, any placeholder still in use.
  */
-import { parseRegionList } from '../../lib/core';
+import { TerraformStack } from 'cdktf';
+import { ConfigProblem, parseRegionList, throwIfProblems } from '../../lib/core';
+import { GuardedValue, PlaceholderGuard, StateBucketSpec, useGcsStateBackend } from '../../lib/gcp';
 
 export interface GcpExampleConfig {
   readonly project: string;
@@ -30,17 +39,55 @@ export interface GcpExampleConfig {
    * (second apply of the primary stack; see PrimaryRegionProps.drReplicaDesignated).
    */
   readonly drReplicaDesignated: boolean;
+  /** GCP_FOR_REAL=true: every placeholder must have been replaced (checked at synth). */
+  readonly forReal: boolean;
+  /** The bucket every stack keeps its Terraform state in (created by the gcp-state stack). */
+  readonly stateBucket: StateBucketSpec;
+  /**
+   * GCP_STATE_SELF_HOSTED=true: the gcp-state stack's own state has been
+   * migrated into the bucket it created (after its first apply, with a local state).
+   */
+  readonly stateSelfHosted: boolean;
 }
 
+/** A placeholder of the examples: the environment variable that replaces it, and what to put there. */
+export interface ExamplePlaceholder {
+  readonly env: string;
+  /** The placeholder value (or a description of it). */
+  readonly placeholder: string;
+  /** What to set instead. */
+  readonly replaceWith: string;
+}
+
+/**
+ * Every value of the examples that stands for one of your resources — the one
+ * list of what to replace before `terraform apply`.
+ */
+export const GCP_EXAMPLE_PLACEHOLDERS = {
+  project: { env: 'GCP_PROJECT', placeholder: 'example-project', replaceWith: 'your project id (a fresh project needs what docs/gcp/README.md "A fresh project" lists)' },
+  dnsZone: { env: 'GCP_DNS_ZONE', placeholder: 'example-zone', replaceWith: 'the name of an existing Cloud DNS managed zone in the project' },
+  dnsName: { env: 'GCP_DNS_NAME', placeholder: 'example.com.', replaceWith: "that zone's DNS name, with the trailing dot" },
+  endpoints: { env: 'GCP_ENDPOINTS', placeholder: '203.0.113.0/24 (RFC 5737 documentation addresses)', replaceWith: 'region=ip,... : the public IP of your application in each region' },
+  notificationChannel: { env: 'GCP_NOTIFICATION_CHANNEL', placeholder: '(none: alerts only show in the console)', replaceWith: 'projects/<project>/notificationChannels/<id> of an existing channel' },
+  stateBucket: { env: 'GCP_STATE_BUCKET', placeholder: 'example-project-tfstate', replaceWith: 'a globally unique bucket name for the Terraform state (created by the gcp-state stack)' },
+} as const satisfies Record<string, ExamplePlaceholder>;
+
+const DOC_NET = /^203\.0\.113\.\d+$/;
+
 export const GCP_EXAMPLE_DEFAULTS: GcpExampleConfig = {
-  project: 'example-project',
+  project: GCP_EXAMPLE_PLACEHOLDERS.project.placeholder,
   primaryRegion: 'us-central1',
   replicaRegions: ['europe-west1'],
-  notificationChannels: ['projects/example-project/notificationChannels/1234567890'],
-  dnsZone: 'example-zone',
-  dnsName: 'example.com.',
+  // No placeholder channel: an id that does not exist would fail the apply.
+  notificationChannels: [],
+  dnsZone: GCP_EXAMPLE_PLACEHOLDERS.dnsZone.placeholder,
+  dnsName: GCP_EXAMPLE_PLACEHOLDERS.dnsName.placeholder,
   endpoints: {},
   drReplicaDesignated: false,
+  forReal: false,
+  // A multi-region: survives the loss of any one region of the examples.
+  stateBucket: { name: GCP_EXAMPLE_PLACEHOLDERS.stateBucket.placeholder, location: 'US' },
+  stateSelfHosted: false,
 };
 
 /** Reads the configuration from `env`, falling back to the defaults. */
@@ -55,7 +102,7 @@ export function readGcpExampleConfig(env: NodeJS.ProcessEnv = process.env): GcpE
     const [region, ip] = pair.split('=');
     if (region && ip) endpoints[region] = ip;
   }
-  return {
+  const config: GcpExampleConfig = {
     project: env.GCP_PROJECT || d.project,
     primaryRegion,
     replicaRegions,
@@ -65,5 +112,54 @@ export function readGcpExampleConfig(env: NodeJS.ProcessEnv = process.env): GcpE
     endpoints,
     providerVersion: env.GCP_PROVIDER_VERSION || undefined,
     drReplicaDesignated: env.GCP_DR_REPLICA_DESIGNATED === 'true',
+    forReal: env.GCP_FOR_REAL === 'true',
+    stateBucket: { name: env.GCP_STATE_BUCKET || d.stateBucket.name, location: env.GCP_STATE_BUCKET_LOCATION || d.stateBucket.location },
+    stateSelfHosted: env.GCP_STATE_SELF_HOSTED === 'true',
   };
+  if (config.forReal) throwIfProblems({ construct: 'GcpExampleConfig', path: 'examples/gcp/config.ts' }, placeholderProblems(config));
+  return config;
+}
+
+/** The placeholders still in use (what GCP_FOR_REAL=true refuses). */
+export function placeholderProblems(c: GcpExampleConfig): ConfigProblem[] {
+  const P = GCP_EXAMPLE_PLACEHOLDERS;
+  const problem = (p: ExamplePlaceholder, value: string): ConfigProblem => ({
+    property: p.env,
+    message: `${p.env} is the placeholder ${JSON.stringify(value)}, but GCP_FOR_REAL is true`,
+    fix: `set ${p.env} to ${p.replaceWith}`,
+  });
+  const problems: ConfigProblem[] = [];
+  if (c.project === P.project.placeholder) problems.push(problem(P.project, c.project));
+  if (c.dnsZone === P.dnsZone.placeholder) problems.push(problem(P.dnsZone, c.dnsZone));
+  if (c.dnsName === P.dnsName.placeholder) problems.push(problem(P.dnsName, c.dnsName));
+  const docIps = Object.entries(c.endpoints).filter(([, ip]) => DOC_NET.test(ip)).map(([r]) => r);
+  if (docIps.length > 0) problems.push(problem(P.endpoints, `203.0.113.x for ${docIps.join(', ')}`));
+  if (c.notificationChannels.length === 0) problems.push(problem(P.notificationChannel, 'none'));
+  if (c.stateBucket.name === P.stateBucket.placeholder) problems.push(problem(P.stateBucket, c.stateBucket.name));
+  return problems;
+}
+
+/**
+ * Adds the apply-time guard to a stack: `terraform plan` fails while the
+ * project (and, for `extra` values, the DNS zone and name) is a placeholder.
+ */
+export function guardPlaceholders(stack: TerraformStack, c: GcpExampleConfig, withDns = false): PlaceholderGuard {
+  const P = GCP_EXAMPLE_PLACEHOLDERS;
+  const fix = (p: ExamplePlaceholder) => `set ${p.env} to ${p.replaceWith} and synthesize again (examples/gcp/config.ts lists every placeholder)`;
+  const values: Record<string, GuardedValue> = {
+    project: { value: c.project, placeholder: P.project.placeholder, fix: fix(P.project) },
+    ...(withDns ? {
+      dns_zone: { value: c.dnsZone, placeholder: P.dnsZone.placeholder, fix: fix(P.dnsZone) },
+      dns_name: { value: c.dnsName, placeholder: P.dnsName.placeholder, fix: fix(P.dnsName) },
+    } : {}),
+  };
+  return new PlaceholderGuard(stack, 'Placeholders', { values });
+}
+
+/**
+ * Every example stack keeps its Terraform state in the state bucket, under
+ * its own prefix (the stack name): no local file, no absolute path.
+ */
+export function useStateBucket(stack: TerraformStack, c: GcpExampleConfig): void {
+  useGcsStateBackend(stack, { bucket: c.stateBucket });
 }

@@ -7,20 +7,23 @@
  *
  * Configuration: see config.ts (GCP_PROJECT, GCP_PRIMARY_REGION,
  * GCP_REPLICA_REGIONS, ...). The failover runbooks are written as Markdown
- * next to the stacks, in cdktf.out/runbooks/.
+ * next to the stacks, in cdktf.out/runbooks/; stack folders and runbooks
+ * left over from an earlier synth are removed (out-dir.ts).
  */
-import * as fs from 'fs';
 import * as path from 'path';
-import { App } from 'cdktf';
+import { App, TerraformStack } from 'cdktf';
 import { runbookFileName } from '../../lib/core';
 import { GcpExampleConfig, readGcpExampleConfig } from './config';
 import { buildGcpPhase1 } from './phase-1';
 import { buildGcpPhase2 } from './phase-2';
 import { buildGcpPhase3 } from './phase-3';
 import { buildGcpPhase4 } from './phase-4';
+import { buildGcpStateBucket } from './state';
+import { CleanReport, finishOutDir } from './out-dir';
 
 /** Builds every Google Cloud example into `app`; returns the runbooks (name → Markdown). */
 export function buildGcpExamples(app: App, config: GcpExampleConfig = readGcpExampleConfig()): Record<string, string> {
+  buildGcpStateBucket(app, config);
   buildGcpPhase1(app, config);
   buildGcpPhase2(app, config);
   const p3 = buildGcpPhase3(app, config);
@@ -31,12 +34,24 @@ export function buildGcpExamples(app: App, config: GcpExampleConfig = readGcpExa
   };
 }
 
+/**
+ * Synthesizes every example into `outdir` (Terraform JSON and runbooks),
+ * removes what an earlier synth left behind, and returns what it cleaned.
+ * No file holds an absolute path of this machine: every stack has an
+ * explicit backend (cdktf's default local backend writes one) and cdktf
+ * records no stack traces (they name source files by absolute path).
+ */
+export function synthGcpExamples(outdir: string, config: GcpExampleConfig = readGcpExampleConfig()): CleanReport {
+  const app = new App({ outdir, stackTraces: false });
+  const runbooks = buildGcpExamples(app, config);
+  app.synth();
+  const stackIds = app.node.children.filter((c) => c instanceof TerraformStack).map((c) => c.node.id);
+  return finishOutDir(outdir, stackIds, runbooks);
+}
+
 if (require.main === module) {
   const outdir = 'cdktf.out';
-  const app = new App({ outdir });
-  const runbooks = buildGcpExamples(app);
-  app.synth();
-  const dir = path.join(outdir, 'runbooks');
-  fs.mkdirSync(dir, { recursive: true });
-  for (const [file, markdown] of Object.entries(runbooks)) fs.writeFileSync(path.join(dir, file), markdown);
+  const report = synthGcpExamples(outdir);
+  for (const r of report.removed) console.log(`removed stale ${path.join(outdir, r)}`);
+  for (const k of report.kept) console.warn(`kept stale ${path.join(outdir, k.dir)}: it holds ${k.because.join(', ')} (not written by synth); remove it yourself once its state is migrated`);
 }

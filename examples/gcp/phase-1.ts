@@ -1,7 +1,7 @@
 /** Phase 1 on Google Cloud: harden one region. One stack: a regional (HA) Cloud SQL instance. */
 import { App, TerraformStack } from 'cdktf';
 import { PrimaryRegion } from '../../lib/gcp';
-import { GcpExampleConfig } from './config';
+import { GcpExampleConfig, guardPlaceholders, useStateBucket } from './config';
 
 export function buildGcpPhase1(app: App, config: GcpExampleConfig): TerraformStack[] {
   const stack = new TerraformStack(app, 'gcp-phase1-primary');
@@ -13,5 +13,7 @@ export function buildGcpPhase1(app: App, config: GcpExampleConfig): TerraformSta
     notificationChannels: config.notificationChannels,
     providerVersionConstraint: config.providerVersion,
   });
+  guardPlaceholders(stack, config);
+  useStateBucket(stack, config);
   return [stack];
 }

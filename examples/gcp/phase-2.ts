@@ -4,7 +4,7 @@
  */
 import { App, TerraformStack } from 'cdktf';
 import { PrimaryRegion, ReadReplicaRegion } from '../../lib/gcp';
-import { GcpExampleConfig } from './config';
+import { GcpExampleConfig, guardPlaceholders, useStateBucket } from './config';
 
 export function buildGcpPhase2(app: App, config: GcpExampleConfig): TerraformStack[] {
   const primaryStack = new TerraformStack(app, 'gcp-phase2-primary');
@@ -23,5 +23,6 @@ export function buildGcpPhase2(app: App, config: GcpExampleConfig): TerraformSta
     new ReadReplicaRegion(stack, 'Database', { primary, region, providerVersionConstraint: config.providerVersion });
     return stack;
   });
+  for (const s of [primaryStack, ...replicaStacks]) { guardPlaceholders(s, config); useStateBucket(s, config); }
   return [primaryStack, ...replicaStacks];
 }

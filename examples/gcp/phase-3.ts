@@ -6,7 +6,7 @@
  */
 import { App, TerraformStack } from 'cdktf';
 import { FailoverRunbook, GlobalRouter, PrimaryRegion, ReadReplicaRegion } from '../../lib/gcp';
-import { GcpExampleConfig } from './config';
+import { GcpExampleConfig, guardPlaceholders, useStateBucket } from './config';
 
 export interface GcpActivePassive {
   readonly stacks: TerraformStack[];
@@ -48,8 +48,9 @@ export function buildActivePassive(app: App, config: GcpExampleConfig, phase: 3 
     primary,
     managedZone: config.dnsZone,
     zoneDnsName: config.dnsName,
-    writeHostname: `api-write.${config.dnsName}`,
-    readHostname: `api-read.${config.dnsName}`,
+    // Each phase its own names: phases 3 and 4 can be applied in one project and zone.
+    writeHostname: `write.p${phase}.${config.dnsName}`,
+    readHostname: `read.p${phase}.${config.dnsName}`,
     targets: [config.primaryRegion, ...config.replicaRegions].map((region) => ({ region, ipAddress: config.endpoints[region] })),
   });
   const runbookStack = new TerraformStack(app, `${prefix}-runbook`);
@@ -60,6 +61,9 @@ export function buildActivePassive(app: App, config: GcpExampleConfig, phase: 3 
     router,
     workflowName: `orders-p${phase}-failover`,
   });
+  for (const s of [primaryStack, ...replicaStacks, runbookStack]) guardPlaceholders(s, config);
+  guardPlaceholders(routerStack, config, true);
+  for (const s of [primaryStack, ...replicaStacks, routerStack, runbookStack]) useStateBucket(s, config);
   return { stacks: [primaryStack, ...replicaStacks, routerStack, runbookStack], runbook };
 }
 

@@ -81,6 +81,41 @@ export interface RunbookDecision {
   readonly because?: string;
 }
 
+/** Something that still works, or that does not work and must not be tried, while a region is lost. */
+export interface RunbookOutageItem {
+  /** What, in one line, e.g. `terraform apply of the router stack`. */
+  readonly what: string;
+  /** Why: which control plane or state it depends on.
+   * @default - none */
+  readonly why?: string;
+  /** Commands that do it (or check it).
+   * @default [] */
+  readonly commands?: readonly RunbookCommand[];
+}
+
+/** What to expect while one region is lost. */
+export interface RunbookOutage {
+  /** The lost region (not necessarily a database region: e.g. the region of a global service's control plane). */
+  readonly region: string;
+  /** What still works, with the commands. */
+  readonly works: readonly RunbookOutageItem[];
+  /** What does not work, or must not be tried. */
+  readonly doesNotWork: readonly RunbookOutageItem[];
+}
+
+/**
+ * Where the deployment's own state lives (infrastructure-as-code state,
+ * templates, bootstrap resources) and which changes can still be made while
+ * a region is down. Every cloud can fill it; the renderer prints it after
+ * the procedures.
+ */
+export interface RunbookDeploymentState {
+  /** Where each part of the deployment's state is, e.g. `Terraform state of orders-router` → `gs://bucket/orders-router (US)`. */
+  readonly locations: readonly RunbookFact[];
+  /** One entry per region whose loss is described. */
+  readonly outages: readonly RunbookOutage[];
+}
+
 /** The whole runbook. */
 export interface RunbookModel {
   /** Title, e.g. `Failover runbook: orders-global`. */
@@ -105,6 +140,8 @@ export interface RunbookModel {
   readonly estimates?: RecoveryEstimates;
   /** Declared objectives, shown next to the estimates. @default - none */
   readonly objectives?: { readonly rtoSeconds?: number; readonly rpoSeconds?: number };
+  /** Where the deployment's state is and what works during an outage. @default - section omitted */
+  readonly deploymentState?: RunbookDeploymentState;
   /** Further notes (caveats, one-time setup). @default [] */
   readonly notes?: readonly string[];
   /** Documentation the runbook relies on. @default [] */
@@ -144,8 +181,27 @@ export function validateRunbook(model: RunbookModel): ConfigProblem[] {
   if (!model.regions.includes(model.primaryRegion) || !model.regions.includes(model.standbyRegion)) {
     problems.push({ property: 'regions', message: `regions ${JSON.stringify(model.regions)} must list the primary and the standby region`, fix: 'list every region of the topology' });
   }
+  if (model.deploymentState) problems.push(...validateDeploymentState(model.deploymentState));
   if (model.primaryRegion === model.standbyRegion) {
     problems.push({ property: 'standbyRegion', message: `standbyRegion '${model.standbyRegion}' is the primary region`, fix: 'choose another region as standby' });
+  }
+  return problems;
+}
+
+function validateDeploymentState(state: RunbookDeploymentState): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  if (state.locations.length === 0) {
+    problems.push({ property: 'deploymentState.locations', message: 'deploymentState.locations is empty', fix: 'say where the state of each stack is' });
+  }
+  const seen = new Set<string>();
+  for (const o of state.outages) {
+    if (seen.has(o.region)) {
+      problems.push({ property: 'deploymentState.outages', message: `deploymentState.outages describes '${o.region}' twice`, fix: 'describe each lost region once' });
+    }
+    seen.add(o.region);
+    if (o.works.length === 0 && o.doesNotWork.length === 0) {
+      problems.push({ property: `deploymentState.outages.${o.region}`, message: `the outage of '${o.region}' lists nothing`, fix: 'list what works and what must not be tried' });
+    }
   }
   return problems;
 }
@@ -209,6 +265,8 @@ export function renderRunbookMarkdown(model: RunbookModel): string {
     p.steps.forEach((s, i) => out.push(...renderStep(s, i + 1)));
   }
 
+  if (model.deploymentState) out.push(...renderDeploymentState(model.deploymentState));
+
   if (model.notes && model.notes.length > 0) {
     out.push('## Notes', '');
     for (const n of model.notes) out.push(`- ${n}`);
@@ -220,6 +278,38 @@ export function renderRunbookMarkdown(model: RunbookModel): string {
     out.push('');
   }
   return out.join('\n').replace(/\n{3,}/g, '\n\n');
+}
+
+function renderOutageItem(item: RunbookOutageItem): string[] {
+  const lines = [`- ${item.what}${item.why ? ` — ${item.why}` : ''}`];
+  for (const c of item.commands ?? []) {
+    lines.push('');
+    if (c.description) lines.push(`  ${c.description}:`, '');
+    lines.push(`  \`\`\`${c.language ?? 'bash'}`);
+    for (const l of c.command.split('\n')) lines.push(`  ${l}`);
+    lines.push('  ```', '');
+  }
+  return lines;
+}
+
+function renderDeploymentState(state: RunbookDeploymentState): string[] {
+  const out = ['## Deployment state and what works during an outage', '', '| State | Where |', '|---|---|'];
+  for (const l of state.locations) out.push(`| ${l.label} | \`${l.value}\` |`);
+  out.push('');
+  for (const o of state.outages) {
+    out.push(`### While ${o.region} is lost`, '');
+    if (o.works.length > 0) {
+      out.push('**Still works:**', '');
+      for (const item of o.works) out.push(...renderOutageItem(item));
+      out.push('');
+    }
+    if (o.doesNotWork.length > 0) {
+      out.push('**Does not work — do not try:**', '');
+      for (const item of o.doesNotWork) out.push(...renderOutageItem(item));
+      out.push('');
+    }
+  }
+  return out;
 }
 
 /** GitHub-style heading anchor. */

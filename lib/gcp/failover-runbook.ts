@@ -1,18 +1,21 @@
-import { Annotations, TerraformOutput } from 'cdktf';
+import { Annotations, TerraformOutput, TerraformStack } from 'cdktf';
 import { DnsManagedZoneIamMember } from '@cdktf/provider-google/lib/dns-managed-zone-iam-member';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { WorkflowsWorkflow } from '@cdktf/provider-google/lib/workflows-workflow';
 import { Construct } from 'constructs';
 import {
-  checkRegion, ConfigProblem, renderRunbookMarkdown, RunbookModel, RunbookProcedure, show, throwIfProblems, validateRunbook,
+  checkRegion, ConfigProblem, renderRunbookMarkdown, RunbookModel, show, throwIfProblems, validateRunbook,
 } from '../core';
-import { CLOUD_SQL_LIMITS, GCP_PROFILE } from './private/gcp-profile';
+import { GCP_PROFILE } from './private/gcp-profile';
 import { deterministicName, trimName } from './private/names';
+import { buildGcpRunbookModel, GcpRunbookInput, newPrimaryBackups } from './private/gcp-runbook';
 import { buildWorkflow, escapeForTerraform } from './private/workflow-source';
 import { GlobalRouter } from './global-router';
 import { PrimaryRegion } from './primary-region';
 import { ReadReplicaRegion } from './read-replica-region';
+import { dependOnServices, GCP_SERVICES, requireServices } from './private/services';
+import { mustSurvive } from './private/state-registry';
 import { useGoogleProvider } from './provider';
 
 /** Properties of {@link FailoverRunbook}. */
@@ -71,10 +74,9 @@ export class FailoverRunbook extends Construct {
   public readonly serviceAccountEmail: string;
   /** The workflow definition (Workflows JSON, unescaped). */
   public readonly workflowSource: string;
-  /** The runbook model (shared with the other clouds). */
-  public readonly model: RunbookModel;
-  /** The human runbook, Markdown. */
-  public readonly markdown: string;
+  private readonly modelInput: GcpRunbookInput;
+  private readonly source: { construct: string; path: string };
+
 
   constructor(scope: Construct, id: string, props: FailoverRunbookProps) {
     super(scope, id);
@@ -135,8 +137,7 @@ export class FailoverRunbook extends Construct {
       replicaInstance: replica.instanceName,
       drReplica: dr,
       engine: primary.topology.engine,
-      // The primary's retention, within what the promoted replica's edition allows.
-      transactionLogRetentionDays: Math.min(primary.transactionLogRetentionDays, CLOUD_SQL_LIMITS.maxLogRetentionDays[replica.edition]),
+      ...newPrimaryBackups(primary, replica),
       dns: router ? {
         managedZone: router.managedZone,
         name: router.writeHostname,
@@ -158,10 +159,25 @@ export class FailoverRunbook extends Construct {
       description: 'Promotes the Cloud SQL replica and re-points the write record; nothing else.',
     });
     const member = `serviceAccount:${this.serviceAccount.email}`;
-    // Promote, switch over, patch (backups) and read operations of Cloud SQL
-    // instances: roles/cloudsql.admin is the narrowest predefined role with
-    // cloudsql.instances.promoteReplica and switchover.
-    new ProjectIamMember(this, 'CloudSqlAdmin', { project, role: 'roles/cloudsql.admin', member });
+    // Cloud SQL: read-only project-wide (instances.get/list, operations.get/list:
+    // https://cloud.google.com/sql/docs/postgres/iam-permissions), and the
+    // admin role only on the two instances of this runbook, through an IAM
+    // condition on the instance resource names (Cloud SQL supports conditions
+    // on instances: https://cloud.google.com/sql/docs/postgres/iam-conditions;
+    // the sample https://github.com/terraform-google-modules/terraform-docs-samples/blob/main/cloud_sql/instance_iam_condition/main.tf).
+    // A custom role would be narrower, but the permission behind
+    // instances.switchover is not documented; a predefined role cannot miss it.
+    new ProjectIamMember(this, 'CloudSqlViewer', { project, role: 'roles/cloudsql.viewer', member });
+    new ProjectIamMember(this, 'CloudSqlAdmin', {
+      project,
+      role: 'roles/cloudsql.admin',
+      member,
+      condition: {
+        title: trimName(`failover-${primary.instanceName}`, 100),
+        description: `Cloud SQL admin on ${primary.instanceName} and ${replica.instanceName} only (switchover, promotion, backups after promotion)`,
+        expression: instancesCondition(project, [primary.instanceName, replica.instanceName]),
+      },
+    });
     new ProjectIamMember(this, 'LogWriter', { project, role: 'roles/logging.logWriter', member });
     if (router) {
       // Record-set changes on the router's zone only, not the project: the
@@ -181,174 +197,37 @@ export class FailoverRunbook extends Construct {
       deletionProtection: true,
       sourceContents: escapeForTerraform(this.workflowSource),
     }));
+    dependOnServices(this, requireServices(this, project, [
+      GCP_SERVICES.iam, GCP_SERVICES.workflows, GCP_SERVICES.logging,
+      // What the workflow calls at run time.
+      GCP_SERVICES.sqlAdmin, ...(router ? [GCP_SERVICES.dns] : []),
+    ]));
+    mustSurvive(this, primary.region, 'required', `the runbook '${this.node.path}' is what runs when ${primary.region} is lost`);
     new TerraformOutput(this, 'WorkflowName', { value: name, description: `Failover workflow, deployed in ${regions.join(', ')}` });
 
-    this.model = buildModel(this, props, regions, name);
+    this.modelInput = { ...props, regions, workflowName: name, serviceAccountEmail: this.serviceAccountEmail, runbookStack: TerraformStack.of(this) };
+    this.source = source;
     throwIfProblems(source, validateRunbook(this.model));
-    this.markdown = renderRunbookMarkdown(this.model);
+  }
+
+  /**
+   * The runbook model (shared with the other clouds). Built when read, so it
+   * reflects state backends added to the stacks after this construct.
+   */
+  public get model(): RunbookModel {
+    const model = buildGcpRunbookModel(this.modelInput);
+    throwIfProblems(this.source, validateRunbook(model));
+    return model;
+  }
+
+  /** The human runbook, Markdown. */
+  public get markdown(): string {
+    return renderRunbookMarkdown(this.model);
   }
 }
 
-function buildModel(runbook: FailoverRunbook, props: FailoverRunbookProps, regions: readonly string[], name: string): RunbookModel {
-  const { primary, replica, router } = props;
-  const p = primary.project;
-  const region = regions.find((r) => r !== primary.region) ?? regions[0];
-  const run = (data: string) => `gcloud workflows run ${name} --project=${p} --location=${region} \\\n  --data='${data}'`;
-  const describe = (instance: string) => `gcloud sql instances describe ${instance} --project=${p} --format='value(instanceType,state,region)'`;
-  const dr = replica.disasterRecovery && primary.drReplicaDesignated;
-  const pendingDr = replica.disasterRecovery && !primary.drReplicaDesignated;
-  // gcloud sql instances patch: --enable-bin-log (MySQL) / --enable-point-in-time-recovery (PostgreSQL).
-  const logFlag = primary.topology.engine === 'mysql' ? '--enable-bin-log' : '--enable-point-in-time-recovery';
-  const logDays = Math.min(primary.transactionLogRetentionDays, CLOUD_SQL_LIMITS.maxLogRetentionDays[replica.edition]);
-  const dnsUpdate = router ? dnsCommand(router, replica.region) : undefined;
-  const dnsSteps = router && dnsUpdate ? [{
-    kind: 'traffic-shift' as const,
-    title: 'Point the write record at the new primary region',
-    detail: `Make ${replica.region} the primary of the failover policy of ${router.writeHostname}.`,
-    commands: [{ command: dnsUpdate }],
-    expect: `the record's primary target is in ${replica.region}`,
-  }] : [];
-  const verifySteps = [{
-    kind: 'verification' as const,
-    title: 'Check the new primary',
-    commands: [
-      { command: describe(replica.instanceName), description: 'The promoted instance' },
-      ...(router ? [{ command: `gcloud dns record-sets describe ${router.writeHostname} --type=A --zone=${router.managedZone} --project=${p}`, description: 'The write record' }] : []),
-    ],
-    expect: 'CLOUD_SQL_INSTANCE RUNNABLE; the write record points at the new region',
-  }];
-  const lagCheck = {
-    kind: 'precondition' as const,
-    title: 'Check replication lag',
-    detail: `Open the alert policy "Cloud SQL replica ${replica.instanceName} lag" or Metrics Explorer (${'cloudsql.googleapis.com/database/replication/replica_lag'}); the lag is what an unplanned failover loses.`,
-    commands: [{ command: describe(replica.instanceName), description: 'The replica must be a READ_REPLICA_INSTANCE in RUNNABLE state' }],
-  };
-
-  const procedures: RunbookProcedure[] = [
-    {
-      id: 'switchover',
-      title: 'Planned switchover (automated)',
-      whenToUse: 'Both regions are healthy: a drill, a maintenance, moving the write region.',
-      dataLoss: dr ? 'None: Cloud SQL waits for the DR replica to catch up before it switches roles.' : `None if writes are stopped and replica lag is 0 first; this replica is not ${pendingDr ? 'designated as the DR replica on the primary yet' : 'a DR replica'}, so the workflow promotes it (mode failover).`,
-      steps: [
-        lagCheck,
-        dr
-          ? { kind: 'database-switchover', title: 'Run the workflow in switchover mode', commands: [{ command: run('{"mode": "switchover"}') }], timeoutSeconds: 3600, expect: 'the execution succeeds and returns the promoted instance' }
-          : { kind: 'database-switchover', title: 'Stop writes, wait for lag 0, then promote', detail: 'Without an Enterprise Plus DR replica there is no switchover API: stop the writers, wait until replica_lag is 0, then run the workflow accepting data loss (there is none to lose once lag is 0).', commands: [{ command: run('{"mode": "failover", "acceptDataLoss": true}') }], timeoutSeconds: 3600 },
-        ...verifySteps,
-      ],
-    },
-    {
-      id: 'failover',
-      title: 'Unplanned failover (automated)',
-      whenToUse: `The primary region ${primary.region} is lost or the primary cannot take writes.`,
-      dataLoss: 'The writes the replica had not received (the replication lag at the time of the failure).',
-      steps: [
-        lagCheck,
-        { kind: 'database-failover', title: 'Run the workflow accepting data loss', detail: 'The workflow refuses a failover unless acceptDataLoss is true.', commands: [{ command: run('{"mode": "failover", "acceptDataLoss": true}') }], timeoutSeconds: 3600 },
-        ...verifySteps,
-      ],
-    },
-    {
-      id: 'manual-failover',
-      title: 'Manual failover (gcloud)',
-      whenToUse: 'Cloud Workflows is unavailable, or the workflow failed midway.',
-      dataLoss: 'The writes the replica had not received.',
-      steps: [
-        {
-          kind: 'database-failover',
-          title: 'Promote the replica',
-          commands: [{ command: `gcloud sql instances promote-replica ${replica.instanceName} --project=${p}${dr ? ' --failover' : ''}` }],
-          timeoutSeconds: 3600,
-        },
-        ...(dr ? [] : [{
-          kind: 'precondition' as const,
-          title: 'Turn on backups and point-in-time recovery on the new primary',
-          commands: [{ command: `gcloud sql instances patch ${replica.instanceName} --project=${p} \\\n  --backup-start-time=03:00 ${logFlag} --retained-transaction-log-days=${logDays} --availability-type=REGIONAL --deletion-protection` }],
-        }]),
-        ...dnsSteps,
-        ...verifySteps,
-      ],
-    },
-    ...(dr ? [{
-      id: 'manual-switchover' as const,
-      title: 'Manual switchover (gcloud)',
-      whenToUse: 'A planned switchover when Cloud Workflows is unavailable.',
-      dataLoss: 'None.',
-      steps: [
-        { kind: 'database-switchover' as const, title: 'Switch over to the DR replica', commands: [{ command: `gcloud sql instances switchover ${replica.instanceName} --project=${p}` }], timeoutSeconds: 3600 },
-        ...dnsSteps,
-        ...verifySteps,
-      ],
-    }] : []),
-    { id: 'verify', title: 'Verify', whenToUse: 'After any procedure, and during drills.', dataLoss: 'None.', steps: verifySteps },
-    {
-      id: 'failback',
-      title: 'Fail back',
-      whenToUse: `${primary.region} is healthy again and writes should return there.`,
-      dataLoss: dr ? 'None with a switchover.' : 'None if writes are stopped while the new replica catches up.',
-      steps: [
-        {
-          kind: 'precondition',
-          title: 'Update the deployment configuration',
-          detail: `Swap the regions in the configuration (primary ${replica.region}, replica ${primary.region}) so Terraform matches the new roles, then apply.`,
-        },
-        dr
-          ? { kind: 'database-switchover', title: 'Switch back', commands: [{ command: `gcloud sql instances switchover ${primary.instanceName} --project=${p}` }] }
-          : { kind: 'database-switchover', title: `Create a replica in ${primary.region} and switch over once lag is 0`, detail: 'The former primary is not a replica after a promotion: it must be rebuilt as a replica of the new primary (Terraform does this from the swapped configuration).' },
-        ...verifySteps,
-      ],
-    },
-  ];
-
-  return {
-    title: `Failover runbook: ${primary.instanceName}`,
-    cloud: 'gcp',
-    summary: `Cloud SQL ${primary.databaseVersion} (${primary.edition}) in ${primary.region}, with ${dr ? 'an Enterprise Plus DR replica' : pendingDr ? 'an Enterprise Plus DR replica not designated on the primary yet' : 'a cross-region read replica'} in ${replica.region}. The workflow \`${name}\` (in ${regions.join(', ')}) moves writes to the replica${router ? ` and re-points ${router.writeHostname}` : ''}.`,
-    primaryRegion: primary.region,
-    standbyRegion: replica.region,
-    regions: [primary.region, ...primary.topology.replicaRegions],
-    facts: [
-      { label: 'Project', value: p },
-      { label: 'Primary instance', value: primary.connectionName },
-      { label: 'Standby instance', value: replica.connectionName },
-      { label: 'Workflow', value: `${name} (${regions.join(', ')})` },
-      { label: 'Workflow service account', value: runbook.serviceAccountEmail },
-      ...(router ? [{ label: 'Write hostname', value: router.writeHostname }, { label: 'DNS zone', value: router.managedZone }] : []),
-      { label: 'Database write endpoint', value: primary.writeEndpointFollowsFailover ? 'PSA write endpoint (follows switchover and failover)' : 'private IP of the current primary' },
-    ],
-    decisions: [
-      { situation: 'Both regions healthy (drill, maintenance)', use: 'switchover', because: 'no data loss' },
-      { situation: `${primary.region} down or the primary cannot write`, use: 'failover', because: 'writes must resume; the lag is lost' },
-      { situation: 'Workflows unavailable or failed', use: 'manual-failover' },
-      { situation: 'After any procedure', use: 'verify' },
-      { situation: `${primary.region} recovered`, use: 'failback' },
-    ],
-    procedures,
-    objectives: primary.topology.recoveryObjectives,
-    notes: [
-      ...(pendingDr ? [`The primary does not designate ${replica.instanceName} as its DR replica yet, so there is no switchover: once the replica exists, set drReplicaDesignated: true on the primary and apply it again (Cloud SQL rejects the designation of a replica that does not exist).`] : []),
-      'Terraform still describes the old roles after a promotion: update the configuration before the next apply, or the apply will try to restore them.',
-      dr ? 'Switchover and replica failover keep the Enterprise Plus write endpoint pointing at the primary.' : 'Applications that connect to the private IP of the primary must be re-pointed after a promotion.',
-    ],
-    references: [
-      { label: 'Promote replicas for regional migration or disaster recovery', value: 'https://cloud.google.com/sql/docs/postgres/replication/cross-region-replicas' },
-      { label: 'Disaster recovery with Enterprise Plus (switchover, replica failover)', value: 'https://cloud.google.com/sql/docs/postgres/use-advanced-disaster-recovery' },
-      { label: 'Cloud DNS routing policies and health checks', value: 'https://cloud.google.com/dns/docs/routing-policies-overview' },
-    ],
-  };
-}
-
-function dnsCommand(router: GlobalRouter, region: string): string {
-  const target = router.targets.find((t) => t.region === region)!;
-  const backups = router.targets.filter((t) => t !== target);
-  const data = (t: typeof target) => t.ipAddress ?? t.internalLoadBalancer!.ipAddress;
-  return [
-    `gcloud dns record-sets update ${router.writeHostname} --type=A --ttl=${router.ttl} \\`,
-    `  --zone=${router.managedZone} --project=${router.project} \\`,
-    '  --routing-policy-type=FAILOVER --enable-health-checking \\',
-    `  --routing-policy-primary-data=${data(target)} \\`,
-    '  --routing-policy-backup-data-type=GEO \\',
-    `  --routing-policy-backup-data='${backups.map((t) => `${t.region}=${data(t)}`).join(';')}'`,
-  ].join('\n');
+/** An IAM condition that matches only the given Cloud SQL instances. */
+export function instancesCondition(project: string, instances: readonly string[]): string {
+  const names = [...new Set(instances)].map((i) => `resource.name == 'projects/${project}/instances/${i}'`);
+  return `resource.type == 'sqladmin.googleapis.com/Instance' && (${names.join(' || ')})`;
 }

@@ -6,6 +6,8 @@ import { checkRegion, ConfigProblem, show, throwIfProblems } from '../core';
 import { GCP_PROFILE } from './private/gcp-profile';
 import { deterministicName } from './private/names';
 import { PrimaryRegion } from './primary-region';
+import { dependOnServices, GCP_SERVICES, requireServices } from './private/services';
+import { mustSurvive } from './private/state-registry';
 import { useGoogleProvider } from './provider';
 
 /** An internal passthrough or application load balancer (private zones). */
@@ -20,6 +22,13 @@ export interface InternalLoadBalancerTarget {
   readonly networkUrl: string;
   /** `regionalL4ilb`, `regionalL7ilb` or `globalL7ilb`. @default 'regionalL4ilb' */
   readonly loadBalancerType?: string;
+  /**
+   * Name of the load balancer's forwarding rule (or `NAME@REGION`, or its
+   * resource path). gcloud names internal load balancers only by forwarding
+   * rule, so the manual runbook uses it in `gcloud dns record-sets update`.
+   * @default - none: the manual runbook re-points the record through the Cloud DNS REST API instead
+   */
+  readonly forwardingRule?: string;
 }
 
 /** The application endpoint of one region (not a database address). */
@@ -75,6 +84,17 @@ export interface GlobalRouterProps {
   readonly trickleRatio?: number;
   /** Health check of public endpoints (ignored for internal load balancers). @default see {@link RouterHealthCheckOptions} */
   readonly healthCheck?: RouterHealthCheckOptions;
+  /**
+   * Leave the write record's routing policy to the failover workflow after
+   * creation (`lifecycle.ignore_changes = [routing_policy]`): the workflow
+   * makes another region primary at run time, and an apply of this stack
+   * before the configuration is swapped would otherwise send writes back to
+   * the lost region. To push a change of targets, first make the
+   * configuration describe the current write region, then set false for one
+   * apply (docs/gcp/phase-3.md, "Day two").
+   * @default true
+   */
+  readonly ignoreWriteRoutingChanges?: boolean;
 }
 
 /** Default source regions of the Cloud DNS health check (three continents). */
@@ -117,8 +137,12 @@ export class GlobalRouter extends Construct {
   public readonly recordType = 'A';
   /** Health check self link (a Terraform reference), or undefined. */
   public readonly healthCheckId?: string;
+  /** Name of the health check of public endpoints (a plain string, for gcloud), or undefined. */
+  public readonly healthCheckName?: string;
   /** Share of write traffic sent to the backups while the primary is healthy. */
   public readonly trickleRatio: number;
+  /** Regions of the topology, primary first (the order of the backups in the write policy). */
+  private readonly regionOrder: readonly string[];
   /** The database write endpoint applications in the VPC should prefer (see {@link PrimaryRegion.writeEndpoint}); set when router and primary share a stack. */
   public readonly databaseWriteEndpoint?: string;
 
@@ -215,7 +239,7 @@ export class GlobalRouter extends Construct {
       });
     }
     props.targets.forEach((t, i) => {
-      const values = [t.ipAddress, t.internalLoadBalancer?.ipAddress, t.internalLoadBalancer?.networkUrl, t.internalLoadBalancer?.port];
+      const values = [t.ipAddress, t.internalLoadBalancer?.ipAddress, t.internalLoadBalancer?.networkUrl, t.internalLoadBalancer?.port, t.internalLoadBalancer?.forwardingRule];
       if (values.some((v) => v !== undefined && Token.isUnresolved(v))) {
         problems.push({
           property: `targets[${i}]`,
@@ -236,6 +260,7 @@ export class GlobalRouter extends Construct {
     this.project = primary.project;
     this.managedZone = props.managedZone;
     this.targets = [...props.targets];
+    this.regionOrder = regions;
     this.ttl = ttl;
     this.trickleRatio = trickle;
     this.writeHostname = props.writeHostname ?? `write.${zone}`;
@@ -245,8 +270,9 @@ export class GlobalRouter extends Construct {
 
     const internal = kinds.has('internal');
     if (!internal) {
+      this.healthCheckName = deterministicName(this, 'mrc-hc', 63);
       this.healthCheck = new ComputeHealthCheck(this, 'HealthCheck', {
-        name: deterministicName(this, 'mrc-hc', 63),
+        name: this.healthCheckName,
         project: primary.project,
         description: `Cloud DNS health check of ${this.writeHostname} and ${this.readHostname}`,
         checkIntervalSec: interval,
@@ -269,6 +295,8 @@ export class GlobalRouter extends Construct {
       name: this.writeHostname,
       type: this.recordType,
       ttl,
+      // The runtime (workflow, manual runbook) owns which region is primary.
+      lifecycle: (props.ignoreWriteRoutingChanges ?? true) ? { ignoreChanges: ['routing_policy'] } : undefined,
       routingPolicy: {
         healthCheck: this.healthCheckId,
         primaryBackup: {
@@ -288,10 +316,13 @@ export class GlobalRouter extends Construct {
         ttl,
         routingPolicy: {
           healthCheck: this.healthCheckId,
-          geo: ordered.map((t) => ({ location: t.region, healthCheckedTargets: healthChecked(t, primary.project) })),
+          // Role-independent order (by region name): a role swap changes nothing here.
+          geo: [...props.targets].sort((a, b) => a.region.localeCompare(b.region)).map((t) => ({ location: t.region, healthCheckedTargets: healthChecked(t, primary.project) })),
         },
       });
     }
+    dependOnServices(this, requireServices(this, primary.project, [GCP_SERVICES.dns, ...(internal ? [] : [GCP_SERVICES.compute])]));
+    mustSurvive(this, primary.region, 'required', `the router '${this.node.path}' moves writes away from ${primary.region} when it is lost`);
   }
 
   /**
@@ -303,7 +334,9 @@ export class GlobalRouter extends Construct {
     if (!target) {
       throw new Error(`GlobalRouter '${this.node.path}': region '${region}' has no target; add a target for it`);
     }
-    const backups = this.targets.filter((t) => t !== target);
+    // Backups in topology order, like the Terraform record: after a role swap
+    // that keeps the other regions' order, config and runtime policy match.
+    const backups = this.targets.filter((t) => t !== target).sort((a, b) => this.regionOrder.indexOf(a.region) - this.regionOrder.indexOf(b.region));
     return {
       primaryBackup: {
         primaryTargets: healthChecked(target, this.project),

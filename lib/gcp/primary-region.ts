@@ -4,15 +4,19 @@ import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
 import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
 import { ServiceNetworkingConnection } from '@cdktf/provider-google/lib/service-networking-connection';
 import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-instance';
+import { SqlUser } from '@cdktf/provider-google/lib/sql-user';
 import { Construct } from 'constructs';
 import {
-  ConfigProblem, DataResidency, EngineFamily, Phase, RecoveryObjectives, resolveTopology, show, throwIfProblems,
-  Topology, validateHardening, validateTopology,
+  DataResidency, EngineFamily, Phase, RecoveryObjectives, resolveTopology, throwIfProblems, Topology,
 } from '../core';
 import { instanceDownAlert } from './private/alerts';
-import { CLOUD_SQL_LIMITS, GCP_PROFILE, GCP_WORDS } from './private/gcp-profile';
-import { connectionName, deterministicName, INSTANCE_NAME, MAX_INSTANCE_NAME } from './private/names';
-import { AuthorizedNetwork, Edition, checkPublicIp, checkTier, defaultTier, renameRegionProblems, sqlFlags } from './private/sql-rules';
+import { connectionName, deterministicName } from './private/names';
+import { primaryProblems } from './private/primary-rules';
+import {
+  AuthorizedNetwork, Edition, defaultRetainedBackups, defaultTier, iamDatabaseUser, sqlFlags,
+} from './private/sql-rules';
+import { dependOnServices, GCP_SERVICES, requireServices } from './private/services';
+import { mustSurvive } from './private/state-registry';
 import { useGoogleProvider } from './provider';
 
 /** A weekly maintenance window, UTC. */
@@ -77,8 +81,10 @@ export interface PrimaryRegionProps {
    */
   readonly backups?: boolean;
   /**
-   * Automated daily backups retained (1–365; 7 at least for the ladder).
-   * @default 14
+   * Automated daily backups retained (1–365; 7 at least for the ladder). Must
+   * exceed `transactionLogRetentionDays`: Cloud SQL rejects fewer backups
+   * than days of logs.
+   * @default transactionLogRetentionDays + 7, at least 14 (14 on Enterprise, 21 on Enterprise Plus)
    */
   readonly backupRetentionDays?: number;
   /**
@@ -186,6 +192,16 @@ export interface PrimaryRegionProps {
    */
   readonly notificationChannels?: readonly string[];
   /**
+   * Google users and service accounts (bare emails) to create as database
+   * users with IAM database authentication: they log in with an IAM token,
+   * so no password exists anywhere, Terraform state included. They also need
+   * `roles/cloudsql.instanceUser` (and `roles/cloudsql.client` to connect
+   * through the Cloud SQL Auth Proxy) in IAM, and database privileges granted
+   * in SQL; docs/gcp/README.md, "Logging in", shows the first one.
+   * @default [] (IAM database authentication is on; no user is created)
+   */
+  readonly iamDatabaseUsers?: readonly string[];
+  /**
    * Labels on the instance.
    * @default {}
    */
@@ -243,16 +259,31 @@ export class PrimaryRegion extends Construct {
   public readonly drReplicaDesignated: boolean;
   /** Days of transaction logs kept for point-in-time recovery. */
   public readonly transactionLogRetentionDays: number;
+  /** Automated daily backups kept (always more than {@link transactionLogRetentionDays}). */
+  public readonly retainedBackups: number;
+  /** Start of the daily backup window, `HH:MM` UTC. */
+  public readonly backupStartTime: string;
   /**
-   * The database write endpoint to give applications in the VPC: the
-   * Enterprise Plus PSA write endpoint (a DNS name that follows the primary
-   * through switchover and replica failover), else the private IP.
+   * The database write endpoint to give applications in the VPC: on
+   * Enterprise Plus the PSA write endpoint when Cloud SQL created one (a DNS
+   * name ending in `.global.sql-psa.goog.`), else the private IP of this
+   * instance. See {@link writeEndpointFollowsFailover} for when it follows.
    */
   public readonly writeEndpoint: string;
-  /** True when {@link writeEndpoint} follows the primary through switchover and failover. */
+  /**
+   * True only when the write endpoint follows the writes: Enterprise Plus
+   * with the DR replica designated, moved by a switchover or a replica
+   * failover (`promote-replica --failover`). A standalone promotion (any
+   * other replica, or the DR replica before designation) leaves it, and the
+   * private IP, on the former primary.
+   */
   public readonly writeEndpointFollowsFailover: boolean;
+  /** What {@link writeEndpoint} is and does in the current state, one sentence (for outputs and runbooks). */
+  public readonly writeEndpointDescription: string;
   /** Alert on the instance being down. */
   public readonly stateAlert: MonitoringAlertPolicy;
+  /** The IAM database users (`iamDatabaseUsers`), without passwords. */
+  public readonly iamDatabaseUsers: readonly SqlUser[];
   /** Notification channels of the alerts. */
   public readonly notificationChannels: readonly string[];
 
@@ -264,9 +295,9 @@ export class PrimaryRegion extends Construct {
     const replicaRegions = props.replicaRegions ?? [];
     const availability = props.availabilityType ?? 'REGIONAL';
     const backups = props.backups ?? true;
-    const retention = props.backupRetentionDays ?? 14;
     const pitr = props.pointInTimeRecovery ?? true;
     const logDays = props.transactionLogRetentionDays ?? (edition === 'ENTERPRISE_PLUS' ? 14 : 7);
+    const retention = props.backupRetentionDays ?? defaultRetainedBackups(logDays);
     const deletionProtection = props.deletionProtection ?? true;
     const retainBackups = props.retainBackupsOnDelete ?? true;
     const dataLossAllowed = props.allowDataLossOnDelete ?? false;
@@ -283,95 +314,11 @@ export class PrimaryRegion extends Construct {
       recoveryObjectives: props.recoveryObjectives,
     };
     const phase = spec.phase ?? (replicaRegions.length > 0 ? 2 : 1);
-    const problems: ConfigProblem[] = [
-      ...renameRegionProblems(validateTopology(spec, GCP_PROFILE)),
-      ...validateHardening({
-        instanceCount: availability === 'ZONAL' ? 1 : 2,
-        singleInstanceAllowed: props.allowSingleZone ?? false,
-        backupRetentionDays: retention,
-        pointInTimeRecovery: pitr,
-        deletionProtection,
-        deletesDataOnRemoval: !retainBackups,
-        dataLossOnDeleteAllowed: dataLossAllowed,
-        storageEncrypted: true,
-      }, [1, 2, 3, 4, 5].includes(phase) ? phase : 1, GCP_PROFILE, GCP_WORDS)
-        .map((p) => p.property === 'availabilityType'
-          ? { ...p, message: "availabilityType 'ZONAL' gives no standby in another zone, which every phase requires", fix: "set availabilityType to 'REGIONAL', or set allowSingleZone: true to accept an outage when the zone fails" }
-          : p),
-      ...checkPublicIp(props.authorizedNetworks ?? [], props.allowPublicIp ?? false),
-    ];
-    if (!backups) {
-      problems.push({
-        property: 'backups',
-        message: `backups is false, but phase ${phase} requires automated backups (and point-in-time recovery needs them)`,
-        fix: 'remove backups: false (backups are on by default)',
-      });
-    }
-    const maxLog = CLOUD_SQL_LIMITS.maxLogRetentionDays[edition] ?? 7;
-    if (!Number.isInteger(logDays) || logDays < 7) {
-      problems.push({
-        property: 'transactionLogRetentionDays',
-        message: `transactionLogRetentionDays ${show(logDays)} is below the phase-${phase} minimum of 7 days of point-in-time recovery`,
-        fix: 'set transactionLogRetentionDays to 7 or more',
-      });
-    } else if (logDays > maxLog) {
-      problems.push({
-        property: 'transactionLogRetentionDays',
-        message: `transactionLogRetentionDays ${logDays} is above the ${maxLog}-day maximum of Cloud SQL ${edition} (${CLOUD_SQL_LIMITS.logRetentionSource})`,
-        fix: edition === 'ENTERPRISE' ? "set transactionLogRetentionDays to 7, or use edition 'ENTERPRISE_PLUS' (up to 35)" : `set transactionLogRetentionDays to ${maxLog} or less`,
-      });
-    }
-    if (!['ENTERPRISE', 'ENTERPRISE_PLUS'].includes(edition)) {
-      problems.push({ property: 'edition', message: `edition ${show(edition)} is not a Cloud SQL edition`, fix: "set edition to 'ENTERPRISE' or 'ENTERPRISE_PLUS'" });
-    }
-    const expectedPrefix = engine === 'mysql' ? 'MYSQL_' : 'POSTGRES_';
-    if (!databaseVersion.startsWith(expectedPrefix)) {
-      problems.push({
-        property: 'databaseVersion',
-        message: `databaseVersion ${show(databaseVersion)} does not match engine ${show(engine)}`,
-        fix: `use a ${expectedPrefix}* version, e.g. '${engine === 'mysql' ? 'MYSQL_8_0' : 'POSTGRES_16'}'`,
-      });
-    }
-    if (!INSTANCE_NAME.test(instanceName) || instanceName.length > MAX_INSTANCE_NAME) {
-      problems.push({
-        property: 'instanceName',
-        message: `instanceName ${show(instanceName)} is not a valid Cloud SQL instance name`,
-        fix: `use 2–${MAX_INSTANCE_NAME} lowercase letters, digits and hyphens, starting with a letter (replicas append '-<region>')`,
-      });
-    }
-    if (!Number.isInteger(window.day) || window.day < 1 || window.day > 7 || !Number.isInteger(window.hour) || window.hour < 0 || window.hour > 23) {
-      problems.push({
-        property: 'maintenanceWindow',
-        message: `maintenanceWindow ${show(window)} is not a day 1–7 and an hour 0–23`,
-        fix: 'set maintenanceWindow to e.g. { day: 7, hour: 5 } (Sunday 05:00 UTC)',
-      });
-    }
     const tier = props.tier ?? defaultTier(edition);
-    problems.push(...checkTier(tier, edition));
-    if (props.drReplicaDesignated && props.drReplicaRegion === undefined) {
-      problems.push({
-        property: 'drReplicaDesignated',
-        message: 'drReplicaDesignated is true, but there is no drReplicaRegion to designate',
-        fix: 'set drReplicaRegion to the region of the DR replica, or remove drReplicaDesignated',
-      });
-    }
-    if (props.drReplicaRegion !== undefined) {
-      if (edition !== 'ENTERPRISE_PLUS') {
-        problems.push({
-          property: 'drReplicaRegion',
-          message: `drReplicaRegion ${show(props.drReplicaRegion)} needs Cloud SQL Enterprise Plus, but edition is ${show(edition)}`,
-          fix: "set edition: 'ENTERPRISE_PLUS', or remove drReplicaRegion and fail over by promoting the replica",
-        });
-      }
-      if (!replicaRegions.includes(props.drReplicaRegion)) {
-        problems.push({
-          property: 'drReplicaRegion',
-          message: `drReplicaRegion ${show(props.drReplicaRegion)} is not one of replicaRegions ${show(replicaRegions)}`,
-          fix: 'add it to replicaRegions, or choose one of them',
-        });
-      }
-    }
-    throwIfProblems(source, problems);
+    throwIfProblems(source, primaryProblems(props, {
+      spec, phase, engine, edition, replicaRegions, availability, backups, pitr, logDays, retention,
+      deletionProtection, retainBackups, dataLossAllowed, instanceName, databaseVersion, window, tier,
+    }));
 
     this.topology = resolveTopology(spec);
     this.project = props.project;
@@ -382,6 +329,8 @@ export class PrimaryRegion extends Construct {
     this.edition = edition;
     this.tier = tier;
     this.transactionLogRetentionDays = logDays;
+    this.retainedBackups = retention;
+    this.backupStartTime = props.backupStartTime ?? '03:00';
     this.notificationChannels = [...(props.notificationChannels ?? [])];
     useGoogleProvider(this, { project: props.project, region: props.region, versionConstraint: props.providerVersionConstraint });
 
@@ -429,6 +378,10 @@ export class PrimaryRegion extends Construct {
       dependsOn: connection ? [connection] : undefined,
       // Only once the replica exists (see drReplicaDesignated).
       replicationCluster: drReplicaName && this.drReplicaDesignated ? { failoverDrReplicaName: `${props.project}:${drReplicaName}` } : undefined,
+      // Cloud SQL sets the read-only psa_write_endpoint once a DR replica is
+      // designated, and provider 6.x/7.x then shows a permanent diff on it
+      // (hashicorp/terraform-provider-google#25372); the runtime owns it.
+      lifecycle: edition === 'ENTERPRISE_PLUS' ? { ignoreChanges: ['replication_cluster[0].psa_write_endpoint'] } : undefined,
       settings: {
         tier: this.tier,
         edition,
@@ -440,7 +393,7 @@ export class PrimaryRegion extends Construct {
         userLabels: { ...props.labels },
         backupConfiguration: {
           enabled: backups,
-          startTime: props.backupStartTime ?? '03:00',
+          startTime: this.backupStartTime,
           pointInTimeRecoveryEnabled: engine === 'postgresql' ? pitr : undefined,
           binaryLogEnabled: engine === 'mysql' ? pitr : undefined,
           transactionLogRetentionDays: logDays,
@@ -462,13 +415,28 @@ export class PrimaryRegion extends Construct {
     });
     this.node.defaultChild = this.instance;
     this.privateIp = this.instance.privateIpAddress;
-    this.writeEndpointFollowsFailover = edition === 'ENTERPRISE_PLUS';
+    this.writeEndpointFollowsFailover = edition === 'ENTERPRISE_PLUS' && this.drReplicaDesignated;
+    this.writeEndpointDescription = describeWriteEndpoint(edition, this.drReplicaDesignated, drReplicaName);
     // The PSA write endpoint is read-only and not always set (e.g. the Cloud
     // DNS API is off): fall back to the private IP instead of failing the
     // apply on an empty `replication_cluster` list or an empty string.
     this.writeEndpoint = edition === 'ENTERPRISE_PLUS'
       ? Fn.coalesce([Fn.try([this.instance.replicationCluster.psaWriteEndpoint, '']), this.privateIp])
       : this.privateIp;
+
+    // IAM database users: no password, so nothing secret in the state.
+    this.iamDatabaseUsers = (props.iamDatabaseUsers ?? []).map((email) => {
+      const user = iamDatabaseUser(email, engine);
+      return new SqlUser(this, `IamUser-${email}`, {
+        project: props.project,
+        instance: this.instance.name,
+        name: user.name,
+        type: user.type,
+        // PostgreSQL refuses to drop a role that owns objects or holds grants:
+        // removing it from the configuration only forgets it.
+        deletionPolicy: engine === 'postgresql' ? 'ABANDON' : undefined,
+      });
+    });
 
     this.stateAlert = instanceDownAlert(this, 'StateAlert', {
       project: props.project,
@@ -477,17 +445,40 @@ export class PrimaryRegion extends Construct {
       notificationChannels: this.notificationChannels,
     });
 
+    dependOnServices(this, requireServices(this, props.project, [
+      GCP_SERVICES.sqlAdmin,
+      GCP_SERVICES.monitoring,
+      ...(props.network ? [] : [GCP_SERVICES.compute, GCP_SERVICES.serviceNetworking]),
+      // The Enterprise Plus PSA write endpoint is a Cloud DNS name.
+      ...(edition === 'ENTERPRISE_PLUS' ? [GCP_SERVICES.dns] : []),
+    ]));
+
+    if (replicaRegions.length > 0) {
+      mustSurvive(this, props.region, 'recommended', `holds the primary of '${this.node.path}', whose stack the role swap after a failover changes`);
+    }
+
     new TerraformOutput(this, 'ConnectionName', { value: this.connectionName, description: 'Cloud SQL connection name of the primary' });
-    new TerraformOutput(this, 'WriteEndpoint', {
-      value: this.writeEndpoint,
-      description: edition === 'ENTERPRISE_PLUS'
-        ? 'PSA write endpoint (follows the primary through switchover and failover), or the private IP when Cloud SQL set none'
-        : 'Private IP of the primary (re-point applications after a failover)',
-    });
+    new TerraformOutput(this, 'WriteEndpoint', { value: this.writeEndpoint, description: this.writeEndpointDescription });
   }
 
   /** The stack that holds this primary. */
   public get stack(): TerraformStack {
     return TerraformStack.of(this);
   }
+}
+
+/**
+ * What the write endpoint output is, and what it does when writes move, in
+ * each state. https://cloud.google.com/sql/docs/postgres/connect-to-instance-using-write-endpoint:
+ * the write endpoint is redirected by a replica failover or a switchover; a
+ * plain promotion makes the replica an independent primary.
+ */
+export function describeWriteEndpoint(edition: Edition, drDesignated: boolean, drReplicaName?: string): string {
+  if (edition !== 'ENTERPRISE_PLUS') {
+    return 'Private IP of this primary. It does not move: after a promotion, re-point applications to the private IP of the promoted replica.';
+  }
+  if (!drDesignated) {
+    return `PSA write endpoint if Cloud SQL created one, else the private IP of this primary. Either stays on this instance: no DR replica is designated yet${drReplicaName ? ` (set drReplicaDesignated once ${drReplicaName} exists)` : ''}, so a failover is a plain promotion and applications must be re-pointed to the promoted replica's private IP.`;
+  }
+  return 'PSA write endpoint (a DNS name ending in .global.sql-psa.goog.): follows the writes through a switchover or a replica failover (promote-replica --failover). If the output is a private IP, Cloud SQL created no write endpoint (e.g. the Cloud DNS API was off at creation) and it does not follow: re-point applications after a failover.';
 }

@@ -13,6 +13,9 @@ import { TerraformProvider, TerraformStack } from 'cdktf';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { Construct } from 'constructs';
 
+/** Labels the provider puts on every resource that supports labels. */
+export const DEFAULT_LABELS: Readonly<Record<string, string>> = { 'managed-by': 'multiregion-constructs' };
+
 /** The version the prebuilt bindings pin. */
 export const PINNED_GOOGLE_PROVIDER_VERSION = '6.50.0';
 
@@ -34,11 +37,15 @@ export interface GoogleProviderOptions {
 export function useGoogleProvider(scope: Construct, options: GoogleProviderOptions): TerraformProvider {
   const stack = TerraformStack.of(scope);
   const existing = findGoogleProvider(stack);
-  const provider = existing ?? new GoogleProvider(stack, 'google', {
-    project: options.project,
-    region: options.region,
-    defaultLabels: { 'managed-by': 'multiregion-constructs' },
-  });
+  let provider = existing;
+  if (!provider) {
+    provider = new GoogleProvider(stack, 'google', { project: options.project, region: options.region });
+    // Not through the `defaultLabels` prop: cdktf snake-cases every key of a
+    // provider block (keysToSnakeCase in cdktf/lib/util.js, applied by
+    // TerraformProvider.toTerraform), map keys included, so 'managed-by'
+    // would come out as 'managed_by'. Overrides are merged after that step.
+    provider.addOverride('default_labels', { ...DEFAULT_LABELS });
+  }
   if (options.versionConstraint !== undefined) {
     setGoogleProviderVersion(stack, options.versionConstraint);
   }

@@ -6,8 +6,10 @@ import { checkRegion, ConfigProblem, residencyAllows, show, throwIfProblems } fr
 import { instanceDownAlert, replicaLagAlert } from './private/alerts';
 import { GCP_PROFILE } from './private/gcp-profile';
 import { connectionName, INSTANCE_NAME, MAX_INSTANCE_NAME } from './private/names';
-import { AuthorizedNetwork, checkPublicIp, checkTier, Edition } from './private/sql-rules';
+import { AuthorizedNetwork, checkPublicIp, checkTier, Edition, iamAuthFlag } from './private/sql-rules';
 import { PrimaryRegion } from './primary-region';
+import { dependOnServices, GCP_SERVICES, requireServices } from './private/services';
+import { mustSurvive } from './private/state-registry';
 import { useGoogleProvider } from './provider';
 
 /** Properties of {@link ReadReplicaRegion}. */
@@ -214,6 +216,8 @@ export class ReadReplicaRegion extends Construct {
         diskType: 'PD_SSD',
         // Replicas take no backups; the runbook turns them on after promotion.
         backupConfiguration: { enabled: false },
+        // IAM database users (replicated from the primary) log in here too.
+        databaseFlags: Object.entries(iamAuthFlag(primary.topology.engine)).map(([name, value]) => ({ name, value })),
         ipConfiguration: {
           ipv4Enabled: publicNetworks.length > 0,
           privateNetwork: primary.network,
@@ -233,6 +237,8 @@ export class ReadReplicaRegion extends Construct {
     this.stateAlert = instanceDownAlert(this, 'StateAlert', {
       project: primary.project, instanceName, role: 'replica', notificationChannels: channels,
     });
+    dependOnServices(this, requireServices(this, primary.project, [GCP_SERVICES.sqlAdmin, GCP_SERVICES.monitoring]));
+    mustSurvive(this, primary.region, 'required', `the replica '${this.node.path}' is promoted when ${primary.region} is lost`);
     new TerraformOutput(this, 'ConnectionName', { value: this.connectionName, description: `Cloud SQL connection name of the replica in ${props.region}` });
   }
 }

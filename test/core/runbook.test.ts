@@ -111,3 +111,44 @@ describe('renderRunbookMarkdown', () => {
     expect(runbookFileName('--')).toBe('runbook.md');
   });
 });
+
+describe('deployment state and what works during an outage (optional section, every cloud)', () => {
+  const state = {
+    locations: [
+      { label: 'Terraform state of orders-router', value: 'gs://orders-tfstate/orders-router (US)' },
+      { label: 'Terraform state of orders-primary', value: 'gs://orders-tfstate/orders-primary (US)' },
+    ],
+    outages: [{
+      region: 'europe-west1',
+      works: [
+        { what: 'the failover workflow in us-central1', why: 'deployed outside the lost region', commands: [{ command: 'gcloud workflows run orders-failover \\\n  --location=us-central1', description: 'Run it' }] },
+        { what: 'terraform apply of orders-router' },
+      ],
+      doesNotWork: [{ what: 'terraform apply of orders-primary', why: 'its resources are in the lost region' }],
+    }],
+  };
+
+  test('rendered after the procedures, with the commands', () => {
+    const md = renderRunbookMarkdown(model({ deploymentState: state, notes: ['a note'] }));
+    const section = md.slice(md.indexOf('## Deployment state and what works during an outage'), md.indexOf('## Notes'));
+    expect(md.indexOf('## Deployment state')).toBeGreaterThan(md.indexOf('## Do failback'));
+    expect(section).toContain('| Terraform state of orders-router | `gs://orders-tfstate/orders-router (US)` |');
+    expect(section).toContain('### While europe-west1 is lost');
+    expect(section).toContain('**Still works:**\n\n- the failover workflow in us-central1 — deployed outside the lost region\n\n  Run it:\n\n  ```bash\n  gcloud workflows run orders-failover \\\n    --location=us-central1\n  ```');
+    expect(section).toContain('**Does not work — do not try:**\n\n- terraform apply of orders-primary — its resources are in the lost region');
+  });
+
+  test('optional: models without it render as before', () => {
+    expect(renderRunbookMarkdown(model())).not.toContain('Deployment state');
+    expect(validateRunbook(model({ deploymentState: state }))).toEqual([]);
+  });
+
+  test('validated: no locations, a region described twice, an outage listing nothing', () => {
+    const bad = { locations: [], outages: [state.outages[0], state.outages[0], { region: 'us-central1', works: [], doesNotWork: [] }] };
+    expect(validateRunbook(model({ deploymentState: bad })).map((p) => p.message)).toEqual([
+      'deploymentState.locations is empty',
+      "deploymentState.outages describes 'europe-west1' twice",
+      "the outage of 'us-central1' lists nothing",
+    ]);
+  });
+});

@@ -6,7 +6,7 @@ import { App, TerraformStack, Testing } from 'cdktf';
 import { buildGcpExamples } from '../../examples/gcp/main';
 import { GCP_EXAMPLE_DEFAULTS, readGcpExampleConfig } from '../../examples/gcp/config';
 
-type Doc = { resource: Record<string, Record<string, any>>; output?: Record<string, any>; terraform: any; provider: any; data?: any };
+type Doc = { resource: Record<string, Record<string, any>>; output?: Record<string, any>; terraform: any; provider: any; data?: any; locals?: Record<string, any> };
 
 /** Required arguments of each resource type this library emits (provider 6.50.0 schema). */
 const REQUIRED: Record<string, string[]> = {
@@ -21,6 +21,11 @@ const REQUIRED: Record<string, string[]> = {
   google_project_iam_member: ['project', 'role', 'member'],
   google_dns_managed_zone_iam_member: ['managed_zone', 'role', 'member'],
   google_workflows_workflow: ['name', 'region', 'service_account', 'source_contents'],
+  google_project_service: ['service'],
+  google_sql_user: ['name', 'instance'],
+  google_storage_bucket: ['name', 'location'],
+  // Built into Terraform (no provider): the placeholder guard.
+  terraform_data: ['input', 'lifecycle'],
 };
 
 let stacks: Record<string, Doc>;
@@ -49,6 +54,7 @@ test('the examples default to us-central1 and europe-west1', () => {
     'gcp-phase2-primary', 'gcp-phase2-replica-europe-west1',
     'gcp-phase3-primary', 'gcp-phase3-replica-europe-west1', 'gcp-phase3-router', 'gcp-phase3-runbook',
     'gcp-phase4-primary', 'gcp-phase4-replica-europe-west1', 'gcp-phase4-router', 'gcp-phase4-runbook',
+    'gcp-state',
   ]);
 });
 
@@ -58,6 +64,7 @@ test('configuration comes from the environment', () => {
 });
 
 describe.each([
+  'gcp-state',
   'gcp-phase1-primary', 'gcp-phase2-primary', 'gcp-phase2-replica-europe-west1',
   'gcp-phase3-primary', 'gcp-phase3-replica-europe-west1', 'gcp-phase3-router', 'gcp-phase3-runbook',
   'gcp-phase4-primary', 'gcp-phase4-replica-europe-west1', 'gcp-phase4-router', 'gcp-phase4-runbook',
@@ -83,14 +90,69 @@ describe.each([
     const interpolations = [...text.matchAll(/(?<!\$)\$\{([^}]*)\}/g)].map((m) => m[1]);
     const refs = interpolations.flatMap((i) => [...i.matchAll(/\b(google_[a-z0-9_]+)\.([A-Za-z0-9_-]+)/g)].map((m) => `${m[1]}.${m[2]}`));
     for (const ref of refs) expect(declared.has(ref) ? ref : `undeclared ${ref}`).toBe(ref);
-    // No interpolation other than resource references, optionally inside coalesce()/try()
+    // No interpolation other than resource references, optionally inside coalesce()/try(),
+    // and the placeholder guard's conditions on its own local
     // (no cross-stack remote state, no variables, no data sources).
-    const other = interpolations.filter((i) => !/^(google_|coalesce\(try\(google_)/.test(i));
+    const locals = Object.keys(doc.locals ?? {});
+    const other = interpolations.filter((i) => !/^(google_|coalesce\(try\(google_)/.test(i)
+      && !locals.some((l) => new RegExp(`^local\\.${l}\\.[a-z_]+ != "[^"]+"$`).test(i.replace(/\\"/g, '"'))));
     expect(other).toEqual([]);
     expect(doc.data).toBeUndefined();
     for (const [type, byName] of Object.entries(doc.resource)) {
       for (const body of Object.values(byName)) {
         for (const dep of (body as any).depends_on ?? []) expect(declared.has(dep) ? dep : `undeclared depends_on ${dep} in ${type}`).toBe(dep);
+      }
+    }
+  });
+});
+
+/** The API each resource type needs before it can be created (SERVICE_DISABLED otherwise). */
+const API_OF: Record<string, string[]> = {
+  google_sql_database_instance: ['sqladmin.googleapis.com'],
+  google_sql_user: ['sqladmin.googleapis.com'],
+  google_compute_network: ['compute.googleapis.com'],
+  google_compute_global_address: ['compute.googleapis.com'],
+  google_compute_health_check: ['compute.googleapis.com'],
+  google_service_networking_connection: ['servicenetworking.googleapis.com', 'compute.googleapis.com'],
+  google_monitoring_alert_policy: ['monitoring.googleapis.com'],
+  google_dns_record_set: ['dns.googleapis.com'],
+  google_dns_managed_zone_iam_member: ['dns.googleapis.com'],
+  google_service_account: ['iam.googleapis.com'],
+  google_project_iam_member: ['cloudresourcemanager.googleapis.com', 'iam.googleapis.com'],
+  google_project_iam_custom_role: ['iam.googleapis.com'],
+  google_workflows_workflow: ['workflows.googleapis.com'],
+  google_storage_bucket: ['storage.googleapis.com'],
+};
+
+describe('a fresh project: every stack enables the APIs its resources need, and never disables them', () => {
+  test.each(Object.keys(API_OF).filter((t) => t !== 'google_sql_user' && t !== 'google_project_iam_custom_role'))('%s appears in the examples', (type) => {
+    expect(Object.values(stacks).some((d) => d.resource[type])).toBe(true);
+  });
+
+  test('each resource depends on google_project_service resources for its APIs, in its own stack', () => {
+    const missing: string[] = [];
+    for (const [name, doc] of Object.entries(stacks)) {
+      const services = doc.resource.google_project_service ?? {};
+      const serviceOf = new Map(Object.entries(services).map(([logical, body]) => [`google_project_service.${logical}`, body.service as string]));
+      for (const [type, byName] of Object.entries(doc.resource)) {
+        if (type === 'google_project_service' || type === 'terraform_data') continue;
+        for (const [logical, body] of Object.entries(byName)) {
+          const waitsFor = new Set(((body as any).depends_on ?? []).map((d: string) => serviceOf.get(d)).filter(Boolean));
+          for (const api of API_OF[type] ?? [`(no API known for ${type})`]) if (!waitsFor.has(api)) missing.push(`${name}: ${type}.${logical} does not wait for ${api}`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  test('services are never disabled on destroy, and wait for Resource Manager', () => {
+    for (const doc of Object.values(stacks)) {
+      const services = Object.entries(doc.resource.google_project_service ?? {});
+      expect(services.length).toBeGreaterThan(0);
+      const crm = services.find(([, b]) => b.service === 'cloudresourcemanager.googleapis.com')!;
+      for (const [, body] of services) {
+        expect(body).toMatchObject({ project: 'example-project', disable_on_destroy: false, disable_dependent_services: false });
+        if (body !== crm[1]) expect(body.depends_on).toEqual([`google_project_service.${crm[0]}`]);
       }
     }
   });
@@ -110,7 +172,8 @@ test('phases 3–4: the DR replica is designated only on the second apply (GCP_D
   expect(second.map((i: any) => i.replication_cluster)).toEqual([{ failover_dr_replica_name: 'example-project:orders-p3-europe-west1' }]);
   const workflow = JSON.parse(String(Object.values(synthOf('gcp-phase3-runbook').resource.google_workflows_workflow)[0].source_contents).replace(/\$\$\{/g, '${'));
   expect(workflow.main.steps[0].init.assign).toContainEqual({ mode: '${default(map.get(args, "mode"), "switchover")}' });
-  expect(workflow.main.steps.map((st: object) => Object.keys(st)[0])).not.toContain('enableBackups');
+  // The DR path checks backups and PITR too (a switchover leaves PITR off).
+  expect(workflow.main.steps.map((st: object) => Object.keys(st)[0])).toContain('enableBackups');
 });
 
 test('phase 3 and 4 runbooks are rendered', () => {

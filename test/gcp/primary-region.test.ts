@@ -60,6 +60,7 @@ describe('PrimaryRegion defaults', () => {
   test('logging flags, maintenance window and query insights', () => {
     const flags = Object.fromEntries(instance.settings.database_flags.map((f: any) => [f.name, f.value]));
     expect(flags).toEqual({
+      'cloudsql.iam_authentication': 'on',
       log_checkpoints: 'on', log_connections: 'on', log_disconnections: 'on', log_lock_waits: 'on',
       log_min_duration_statement: '1000', log_temp_files: '0',
     });
@@ -98,6 +99,43 @@ describe('PrimaryRegion defaults', () => {
   });
 });
 
+describe('PrimaryRegion logging in: IAM database authentication, no password anywhere', () => {
+  test('the IAM flag is on (PostgreSQL and MySQL spellings) and no built-in user or root password is created', () => {
+    const { json } = primaryJson();
+    const instance = only(json, 'google_sql_database_instance');
+    expect(instance.settings.database_flags).toContainEqual({ name: 'cloudsql.iam_authentication', value: 'on' });
+    expect(instance.root_password).toBeUndefined();
+    expect(all(json, 'google_sql_user')).toEqual([]);
+    const mysql = only(primaryJson({ engine: 'mysql' }).json, 'google_sql_database_instance');
+    expect(mysql.settings.database_flags).toContainEqual({ name: 'cloudsql_iam_authentication', value: 'on' });
+  });
+
+  test('iamDatabaseUsers: IAM users and service accounts, named as Cloud SQL names them, without passwords', () => {
+    const { raw, json } = primaryJson({ iamDatabaseUsers: ['alice@example.com', 'app@test-project.iam.gserviceaccount.com'] });
+    const users = all(json, 'google_sql_user');
+    expect(users.map((u) => ({ name: u.name, type: u.type, deletion_policy: u.deletion_policy }))).toEqual([
+      { name: 'alice@example.com', type: 'CLOUD_IAM_USER', deletion_policy: 'ABANDON' },
+      // PostgreSQL: the service account email without .gserviceaccount.com
+      { name: 'app@test-project.iam', type: 'CLOUD_IAM_SERVICE_ACCOUNT', deletion_policy: 'ABANDON' },
+    ]);
+    for (const u of users) {
+      expect(u.instance).toMatch(/^\$\{google_sql_database_instance\..+\.name\}$/);
+      expect(u.password).toBeUndefined();
+      expect(u.password_wo).toBeUndefined();
+    }
+    expect(raw).not.toMatch(/password"\s*:/);
+    const mysql = all(primaryJson({ engine: 'mysql', iamDatabaseUsers: ['app@test-project.iam.gserviceaccount.com'] }).json, 'google_sql_user');
+    expect(mysql).toMatchObject([{ name: 'app@test-project.iam.gserviceaccount.com', type: 'CLOUD_IAM_SERVICE_ACCOUNT' }]);
+  });
+
+  test('bad principals are refused with the fix', () => {
+    expect(errorOf(build({ iamDatabaseUsers: ['user:alice@example.com'] }))).toBe(
+      "PrimaryRegion 'S/Primary': iamDatabaseUsers[0] 'user:alice@example.com' is not the email of a Google user or service account; give the bare email, e.g. 'alice@example.com' or 'app@my-project.iam.gserviceaccount.com' (no 'user:' prefix; groups are not database users)");
+    expect(errorOf(build({ iamDatabaseUsers: ['a@example.com', 'a@example.com'] }))).toBe(
+      "PrimaryRegion 'S/Primary': iamDatabaseUsers lists 'a@example.com' twice; list each principal once");
+  });
+});
+
 describe('PrimaryRegion options', () => {
   test('MySQL uses binary logs and MySQL flags', () => {
     const instance = only(primaryJson({ engine: 'mysql' }).json, 'google_sql_database_instance');
@@ -119,6 +157,20 @@ describe('PrimaryRegion options', () => {
     const write = Object.values(json.output!).find((o: any) => String(o.value).includes('psa_write_endpoint')) as any;
     // Falls back to the private IP when Cloud SQL sets no PSA write endpoint, instead of failing the apply.
     expect(write.value).toMatch(/^\$\{coalesce\(try\(google_sql_database_instance\.(\w+)\.replication_cluster\[0\]\.psa_write_endpoint, ""\), google_sql_database_instance\.\1\.private_ip_address\)\}$/);
+  });
+
+  test.each([
+    [{}, false, /^Private IP of this primary\. It does not move/],
+    [{ edition: 'ENTERPRISE_PLUS', replicaRegions: ['europe-west1'], drReplicaRegion: 'europe-west1' }, false, /^PSA write endpoint if Cloud SQL created one, else the private IP of this primary\. Either stays on this instance: no DR replica is designated yet \(set drReplicaDesignated once orders-europe-west1 exists\)/],
+    [{ edition: 'ENTERPRISE_PLUS', replicaRegions: ['europe-west1'] }, false, /^PSA write endpoint if Cloud SQL created one, else the private IP of this primary\. Either stays on this instance: no DR replica is designated yet, so/],
+    [{ edition: 'ENTERPRISE_PLUS', replicaRegions: ['europe-west1'], drReplicaRegion: 'europe-west1', drReplicaDesignated: true }, true, /^PSA write endpoint \(a DNS name ending in \.global\.sql-psa\.goog\.\): follows the writes through a switchover or a replica failover/],
+  ])('the write endpoint says what is true: %j follows=%s', (props, follows, description) => {
+    const p = build(props as Partial<PrimaryRegionProps>)();
+    expect(p.writeEndpointFollowsFailover).toBe(follows);
+    expect(p.writeEndpointDescription).toMatch(description);
+    const { json } = primaryJson(props as Partial<PrimaryRegionProps>);
+    const output = Object.values(json.output!).find((o: any) => o.description === p.writeEndpointDescription);
+    expect(output).toBeDefined();
   });
 
   test('a user network skips the VPC and private service access', () => {
@@ -174,6 +226,37 @@ describe('PrimaryRegion bad input', () => {
   test('more log retention than the edition allows', () => {
     expect(errorOf(build({ transactionLogRetentionDays: 14 }))).toMatch(
       new RegExp(`^${P}transactionLogRetentionDays 14 is above the 7-day maximum of Cloud SQL ENTERPRISE`));
+  });
+
+  describe('retained backups must exceed the days of transaction logs (Cloud SQL: "backup retention should be > transaction log retention")', () => {
+    const plus = { edition: 'ENTERPRISE_PLUS' as const };
+    test.each([
+      [{ backupRetentionDays: 7 }, 7],
+      [{ ...plus, backupRetentionDays: 7 }, 14],
+      [{ ...plus, backupRetentionDays: 14 }, 14],
+      [{ ...plus, backupRetentionDays: 14, transactionLogRetentionDays: 35 }, 35],
+      [{ ...plus, backupRetentionDays: 35, transactionLogRetentionDays: 35 }, 35],
+    ])('%j is rejected (logs %i days)', (props, logDays) => {
+      expect(errorOf(build(props as Partial<PrimaryRegionProps>))).toBe(
+        `${P}backupRetentionDays ${props.backupRetentionDays} does not exceed transactionLogRetentionDays ${logDays}: Cloud SQL deletes transaction logs with the backup they start from and rejects the settings ("backup retention should be > transaction log retention"); set backupRetentionDays to ${logDays + 1} or more (${Math.max(14, logDays + 7)} keeps a week of margin), or lower transactionLogRetentionDays below ${props.backupRetentionDays}`);
+    });
+
+    test.each([
+      [{ backupRetentionDays: 8 }, 8, 7],
+      [{ ...plus, backupRetentionDays: 15 }, 15, 14],
+      [{ ...plus, backupRetentionDays: 36, transactionLogRetentionDays: 35 }, 36, 35],
+    ])('one more backup than days of logs is accepted: %j', (props, backups, logs) => {
+      const p = build(props as Partial<PrimaryRegionProps>)();
+      expect([p.retainedBackups, p.transactionLogRetentionDays]).toEqual([backups, logs]);
+    });
+
+    test('defaults keep a week of margin: 14 backups for 7 days of logs, 21 for 14, 42 for 35', () => {
+      expect(build({})()).toMatchObject({ retainedBackups: 14, transactionLogRetentionDays: 7 });
+      expect(build(plus)()).toMatchObject({ retainedBackups: 21, transactionLogRetentionDays: 14 });
+      expect(build({ ...plus, transactionLogRetentionDays: 35 })()).toMatchObject({ retainedBackups: 42, transactionLogRetentionDays: 35 });
+      const settings = only(primaryJson(plus).json, 'google_sql_database_instance').settings.backup_configuration;
+      expect(settings).toMatchObject({ transaction_log_retention_days: 14, backup_retention_settings: { retained_backups: 21, retention_unit: 'COUNT' } });
+    });
   });
 
   test('more retained backups than Cloud SQL allows', () => {

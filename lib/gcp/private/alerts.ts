@@ -43,7 +43,15 @@ export function instanceDownAlert(scope: Construct, id: string, o: AlertOptions)
   });
 }
 
-/** Alert when replication lag stays above `thresholdSeconds` for 5 minutes. */
+/**
+ * Alert when replication lag stays above `thresholdSeconds` for 5 minutes,
+ * or when the replica stops reporting it: a replica whose replication broke
+ * (or that is down, or was promoted) sends no replica_lag at all, and a
+ * threshold condition without data would stay silent. Missing data counts as
+ * a breach (`EVALUATION_MISSING_DATA_ACTIVE`:
+ * "If there is no data to evaluate the condition, then evaluate the condition as true":
+ * https://cloud.google.com/ruby/docs/reference/google-cloud-monitoring-v3/latest/Google-Cloud-Monitoring-V3-AlertPolicy-Condition-EvaluationMissingData).
+ */
 export function replicaLagAlert(scope: Construct, id: string, o: AlertOptions & { readonly thresholdSeconds: number }): MonitoringAlertPolicy {
   return new MonitoringAlertPolicy(scope, id, {
     project: o.project,
@@ -58,12 +66,13 @@ export function replicaLagAlert(scope: Construct, id: string, o: AlertOptions & 
         comparison: 'COMPARISON_GT',
         thresholdValue: o.thresholdSeconds,
         duration: '300s',
+        evaluationMissingData: 'EVALUATION_MISSING_DATA_ACTIVE',
         aggregations: [{ alignmentPeriod: '60s', perSeriesAligner: 'ALIGN_MAX' }],
       },
     }],
     documentation: {
       mimeType: 'text/markdown',
-      content: `Replication lag of \`${o.project}:${o.instanceName}\` is above ${o.thresholdSeconds} s: a failover now would lose up to that much of the latest writes.`,
+      content: `Replication lag of \`${o.project}:${o.instanceName}\` is above ${o.thresholdSeconds} s, or the replica reports no lag at all (replication stopped, replica down or promoted): a failover now would lose up to that much of the latest writes. After a failover this alert fires until the configuration is swapped (the promoted instance has no replica lag).`,
     },
   });
 }

@@ -1,0 +1,80 @@
+/**
+ * Terraform must not undo a failover, and the day-two role swap must converge:
+ * - the write record's routing policy belongs to the runtime after creation
+ *   (ignore_changes), and the policy the workflow writes is exactly what the
+ *   swapped configuration describes, so even without ignore_changes the swap
+ *   plans no change to the record;
+ * - the primary ignores the read-only psa_write_endpoint Cloud SQL fills in
+ *   after DR designation (hashicorp/terraform-provider-google#25372).
+ */
+import { TerraformStack, Testing } from 'cdktf';
+import { GlobalRouter, GlobalRouterProps, PrimaryRegion, PrimaryRegionProps, RouterTarget } from '../../lib/gcp';
+import { all, only, PROJECT } from './helpers';
+
+const external: RouterTarget[] = [
+  { region: 'us-central1', ipAddress: '203.0.113.10' }, { region: 'europe-west1', ipAddress: '203.0.113.11' }, { region: 'asia-southeast1', ipAddress: '203.0.113.12' },
+];
+const internal: RouterTarget[] = ['us-central1', 'europe-west1', 'asia-southeast1'].map((region, i) => ({
+  region, internalLoadBalancer: { ipAddress: `10.0.${i}.5`, port: '443', networkUrl: `projects/${PROJECT}/global/networks/vpc` },
+}));
+
+function routerOf(primaryRegion: string, replicaRegions: string[], targets: RouterTarget[], props: Partial<GlobalRouterProps> = {}, primaryProps: Partial<PrimaryRegionProps> = {}) {
+  const stack = new TerraformStack(Testing.app(), 'S');
+  const primary = new PrimaryRegion(stack, 'Db', { project: PROJECT, region: primaryRegion, replicaRegions, phase: 4, instanceName: 'orders', ...primaryProps });
+  const router = new GlobalRouter(stack, 'Router', { primary, managedZone: 'zone', zoneDnsName: 'example.com.', targets, ...props });
+  return { router, json: JSON.parse(Testing.synth(stack)) };
+}
+
+/** Cloud DNS API form (what the workflow PATCHes) → Terraform form (what the configuration declares). */
+function apiToTerraform(policy: any): any {
+  const targets = (t: any) => (t.externalEndpoints
+    ? { external_endpoints: t.externalEndpoints }
+    : { internal_load_balancers: t.internalLoadBalancers.map((l: any) => ({ ip_address: l.ipAddress, port: l.port, ip_protocol: l.ipProtocol, network_url: l.networkUrl, load_balancer_type: l.loadBalancerType, project: l.project, region: l.region })) });
+  return {
+    trickle_ratio: policy.primaryBackup.trickleTraffic,
+    primary: targets(policy.primaryBackup.primaryTargets),
+    backup_geo: policy.primaryBackup.backupGeoTargets.items.map((i: any) => ({ location: i.location, health_checked_targets: targets(i.healthCheckedTargets) })),
+  };
+}
+
+const writeRecord = (json: any) => all(json, 'google_dns_record_set').find((r) => r.name === 'write.example.com.');
+const readRecord = (json: any) => all(json, 'google_dns_record_set').find((r) => r.name === 'read.example.com.');
+
+describe('the write record belongs to the runtime after creation', () => {
+  test('ignore_changes on its routing policy (only the write record; the read record stays managed)', () => {
+    const { json } = routerOf('us-central1', ['europe-west1', 'asia-southeast1'], external);
+    expect(writeRecord(json).lifecycle).toEqual({ ignore_changes: ['routing_policy'] });
+    expect(readRecord(json).lifecycle).toBeUndefined();
+  });
+
+  test('ignoreWriteRoutingChanges: false hands it back to Terraform for one apply', () => {
+    const { json } = routerOf('us-central1', ['europe-west1', 'asia-southeast1'], external, { ignoreWriteRoutingChanges: false });
+    expect(writeRecord(json).lifecycle).toBeUndefined();
+  });
+
+  test.each([['public endpoints', external], ['internal load balancers', internal]])('%s: after a failover to europe-west1, the swapped configuration declares exactly what the workflow wrote', (_kind, targets) => {
+    const before = routerOf('us-central1', ['europe-west1', 'asia-southeast1'], targets as RouterTarget[], { trickleRatio: 0.1 });
+    const written = apiToTerraform(before.router.writePolicyFor('europe-west1'));
+    const swapped = routerOf('europe-west1', ['us-central1', 'asia-southeast1'], targets as RouterTarget[], { trickleRatio: 0.1 });
+    expect(writeRecord(swapped.json).routing_policy.primary_backup).toEqual(written);
+    // And back: a failback by the workflow of the swapped deployment matches the original configuration.
+    expect(apiToTerraform(swapped.router.writePolicyFor('us-central1'))).toEqual(writeRecord(before.json).routing_policy.primary_backup);
+    // The role-independent parts are identical: same record, same health check, same read record.
+    expect(writeRecord(swapped.json).routing_policy.health_check).toBe(writeRecord(before.json).routing_policy.health_check);
+    expect(readRecord(swapped.json)).toEqual(readRecord(before.json));
+  });
+});
+
+describe('the primary ignores what Cloud SQL owns', () => {
+  test('Enterprise Plus: replication_cluster[0].psa_write_endpoint (permanent diff after DR designation)', () => {
+    const { json } = routerOf('us-central1', ['europe-west1'], external.slice(0, 2), {}, { edition: 'ENTERPRISE_PLUS', drReplicaRegion: 'europe-west1', drReplicaDesignated: true });
+    const instance = only(json, 'google_sql_database_instance');
+    expect(instance.replication_cluster).toEqual({ failover_dr_replica_name: `${PROJECT}:orders-europe-west1` });
+    expect(instance.lifecycle).toEqual({ ignore_changes: ['replication_cluster[0].psa_write_endpoint'] });
+  });
+
+  test('Enterprise: nothing ignored (no write endpoint)', () => {
+    const { json } = routerOf('us-central1', ['europe-west1'], external.slice(0, 2));
+    expect(only(json, 'google_sql_database_instance').lifecycle).toBeUndefined();
+  });
+});

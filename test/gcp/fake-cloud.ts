@@ -1,0 +1,143 @@
+/**
+ * A fake Cloud SQL Admin + Cloud DNS API for the workflow interpreter: the
+ * resources and operations the failover workflow touches, long-running
+ * operations that finish after a delay, and fault injection (status codes,
+ * lost responses) per request.
+ *
+ * Shapes follow the REST references: Operation.status PENDING/RUNNING/DONE,
+ * DatabaseInstance.instanceType CLOUD_SQL_INSTANCE/READ_REPLICA_INSTANCE,
+ * ResourceRecordSet.routingPolicy.primaryBackup
+ * (https://cloud.google.com/sql/docs/postgres/admin-api/rest/v1/operations,
+ * .../instances, https://cloud.google.com/dns/docs/reference/rest/v1/resourceRecordSets).
+ */
+import { Clock, HttpHandler, HttpOutcome, HttpRequest } from './workflows-interpreter';
+
+export interface FakeInstance {
+  instanceType: 'CLOUD_SQL_INSTANCE' | 'READ_REPLICA_INSTANCE';
+  state: string;
+  region: string;
+  settings: Record<string, any>;
+}
+
+interface Operation { name: string; targetId: string; operationType: string; status: string; doneAt: number; apply: () => void }
+
+/** Decides a fault for a request (or undefined to serve it). `processed: true` serves it but loses the response. */
+export type Fault = (req: HttpRequest, clock: Clock) => { outcome: HttpOutcome; processed?: boolean } | undefined;
+
+export class FakeCloud {
+  public readonly instances: Record<string, FakeInstance> = {};
+  public readonly operations: Operation[] = [];
+  public record: Record<string, any> | undefined;
+  /** Moves (switchover / promoteReplica) that were accepted. */
+  public readonly moves: string[] = [];
+  /** Instance patches that were accepted, in order, with the time. */
+  public readonly patches: { instance: string; at: number; body: any }[] = [];
+  public readonly dnsPatches: { at: number; body: any }[] = [];
+  public faults: Fault[] = [];
+  private seq = 0;
+
+  constructor(private readonly project: string, public readonly opSeconds = { move: 180, patch: 90 }) {}
+
+  /** Starts an operation on `instance` that finishes after `seconds`. */
+  public startOperation(instance: string, type: string, seconds: number, now: number, apply: () => void = () => undefined): Operation {
+    const op = { name: `op-${++this.seq}`, targetId: instance, operationType: type, status: 'RUNNING', doneAt: now + seconds, apply };
+    this.operations.push(op);
+    return op;
+  }
+
+  public readonly handler: HttpHandler = (req, clock) => {
+    this.tick(clock.now);
+    for (const f of this.faults) {
+      const fault = f(req, clock);
+      if (!fault) continue;
+      if (fault.processed) this.serve(req, clock.now);
+      return fault.outcome;
+    }
+    return this.serve(req, clock.now);
+  };
+
+  private tick(now: number): void {
+    for (const op of this.operations) {
+      if (op.status !== 'DONE' && now >= op.doneAt) { op.status = 'DONE'; op.apply(); }
+    }
+  }
+
+  private serve(req: HttpRequest, now: number): HttpOutcome {
+    const sql = `https://sqladmin.googleapis.com/v1/projects/${this.project}`;
+    const dns = `https://dns.googleapis.com/dns/v1/projects/${this.project}/managedZones/`;
+    if (req.url.startsWith(dns)) {
+      if (!this.record) return { code: 404 };
+      if (req.method === 'GET') return { code: 200, body: JSON.parse(JSON.stringify(this.record)) };
+      if (req.method === 'PATCH') {
+        const body = req.body as any;
+        this.dnsPatches.push({ at: now, body });
+        this.record = { ...this.record, ttl: body.ttl, routingPolicy: body.routingPolicy };
+        return { code: 200, body: this.record };
+      }
+    }
+    if (req.url === `${sql}/operations` && req.method === 'GET') {
+      const instance = (req.query as any)?.instance;
+      const items = this.operations.filter((o) => o.targetId === instance).reverse().map(({ name, status, operationType, targetId }) => ({ name, status, operationType, targetId }));
+      return { code: 200, body: items.length ? { items } : {} };
+    }
+    const op = new RegExp(`^${sql}/operations/(.+)$`).exec(req.url);
+    if (op) {
+      const found = this.operations.find((o) => o.name === op[1]);
+      return found ? { code: 200, body: { name: found.name, status: found.status, operationType: found.operationType } } : { code: 404 };
+    }
+    const m = new RegExp(`^${sql}/instances/([^/]+)(/(switchover|promoteReplica))?$`).exec(req.url);
+    if (!m) return { code: 404, body: { error: `no route ${req.method} ${req.url}` } };
+    const name = m[1];
+    const instance = this.instances[name];
+    if (!instance) return { code: 404 };
+    const busy = this.operations.some((o) => o.targetId === name && o.status !== 'DONE');
+    if (req.method === 'GET' && !m[2]) return { code: 200, body: { name, ...JSON.parse(JSON.stringify(instance)) } };
+    if (req.method === 'POST' && m[2]) {
+      if (busy) return { code: 409, body: { error: { code: 409, message: 'Operation failed because another operation was already in progress.' } } };
+      if (instance.instanceType !== 'READ_REPLICA_INSTANCE') return { code: 400, body: { error: { message: 'The instance is not a read replica.' } } };
+      this.moves.push(`${m[3]} ${name}${req.query?.failover !== undefined ? ` failover=${req.query.failover}` : ''}`);
+      const o = this.startOperation(name, m[3] === 'switchover' ? 'SWITCHOVER' : 'PROMOTE_REPLICA', this.opSeconds.move, now, () => {
+        for (const [other, i] of Object.entries(this.instances)) {
+          if (other !== name && i.instanceType === 'CLOUD_SQL_INSTANCE' && m[3] === 'switchover') i.instanceType = 'READ_REPLICA_INSTANCE';
+        }
+        instance.instanceType = 'CLOUD_SQL_INSTANCE';
+        // After a switchover or a promotion, point-in-time recovery is off on the new primary.
+        instance.settings.backupConfiguration = { ...(instance.settings.backupConfiguration ?? {}), pointInTimeRecoveryEnabled: false };
+      });
+      return { code: 200, body: { name: o.name, status: o.status } };
+    }
+    if (req.method === 'PATCH' && !m[2]) {
+      if (busy) return { code: 409, body: { error: { code: 409, message: 'Operation failed because another operation was already in progress.' } } };
+      const body = req.body as any;
+      this.patches.push({ instance: name, at: now, body });
+      const o = this.startOperation(name, 'UPDATE', this.opSeconds.patch, now, () => {
+        instance.settings = deepMerge(instance.settings, body.settings ?? {});
+      });
+      return { code: 200, body: { name: o.name, status: o.status } };
+    }
+    return { code: 405 };
+  }
+}
+
+function deepMerge(a: Record<string, any>, b: Record<string, any>): Record<string, any> {
+  const out: Record<string, any> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && a[k] && typeof a[k] === 'object' ? deepMerge(a[k], v) : v;
+  }
+  return out;
+}
+
+/** Every request fails with `code` until `until` seconds (a bad minute). */
+export function failingUntil(until: number, code = 503): Fault {
+  return (_req, clock) => (clock.now < until ? { outcome: { code } } : undefined);
+}
+
+/** Requests matching `match` fail with `outcome` the first `times` times. */
+export function failFirst(times: number, match: (r: HttpRequest) => boolean, outcome: HttpOutcome, processed = false): Fault {
+  let left = times;
+  return (req) => {
+    if (left <= 0 || !match(req)) return undefined;
+    left--;
+    return { outcome, processed };
+  };
+}
