@@ -149,5 +149,8 @@ export const GCP_PRICERS: PricerSet = {
     google_dns_managed_zone_iam_member: FREE('IAM has no charge'),
     google_sql_database: FREE('a database inside an instance has no charge'),
     google_sql_user: FREE('no charge'),
+    google_project_service: FREE('enabling an API has no charge; its resources are priced on their own'),
+    terraform_data: FREE('a Terraform-only resource (plan-time checks); nothing is created in the cloud'),
+    google_storage_bucket: { reason: 'usage-only', detail: 'Terraform state bucket: billed by stored GB and operations (a few MB of state), which the price table does not hold' },
   },
 };

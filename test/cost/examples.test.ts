@@ -42,12 +42,12 @@ beforeAll(() => {
 
 afterAll(cleanup);
 
-test('both outputs are read: 9 AWS stacks and 11 Google Cloud stacks', () => {
+test('both outputs are read: 9 AWS stacks and 12 Google Cloud stacks (with the state bucket)', () => {
   expect(estimate.stacks.filter((s) => s.cloud === 'aws').map((s) => s.name)).toEqual([
     'Phase1-Primary', 'Phase2-Primary', 'Phase2-Replica-eu-west-1', 'Phase3-Primary', 'Phase3-Replica-eu-west-1', 'Phase3-Routing',
     'Phase4-Primary', 'Phase4-Replica-eu-west-1', 'Phase4-Routing',
   ]);
-  expect(estimate.stacks.filter((s) => s.cloud === 'gcp')).toHaveLength(11);
+  expect(estimate.stacks.filter((s) => s.cloud === 'gcp')).toHaveLength(12);
 });
 
 test('every resource type in every example is priced or explained (none unknown to the estimator)', () => {
@@ -71,6 +71,7 @@ test('what is not priced in the examples, and why', () => {
     'gcp google_compute_health_check ×2 unknown',
     'aws AWS::S3::Bucket ×1 usage-only',
     'aws AWS::SNS::Topic ×2 usage-only',
+    'gcp google_storage_bucket ×1 usage-only',
   ]);
 });
 
