@@ -174,7 +174,7 @@ export class FailoverRunbook extends Construct {
 
     const standby = router.standbyRegion!;
     const regions = [primary.region, ...replicas.map((r) => r.region)];
-    const clusterIds: Record<string, string> = Object.fromEntries(regions.map((r) => [r, `${globalId}-${r}`]));
+    const clusterIds: Record<string, string> = Object.fromEntries(regions.map((r) => [r, primary.clusterIdentifierIn(r)]));
     const stack = Stack.of(this);
     const account = Token.isUnresolved(stack.account) ? '<account-id>' : stack.account;
 

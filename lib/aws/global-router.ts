@@ -294,7 +294,7 @@ export class GlobalRouter extends Construct {
     this.writeRecordName = `${writeName}.${props.zone.zoneName}`;
     if (writeRoute && standby) {
       const byRegion = new Map<string, Construct>([[primary.region, primary], ...replicas.map((r) => [r.region, r] as [string, Construct])]);
-      const clusterId = (region: string) => `${primary.globalClusterIdentifier}-${region}`;
+      const clusterId = (region: string) => primary.clusterIdentifierIn(region);
       for (const [role, region] of [['PRIMARY', primary.region], ['SECONDARY', standby]] as const) {
         // The writer-role alarm lives in the database's own region (its metric is regional).
         const dbScope = byRegion.get(region)!;

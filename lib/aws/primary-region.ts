@@ -11,6 +11,7 @@ import {
 } from '../core';
 import { checkEngine, checkInstanceType, DB_IDENTIFIER, engineFamily, logExports, tlsParameters } from './private/aurora-rules';
 import { AWS_PROFILE, AWS_WORDS, wholeDays } from './private/aws-profile';
+import { DB_INSTANCE_ID_MAX, IdentifierScheme, LONGEST_REGION_NAME } from './private/identifiers';
 import { globalLagMetric, GlobalLagMetricOptions } from './private/metrics';
 import { createMonitoringRole } from './private/monitoring-role';
 import { checkVpc, createNetwork } from './private/network';
@@ -109,8 +110,13 @@ export interface PrimaryRegionProps {
   readonly globalDatabase?: boolean;
   /**
    * Identifier of the global cluster. Other regions find the database by this
-   * name, so it must not change after deployment.
-   * @default derived from the construct path, e.g. `mrc-phase2primary-database-1a2b3c4d`
+   * name, so it must not change after deployment. Each region's cluster is
+   * `<id>-<region>` and its instances `<id>-<region>-<n>`; RDS allows 63
+   * characters for each, so synth refuses an identifier that is too long for
+   * one of the deployment's regions.
+   * @default derived from the construct path, e.g. `mrc-phase2primary-database-1a2b3c4d`,
+   * short enough for every region by construction (an identifier derived by
+   * an earlier version is kept unchanged wherever it fits)
    */
   readonly globalClusterIdentifier?: string;
   /**
@@ -167,6 +173,11 @@ export class PrimaryRegion extends Construct {
   public readonly region: string;
   /** Cluster identifier in this region (deterministic). */
   public readonly clusterIdentifier: string;
+  /**
+   * How the cluster and instance identifiers of every region derive from the
+   * global identifier (use {@link clusterIdentifierIn}).
+   */
+  public readonly identifiers: IdentifierScheme;
   /** Global cluster identifier (deterministic), or undefined for a single-region database. */
   public readonly globalClusterIdentifier?: string;
   /** The `AWS::RDS::GlobalCluster`, when there is one. */
@@ -202,7 +213,9 @@ export class PrimaryRegion extends Construct {
     const backupRetention = props.backupRetention ?? Duration.days(14);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
     const deletionProtection = props.deletionProtection ?? true;
-    const globalId = props.globalClusterIdentifier ?? defaultGlobalIdentifier(this);
+    const explicitId = props.globalClusterIdentifier;
+    const globalId = explicitId ?? defaultGlobalIdentifier(this, this.region, instances);
+    this.identifiers = new IdentifierScheme(globalId, explicitId === undefined);
 
     const spec = {
       primaryRegion: this.region,
@@ -228,12 +241,15 @@ export class PrimaryRegion extends Construct {
         storageEncrypted: props.storageEncrypted ?? true,
       }, [1, 2, 3, 4, 5].includes(phase) ? phase : 1, AWS_PROFILE, AWS_WORDS),
     ];
-    if (!DB_IDENTIFIER.test(globalId) || globalId.length > 50) {
+    if (!DB_IDENTIFIER.test(globalId)) {
       problems.push({
         property: 'globalClusterIdentifier',
         message: `globalClusterIdentifier ${show(globalId)} is not a valid identifier`,
-        fix: 'use 1–50 lowercase letters, digits and single hyphens, starting with a letter (the region is appended for each cluster)',
+        fix: 'use 1–63 lowercase letters, digits and single hyphens, starting with a letter (the region and the instance number are appended, so regions need room too)',
       });
+    } else {
+      // Instance counts of the replicas are checked by each ReadReplicaRegion; one here.
+      problems.push(...this.identifiers.check('globalClusterIdentifier', [this.region, ...replicaRegions], { [this.region]: instances }));
     }
     if (instances > 16) {
       problems.push({
@@ -264,9 +280,9 @@ export class PrimaryRegion extends Construct {
     });
     this.vpc = props.vpc ?? createNetwork(this);
 
-    this.clusterIdentifier = `${globalId}-${this.region}`;
+    this.clusterIdentifier = this.identifiers.cluster(this.region);
     const writerProps = {
-      instanceIdentifier: `${this.clusterIdentifier}-1`,
+      instanceIdentifier: this.identifiers.instance(this.region, 1),
       publiclyAccessible: false,
       autoMinorVersionUpgrade: true,
       enablePerformanceInsights: true,
@@ -281,7 +297,7 @@ export class PrimaryRegion extends Construct {
       rds.ClusterInstance.provisioned(`Reader${i + 1}`, {
         ...writerProps,
         instanceType,
-        instanceIdentifier: `${this.clusterIdentifier}-${i + 2}`,
+        instanceIdentifier: this.identifiers.instance(this.region, i + 2),
         availabilityZone: zones.length > 1 ? zones[(i + 1) % zones.length] : undefined,
         promotionTier: 1,
       }),
@@ -367,7 +383,8 @@ export class PrimaryRegion extends Construct {
    * stack ({@link ReadReplicaRegion.metricReplicationLag}).
    */
   public metricReplicationLag(secondaryRegion: string, options: GlobalLagMetricOptions = {}): cloudwatch.Metric {
-    return globalLagMetric('AuroraGlobalDBReplicationLag', `${this.requireGlobal()}-${secondaryRegion}`, secondaryRegion, options);
+    this.requireGlobal();
+    return globalLagMetric('AuroraGlobalDBReplicationLag', this.clusterIdentifierIn(secondaryRegion), secondaryRegion, options);
   }
 
   /**
@@ -376,7 +393,13 @@ export class PrimaryRegion extends Construct {
    * would lose right now.
    */
   public metricRpoLag(secondaryRegion: string, options: GlobalLagMetricOptions = {}): cloudwatch.Metric {
-    return globalLagMetric('AuroraGlobalDBRPOLag', `${this.requireGlobal()}-${secondaryRegion}`, secondaryRegion, options);
+    this.requireGlobal();
+    return globalLagMetric('AuroraGlobalDBRPOLag', this.clusterIdentifierIn(secondaryRegion), secondaryRegion, options);
+  }
+
+  /** The cluster identifier of this database in `region` (this region or a replica region). */
+  public clusterIdentifierIn(region: string): string {
+    return this.identifiers.cluster(region);
   }
 
   /**
@@ -396,7 +419,22 @@ export class PrimaryRegion extends Construct {
   }
 }
 
-function defaultGlobalIdentifier(scope: Construct): string {
-  const unique = Names.uniqueResourceName(scope, { maxLength: 44, separator: '-' }).toLowerCase();
-  return `mrc-${unique}`.replace(/[^a-z0-9-]/g, '').replace(/-+/g, '-').replace(/-$/, '');
+/**
+ * The default global identifier. Earlier versions derived up to 48
+ * characters, too long for the instance identifiers in a 14-character region
+ * (`<id>-ap-southeast-2-1` is 65). That identifier is kept wherever it fits
+ * the primary's own cluster and instances — a database deployed with it keeps
+ * its name; replica regions it does not fit get shortened identifiers
+ * ({@link IdentifierScheme}). Where it never fitted (so never deployed), the
+ * identifier is derived short enough for any region: 63 - `-<14-character
+ * region>-<2 digits>`.
+ */
+function defaultGlobalIdentifier(scope: Construct, region: string, instances: number): string {
+  const derive = (maxLength: number) => {
+    const unique = Names.uniqueResourceName(scope, { maxLength, separator: '-' }).toLowerCase();
+    return `mrc-${unique}`.replace(/[^a-z0-9-]/g, '').replace(/-+/g, '-').replace(/-$/, '');
+  };
+  const legacy = derive(44);
+  if (`${legacy}-${region}-${Math.max(1, instances)}`.length <= DB_INSTANCE_ID_MAX) return legacy;
+  return derive(DB_INSTANCE_ID_MAX - 1 - LONGEST_REGION_NAME - 3 - 'mrc-'.length);
 }

@@ -84,7 +84,7 @@ export class ReadReplicaRegion extends Construct {
   public readonly instances: readonly rds.CfnDBInstance[];
   /** Region of this secondary. */
   public readonly region: string;
-  /** Deterministic cluster identifier: `<global id>-<region>`. */
+  /** Deterministic cluster identifier: `<global id>-<region>` (see {@link PrimaryRegion.clusterIdentifierIn}). */
   public readonly clusterIdentifier: string;
   /** The global cluster this region joined. */
   public readonly globalClusterIdentifier: string;
@@ -174,11 +174,15 @@ export class ReadReplicaRegion extends Construct {
       });
     }
     if (props.vpc) problems.push(...checkVpc(props.vpc, false));
+    if (primary.globalClusterIdentifier && !Token.isUnresolved(this.region) && Number.isInteger(instances) && instances > 1) {
+      // The primary checked one instance per replica region; this region's own count here.
+      problems.push(...primary.identifiers.check('primary.globalClusterIdentifier', [this.region], { [this.region]: instances }));
+    }
     throwIfProblems(source, problems);
 
     const family = engineFamily(engine)!;
     this.globalClusterIdentifier = primary.globalClusterIdentifier!;
-    this.clusterIdentifier = `${this.globalClusterIdentifier}-${this.region}`;
+    this.clusterIdentifier = primary.clusterIdentifierIn(this.region);
     this.servesReads = instances > 0;
     this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
       description: `Encrypts the ${this.globalClusterIdentifier} secondary in ${this.region}`,
@@ -236,7 +240,7 @@ export class ReadReplicaRegion extends Construct {
     const zones = [...new Set(subnets.availabilityZones)];
     this.instances = Array.from({ length: instances }, (_, i) => {
       const instance = new rds.CfnDBInstance(this, `Reader${i + 1}`, {
-        dbInstanceIdentifier: `${this.clusterIdentifier}-${i + 1}`,
+        dbInstanceIdentifier: primary.identifiers.instance(this.region, i + 1),
         dbClusterIdentifier: this.cluster.ref,
         dbInstanceClass: `db.${instanceType.toString()}`,
         engine: engine.engineType,

@@ -281,7 +281,7 @@ describe('PrimaryRegion bad input', () => {
   });
   test('an invalid global cluster identifier', () => {
     expect(msg({ globalDatabase: true, globalClusterIdentifier: 'Orders_DB' })).toBe(
-      "PrimaryRegion 'S-us-east-1/Database': globalClusterIdentifier 'Orders_DB' is not a valid identifier; use 1–50 lowercase letters, digits and single hyphens, starting with a letter (the region is appended for each cluster)",
+      "PrimaryRegion 'S-us-east-1/Database': globalClusterIdentifier 'Orders_DB' is not a valid identifier; use 1–63 lowercase letters, digits and single hyphens, starting with a letter (the region and the instance number are appended, so regions need room too)",
     );
   });
   test('a stack without an explicit region', () => {
