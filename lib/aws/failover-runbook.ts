@@ -17,7 +17,7 @@ import { AWS_RECOVERY_WORDS, awsRecoveryInputs, GLOBAL_DB_RPO_MAX_SECONDS, GLOBA
 import { buildAwsRunbook } from './private/aws-runbook';
 import { createRegionSwitchPlan, PLAN_NAME } from './private/region-switch-plan';
 import { createRegionalEngine, RegionalEngine } from './private/step-functions-engine';
-import { writerAlarmName } from './private/writer-signal';
+import { writeRouteSignal, writerAlarmName } from './private/writer-signal';
 import { ReadReplicaRegion } from './read-replica-region';
 
 /** Which service runs the failover. */
@@ -208,7 +208,7 @@ export class FailoverRunbook extends Construct {
           clusterIdentifier: clusterIds[region],
           allClusterArns,
           maxLagMillis: maxLag.toMilliseconds(),
-          inWriteRoute: region === primary.region || region === standby,
+          writeSignal: writeRouteSignal(region, primary.region, standby, (r) => primary.clusterIdentifierIn(r)),
           drill: props.drill && region === standby ? {
             schedule: props.drill.schedule,
             holdSeconds: hold.toSeconds(),
@@ -234,7 +234,7 @@ export class FailoverRunbook extends Construct {
         clusterIdentifier: clusterIds[standby],
         allClusterArns: regions.map((r) => `arn:${Aws.PARTITION}:rds:${r}:${stack.account}:cluster:${clusterIds[r]}`),
         maxLagMillis: maxLag.toMilliseconds(),
-        inWriteRoute: true,
+        writeSignal: writeRouteSignal(standby, primary.region, standby, (r) => primary.clusterIdentifierIn(r)),
         drill: {
           schedule: props.drill.schedule,
           holdSeconds: hold.toSeconds(),

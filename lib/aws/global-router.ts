@@ -6,7 +6,8 @@ import { LADDER, throwIfProblems } from '../core';
 import { GraphqlEdgeRouter, GraphqlEdgeRouterProps } from './graphql-edge-router';
 import { AURORA_TYPICAL_LAG_SECONDS } from './private/aws-recovery';
 import { checkRouter } from './private/router-checks';
-import { createWriterAlarm, WRITER_SIGNAL_SHIFT_SECONDS, writerAlarmName } from './private/writer-signal';
+import { createWriteRouteChecks } from './private/write-route';
+import { WRITER_SIGNAL_SHIFT_SECONDS, writerAlarmName } from './private/writer-signal';
 import { PrimaryRegion } from './primary-region';
 import { ReadReplicaRegion } from './read-replica-region';
 
@@ -143,10 +144,15 @@ export interface GlobalRouterProps {
   /**
    * Health checks created by an ARC Region switch plan's Route 53 health check
    * execution block, by region (`aws arc-region-switch list-route53-health-checks`).
-   * When set, each write record also requires its region's Region switch
-   * health check: executing the plan then moves writes even when the
-   * database stays. Leave unset on the first deployment (the plan creates
-   * them); see the generated runbook.
+   * When set, the PRIMARY write record also requires the primary region's
+   * Region switch health check: executing the plan to activate the standby
+   * then moves writes even when the database stays. The standby region's
+   * check is accepted but not attached: an active/passive plan keeps it
+   * unhealthy while the primary is active, and on the SECONDARY record it
+   * would leave no healthy record during an application outage in the
+   * primary region (Route 53 then answers the PRIMARY). Leave unset on the
+   * first deployment (the plan creates them); see the generated runbook and
+   * docs/aws/phase-3.md (event → what DNS answers).
    * @default - none
    */
   readonly regionSwitchHealthCheckIds?: Readonly<Record<string, string>>;
@@ -179,11 +185,13 @@ export interface GlobalRouterGraphqlOptions extends Omit<GraphqlEdgeRouterProps,
  * (failover records), `read.<zone>` to the nearest healthy region with readers
  * (latency records).
  *
- * Static stability: no failover edits a record. Each write record carries a
- * calculated health check that needs the region's HTTPS endpoint check and
- * the region's writer-role alarm (OK only where Aurora's writer is), so writes
- * follow the database through switchover or failover, whatever started it,
- * using only Route 53's data plane and CloudWatch in the regions concerned.
+ * Static stability: no failover edits a record. The PRIMARY write record
+ * carries a calculated health check that needs the primary region's HTTPS
+ * endpoint check, the primary's writer-role alarm OK and the standby's
+ * writer-role alarm not OK (inverted check); the SECONDARY carries the
+ * standby's endpoint check. So writes follow the database through switchover
+ * or failover, whatever started it, using only Route 53's data plane and
+ * CloudWatch in the regions concerned.
  */
 export class GlobalRouter extends Construct {
   /** The hosted zone. */
@@ -202,7 +210,7 @@ export class GlobalRouter extends Construct {
   public readonly readRegions: readonly string[];
   /** Endpoint health check per region. */
   public readonly healthChecks: Readonly<Record<string, route53.IHealthCheck>>;
-  /** Writer-role health check per region of the write route. */
+  /** Writer-role health check (not inverted) per region of the write route. */
   public readonly writerHealthChecks: Readonly<Record<string, route53.IHealthCheck>>;
   /** Health check of each write record, per region. */
   public readonly writeRecordHealthChecks: Readonly<Record<string, route53.IHealthCheck>>;
@@ -218,7 +226,7 @@ export class GlobalRouter extends Construct {
   public readonly ttlSeconds: number;
   /** The GraphQL edge entry point, when `graphql` is set. */
   public readonly graphql?: GraphqlEdgeRouter;
-  /** Time for the write route to follow a new writer, seconds. */
+  /** Time for the write route to follow a new writer, seconds: the writer alarms' flip time plus Route 53 acting on it. */
   public readonly trafficShiftSeconds = WRITER_SIGNAL_SHIFT_SECONDS;
 
   constructor(scope: Construct, id: string, props: GlobalRouterProps) {
@@ -293,49 +301,24 @@ export class GlobalRouter extends Construct {
     const readName = props.readRecordName ?? 'read';
     this.writeRecordName = `${writeName}.${props.zone.zoneName}`;
     if (writeRoute && standby) {
-      const byRegion = new Map<string, Construct>([[primary.region, primary], ...replicas.map((r) => [r.region, r] as [string, Construct])]);
-      const clusterId = (region: string) => primary.clusterIdentifierIn(region);
+      const { writerChecks: writers, recordChecks } = createWriteRouteChecks({
+        router: this,
+        source,
+        primaryRegion: primary.region,
+        standbyRegion: standby,
+        dbScopes: new Map<string, Construct>([[primary.region, primary], ...replicas.map((r) => [r.region, r] as [string, Construct])]),
+        clusterIdentifierIn: (region) => primary.clusterIdentifierIn(region),
+        endpointChecks: healthChecks,
+        regionSwitchHealthCheckIds: props.regionSwitchHealthCheckIds,
+      });
+      Object.assign(writerChecks, writers);
       for (const [role, region] of [['PRIMARY', primary.region], ['SECONDARY', standby]] as const) {
-        // The writer-role alarm lives in the database's own region (its metric is regional).
-        const dbScope = byRegion.get(region)!;
-        createWriterAlarm(dbScope, 'WriterAlarm', clusterId(region));
-        const dbStack = Stack.of(dbScope);
-        if (dbStack !== stack) {
-          if (dbStack.dependencies.includes(stack)) {
-            throwIfProblems(source, [{
-              property: 'scope',
-              message: `the router's stack '${stack.stackName}' must deploy after the database stack '${dbStack.stackName}' (its writer alarm), but that stack already depends on it`,
-              fix: "put the GlobalRouter in a stack of its own, e.g. new Stack(app, 'Routing', { env: { region: 'us-east-1' } })",
-            }]);
-          }
-          stack.addStackDependency(dbStack, `the writer alarm of ${region} must exist before its Route 53 health check`);
-        }
-        const writer = new route53.HealthCheck(this, `WriterHealthCheck-${region}`, {
-          type: route53.HealthCheckType.CLOUDWATCH_METRIC,
-          alarmIdentifier: { region, name: writerAlarmName(clusterId(region)) },
-          // Region unreachable = no data = not the writer.
-          insufficientDataHealthStatus: route53.InsufficientDataHealthStatusEnum.UNHEALTHY,
-        });
-        writerChecks[region] = writer;
-        const children: route53.IHealthCheck[] = [healthChecks[region]];
-        // PRIMARY: endpoint AND writer here. SECONDARY: endpoint only, so an
-        // application outage in the primary region still sends writes to the
-        // standby's application (which reaches the writer over the global
-        // writer endpoint); when both are unhealthy Route 53 answers PRIMARY.
-        if (role === 'PRIMARY') children.push(writer);
-        const arcId = props.regionSwitchHealthCheckIds?.[region];
-        if (arcId) children.push(route53.HealthCheck.fromHealthCheckId(this, `RegionSwitchHealthCheck-${region}`, arcId));
-        const combined = children.length === 1 ? children[0] : new route53.HealthCheck(this, `WriteHealthCheck-${region}`, {
-          type: route53.HealthCheckType.CALCULATED,
-          childHealthChecks: children,
-          healthThreshold: children.length,
-        });
-        writeChecks[region] = combined;
+        writeChecks[region] = recordChecks[region];
         setIds[region] = `write-${region}`;
         this.record(`Write${role === 'PRIMARY' ? 'Primary' : 'Secondary'}`, writeName, endpointsByRegion.get(region)!.target, ttl, {
           failover: role === 'PRIMARY' ? route53.Failover.PRIMARY : route53.Failover.SECONDARY,
           setIdentifier: setIds[region],
-          healthCheck: combined,
+          healthCheck: recordChecks[region],
         });
       }
       this.writeHostname = this.writeRecordName;

@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { ConfigProblem, RecoveryInputs, RecoveryVocabulary, show, SourcedDuration } from '../../core';
+import { alarmFlipSeconds, ROUTE53_ALARM_CHECK_SECONDS, WRITER_ALARM } from './writer-signal';
 
 /**
  * AWS figures behind the recovery estimate, each with its source.
@@ -140,8 +141,10 @@ export function awsRecoveryInputs(opts: {
     failover: AURORA_FAILOVER,
     trafficShift: {
       seconds: opts.trafficShiftSeconds,
-      description: 'the write route follows the new writer (writer-role alarm period 60 s + up to 30 s for Route 53 to read it; an assumption, not an AWS figure)',
-      source: 'https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/creating_alarms.html',
+      description: `the write route follows the new writer: the writer-role alarms flip in ${alarmFlipSeconds(WRITER_ALARM)} s `
+        + `(period ${WRITER_ALARM.periodSeconds} s, ${WRITER_ALARM.datapointsToAlarm} of ${WRITER_ALARM.evaluationPeriods} evaluation period, missing data breaching), `
+        + `then Route 53 acts on the alarm health checks (${ROUTE53_ALARM_CHECK_SECONDS} s, an assumption: AWS publishes no figure)`,
+      source: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarm-evaluation',
     },
     dnsTtlSeconds: opts.ttlSeconds,
     replication: {

@@ -55,16 +55,51 @@ function verify(f: AwsRunbookFacts, target: string): RunbookStep[] {
     commands: [{ command: `aws rds describe-global-clusters --region ${target} --global-cluster-identifier ${f.globalClusterIdentifier} \\\n  --query 'GlobalClusters[0].[Status, GlobalClusterMembers[?IsWriter].DBClusterArn]'` }],
     expect: `\`available\` and \`${clusterArn(f, target)}\`.`,
     timeoutSeconds: 900,
-  }, {
+  }, trafficStep(f, target)];
+  return steps;
+}
+
+/**
+ * What decides the write route after the writer moved to `target`: the
+ * PRIMARY record is healthy only while the primary's writer alarm is OK and
+ * the standby's is not (and the primary's endpoint is healthy); otherwise
+ * Route 53 answers the SECONDARY (the standby).
+ */
+function trafficStep(f: AwsRunbookFacts, target: string): RunbookStep {
+  const p = f.primaryRegion;
+  const s = f.standbyRegion;
+  const alarm = (region: string) => ({
+    command: `aws cloudwatch describe-alarms --region ${region} --alarm-names ${f.writerAlarmNames[region]} --query 'MetricAlarms[0].StateValue'`,
+  });
+  const dig = f.writeHostname ? [{ command: `dig +short ${f.writeHostname}` }] : [];
+  if (target === p) {
+    return {
+      kind: 'traffic-shift',
+      title: 'Confirm the write route followed',
+      detail: `The PRIMARY write record (${p}) answers only while ${p}'s writer alarm is OK and ${s}'s is not: check both, each in its own region. No DNS record is edited.`,
+      commands: [alarm(p), alarm(s), ...dig],
+      expect: `\`"OK"\` in ${p}, then \`"ALARM"\` in ${s}; the hostname then answers with the ${p} endpoint within the TTL.`,
+      timeoutSeconds: 300,
+    };
+  }
+  if (target === s) {
+    return {
+      kind: 'traffic-shift',
+      title: 'Confirm the write route followed',
+      detail: `${s}'s writer alarm OK makes the PRIMARY write record unhealthy (it carries that alarm's check, inverted), so Route 53 answers the SECONDARY (${s}) while ${s}'s endpoint is healthy. No DNS record is edited.`,
+      commands: [alarm(s), ...dig],
+      expect: `\`"OK"\`, then the hostname answers with the ${s} endpoint within the TTL.`,
+      timeoutSeconds: 300,
+    };
+  }
+  return {
     kind: 'traffic-shift',
     title: 'Confirm the write route followed',
-    detail: 'The write record\'s health check follows the writer-role alarm: no DNS record is edited.',
-    commands: [{ command: `aws cloudwatch describe-alarms --region ${target} --alarm-names ${f.writerAlarmNames[target] ?? '<writer alarm>'} --query 'MetricAlarms[0].StateValue'` },
-      ...(f.writeHostname ? [{ command: `dig +short ${f.writeHostname}` }] : [])],
-    expect: `\`"OK"\`, then the hostname answers with the ${target} endpoint within the TTL.`,
+    detail: `${target} has no write record: once ${p}'s writer alarm is ALARM the PRIMARY record is unhealthy and writes go to the ${s} application, which reaches the writer through the global writer endpoint.`,
+    commands: [alarm(p), ...dig],
+    expect: `\`"ALARM"\`, then the hostname answers with the ${s} endpoint within the TTL.`,
     timeoutSeconds: 300,
-  }];
-  return steps;
+  };
 }
 
 function notify(what: string): RunbookStep {
@@ -196,7 +231,7 @@ export function buildAwsRunbook(f: AwsRunbookFacts): RunbookModel {
     ]),
   ];
   const notes = [
-    'Static stability: no procedure edits a DNS record. The write record of each region carries a health check that requires the region\'s endpoint and the region\'s writer-role alarm, so writes follow Aurora\'s writer using only Route 53\'s data plane.',
+    `Static stability: no procedure edits a DNS record. The PRIMARY write record (${p}) carries a health check that requires ${p}'s endpoint, ${p}'s writer-role alarm OK and ${s}'s writer-role alarm not OK; the SECONDARY (${s}) carries ${s}'s endpoint check. So writes follow Aurora's writer using only Route 53's data plane.`,
     `Route 53 health-check metrics and their alarms live in us-east-1 (${ROUTE53_METRICS_DOC}); during an outage of us-east-1 the health checks keep working but their alarms may not notify.`,
     'Applications should connect through the global writer endpoint, which follows the writer too.',
   ];
