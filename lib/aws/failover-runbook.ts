@@ -193,6 +193,7 @@ export class FailoverRunbook extends Construct {
         setIdentifiers: router.writeSetIdentifiers,
         rtoMinutes: Math.max(1, Math.ceil(rto / 60)),
         timeoutMinutes: 60,
+        records: Object.values(router.writeRecords),
       });
       this.plan = plan;
       this.planRole = role;

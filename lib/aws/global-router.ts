@@ -214,6 +214,8 @@ export class GlobalRouter extends Construct {
   public readonly writerHealthChecks: Readonly<Record<string, route53.IHealthCheck>>;
   /** Health check of each write record, per region. */
   public readonly writeRecordHealthChecks: Readonly<Record<string, route53.IHealthCheck>>;
+  /** The write records (PRIMARY and SECONDARY), per region. */
+  public readonly writeRecords: Readonly<Record<string, route53.RecordSet>>;
   /** Set identifier of each write record, per region (contains the region name, as ARC expects). */
   public readonly writeSetIdentifiers: Readonly<Record<string, string>>;
   /** Alarms on health-check status, per region (us-east-1 stacks only). */
@@ -297,6 +299,7 @@ export class GlobalRouter extends Construct {
     const writerChecks: Record<string, route53.IHealthCheck> = {};
     const writeChecks: Record<string, route53.IHealthCheck> = {};
     const setIds: Record<string, string> = {};
+    const writeRecords: Record<string, route53.RecordSet> = {};
     const writeName = props.writeRecordName ?? 'write';
     const readName = props.readRecordName ?? 'read';
     this.writeRecordName = `${writeName}.${props.zone.zoneName}`;
@@ -315,7 +318,7 @@ export class GlobalRouter extends Construct {
       for (const [role, region] of [['PRIMARY', primary.region], ['SECONDARY', standby]] as const) {
         writeChecks[region] = recordChecks[region];
         setIds[region] = `write-${region}`;
-        this.record(`Write${role === 'PRIMARY' ? 'Primary' : 'Secondary'}`, writeName, endpointsByRegion.get(region)!.target, ttl, {
+        writeRecords[region] = this.record(`Write${role === 'PRIMARY' ? 'Primary' : 'Secondary'}`, writeName, endpointsByRegion.get(region)!.target, ttl, {
           failover: role === 'PRIMARY' ? route53.Failover.PRIMARY : route53.Failover.SECONDARY,
           setIdentifier: setIds[region],
           healthCheck: recordChecks[region],
@@ -326,6 +329,7 @@ export class GlobalRouter extends Construct {
     this.writerHealthChecks = writerChecks;
     this.writeRecordHealthChecks = writeChecks;
     this.writeSetIdentifiers = setIds;
+    this.writeRecords = writeRecords;
 
     if (readRoute) {
       for (const region of readRegions) {
@@ -366,15 +370,14 @@ export class GlobalRouter extends Construct {
 
   private record(id: string, name: string, target: RouterTarget, ttl: Duration, routing: {
     failover?: route53.Failover; region?: string; setIdentifier: string; healthCheck: route53.IHealthCheck;
-  }): void {
+  }): route53.RecordSet {
     if (target.alias) {
       // Route 53 requires EvaluateTargetHealth on failover aliases; it is
       // evaluated together with the record's health check.
       const inner = target.alias;
       const alias: route53.IAliasRecordTarget = { bind: (record, zone) => ({ ...inner.bind(record, zone), evaluateTargetHealth: true }) };
-      new route53.ARecord(this, id, { zone: this.zone, recordName: name, target: route53.RecordTarget.fromAlias(alias), ...routing });
-    } else {
-      new route53.CnameRecord(this, id, { zone: this.zone, recordName: name, domainName: target.healthCheckHostname, ttl, ...routing });
+      return new route53.ARecord(this, id, { zone: this.zone, recordName: name, target: route53.RecordTarget.fromAlias(alias), ...routing });
     }
+    return new route53.CnameRecord(this, id, { zone: this.zone, recordName: name, domainName: target.healthCheckHostname, ttl, ...routing });
   }
 }

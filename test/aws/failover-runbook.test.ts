@@ -117,6 +117,7 @@ describe('FailoverRunbook with ARC Region switch (default)', () => {
       AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'arc-region-switch.amazonaws.com' } }] },
     });
     expect(actions(routing).sort()).toEqual([
+      'arc-region-switch:GetPlan', 'arc-region-switch:GetPlanExecution', 'arc-region-switch:ListPlanExecutions', 'iam:SimulatePrincipalPolicy',
       'rds:DescribeDBClusters', 'rds:DescribeGlobalClusters', 'rds:FailoverGlobalCluster', 'rds:SwitchoverGlobalCluster', 'route53:ListResourceRecordSets',
     ]);
     const role = Object.values(routing.findResources('AWS::IAM::Role'))[0];
@@ -146,6 +147,36 @@ describe('FailoverRunbook with ARC Region switch (default)', () => {
         Statement: [{ Action: 'route53:ListResourceRecordSets', Effect: 'Allow', Resource: join(':route53:::hostedzone/Z123EXAMPLE') }],
       },
     }]);
+  });
+
+  test('the plan role has the base permissions of every plan execution role: simulate its own policies, read this plan and its executions', () => {
+    // https://docs.aws.amazon.com/r53recovery/latest/dg/security_iam_region_switch_complete_policy.html
+    const roleId = Object.keys(routing.findResources('AWS::IAM::Role', {
+      Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'arc-region-switch.amazonaws.com' } })] } },
+    }))[0];
+    const plan = (sep: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:arc-region-switch:*:${ACCOUNT}:plan/orders${sep}*`]] });
+    routing.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: roleId }],
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          { Action: 'iam:SimulatePrincipalPolicy', Effect: 'Allow', Resource: { 'Fn::GetAtt': [roleId, 'Arn'] } },
+          {
+            Action: ['arc-region-switch:GetPlan', 'arc-region-switch:GetPlanExecution', 'arc-region-switch:ListPlanExecutions'],
+            Effect: 'Allow',
+            Resource: [plan(':'), plan('/')],
+          },
+        ],
+      },
+    });
+  });
+
+  test('the plan is created after the write records it switches and after its role can be evaluated', () => {
+    const plan = Object.values(routing.findResources('AWS::ARCRegionSwitch::Plan'))[0];
+    const records = Object.keys(routing.findResources('AWS::Route53::RecordSet', { Properties: { Name: 'write.example.com.' } }));
+    const policies = Object.keys(routing.findResources('AWS::IAM::Policy'));
+    expect(records).toHaveLength(2);
+    expect(plan.DependsOn).toEqual(expect.arrayContaining([...records, ...policies]));
   });
 
   test('the plan RTO stays within the 1–10080 minutes CreatePlan accepts', () => {
