@@ -15,6 +15,7 @@ import { GlobalRouter } from './global-router';
 import { PrimaryRegion } from './primary-region';
 import { AWS_RECOVERY_WORDS, awsRecoveryInputs, GLOBAL_DB_RPO_MAX_SECONDS, GLOBAL_DB_RPO_MIN_SECONDS } from './private/aws-recovery';
 import { buildAwsRunbook } from './private/aws-runbook';
+import { checkRpoGuard, createRpoLagAlarms, rpoLagAlarmName } from './private/rpo-guard';
 import { createRegionSwitchPlan, PLAN_NAME } from './private/region-switch-plan';
 import { createRegionalEngine, RegionalEngine } from './private/step-functions-engine';
 import { writeRouteSignal, writerAlarmName } from './private/writer-signal';
@@ -65,10 +66,25 @@ export interface FailoverRunbookProps {
    */
   readonly decisionTime?: Duration;
   /**
-   * Objectives to check the estimate against.
+   * Objectives to check the estimate against. On Aurora PostgreSQL an
+   * `rpoSeconds` of 20 or more is also enforced: it sets `rds.global_db_rpo`
+   * on the primary, and Aurora then holds commits on the primary while every
+   * secondary lags more than that. The price: an impaired secondary region
+   * can stop writes in the primary (with one secondary, any impairment does;
+   * see {@link acceptRpoGuardWriteStalls}), and a major version upgrade of the
+   * global database is refused while the parameter is set. An alarm in each
+   * secondary region warns when its `AuroraGlobalDBRPOLag` reaches 80% of
+   * the bound.
    * @default the primary's recoveryObjectives
    */
   readonly recoveryObjectives?: RecoveryObjectives;
+  /**
+   * Accept that an enforced RPO (`rds.global_db_rpo`) with a single secondary
+   * region stops writes in the primary whenever that secondary is impaired
+   * or lags past the bound.
+   * @default false — synth refuses an enforced RPO with one secondary region
+   */
+  readonly acceptRpoGuardWriteStalls?: boolean;
   /**
    * A scheduled switchover drill (Step Functions, in the standby region).
    * @default - no drill
@@ -111,6 +127,8 @@ export class FailoverRunbook extends Construct {
   public readonly drillAlarm?: cloudwatch.Alarm;
   /** rds.global_db_rpo set on the primary, seconds, when the declared RPO allows it. */
   public readonly enforcedRpoSeconds?: number;
+  /** Alarms on AuroraGlobalDBRPOLag approaching the enforced bound, per secondary region (only with an enforced RPO). */
+  public readonly rpoLagAlarms: Readonly<Record<string, cloudwatch.Alarm>>;
 
   constructor(scope: Construct, id: string, props: FailoverRunbookProps) {
     super(scope, id);
@@ -164,10 +182,18 @@ export class FailoverRunbook extends Construct {
       postgres,
     });
     problems.push(...checkObjectives(objectives, inputs, AWS_RECOVERY_WORDS));
+    problems.push(...checkRpoGuard({
+      enforcedRpoSeconds: this.enforcedRpoSeconds,
+      primaryRegion: primary.region,
+      replicaRegions: primary.topology.replicaRegions,
+      accepted: props.acceptRpoGuardWriteStalls ?? false,
+    }));
     throwIfProblems(source, problems);
+    this.rpoLagAlarms = {};
     if (this.enforcedRpoSeconds !== undefined) {
       // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html#aurora-global-database-manage-recovery
       primary.addClusterParameter('rds.global_db_rpo', String(this.enforcedRpoSeconds));
+      this.rpoLagAlarms = createRpoLagAlarms(replicas, this.enforcedRpoSeconds);
     }
     this.engine = engine;
     this.estimates = estimateRecovery(inputs);
@@ -273,6 +299,7 @@ export class FailoverRunbook extends Construct {
       estimates: this.estimates,
       objectives,
       enforcedRpoSeconds: this.enforcedRpoSeconds,
+      rpoLagAlarmNames: Object.fromEntries(Object.keys(this.rpoLagAlarms).map((r) => [r, rpoLagAlarmName(clusterIds[r])])),
       regionSwitchChecksAttached: router.writeRecordHealthChecks !== undefined && Object.keys(router.writeRecordHealthChecks).length > 0
         && router.node.tryFindChild(`RegionSwitchHealthCheck-${primary.region}`) !== undefined,
     });

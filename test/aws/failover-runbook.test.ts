@@ -64,7 +64,7 @@ describe('FailoverRunbook with ARC Region switch (default)', () => {
 
   beforeAll(() => {
     t = topo({ recoveryObjectives: { rtoSeconds: 600, rpoSeconds: 30 } });
-    rb = setup(t);
+    rb = setup(t, { acceptRpoGuardWriteStalls: true });
     routing = Template.fromStack(t.routing);
     t.app.synth({ force: true });
   });
@@ -391,6 +391,42 @@ describe('FailoverRunbook objectives and bad input', () => {
     const rb = setup(topo({ recoveryObjectives: { rpoSeconds: 10 } }));
     expect(rb.enforcedRpoSeconds).toBeUndefined();
     expect(rb.markdown).toContain('The declared RPO of 10 s is met only while replication lag stays below it');
+  });
+
+  test('an enforced RPO with a single secondary is refused unless its write stalls are accepted, and explains why', () => {
+    expect(errorOf(() => setup(topo({ recoveryObjectives: { rpoSeconds: 30 } })))).toBe(
+      "FailoverRunbook 'Routing/Runbook': recoveryObjectives.rpoSeconds 30 sets rds.global_db_rpo on the primary, so commits in us-east-1 wait whenever the only secondary (eu-west-1) lags more than 30 s: "
+      + 'any impairment of eu-west-1 stops writes in us-east-1, and major version upgrades are refused while it is set; '
+      + 'set acceptRpoGuardWriteStalls: true to accept that (an alarm warns at 80% of the bound), add a second replica region (Aurora then waits only while every secondary lags), '
+      + 'or declare rpoSeconds below 20 so it is a target the runbook reports, not a bound Aurora enforces',
+    );
+    // Two secondaries: Aurora lets commits through while either is within the bound.
+    const two = setup(topo({ recoveryObjectives: { rpoSeconds: 30 }, replicas: { 'eu-west-1': 1, 'ap-southeast-2': 1 } }));
+    expect(two.enforcedRpoSeconds).toBe(30);
+  });
+
+  test('an alarm in each secondary region warns when AuroraGlobalDBRPOLag reaches 80% of the bound; the runbook states the trade-off', () => {
+    const t = topo({ recoveryObjectives: { rpoSeconds: 30 } });
+    const rb = setup(t, { acceptRpoGuardWriteStalls: true });
+    Template.fromStack(Stack.of(t.replicas[0])).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'orders-eu-west-1-rpo-lag',
+      Namespace: 'AWS/RDS',
+      MetricName: 'AuroraGlobalDBRPOLag',
+      Dimensions: [{ Name: 'DBClusterIdentifier', Value: 'orders-eu-west-1' }],
+      Statistic: 'Maximum',
+      Threshold: 24000,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 2,
+    });
+    expect(Object.keys(rb.rpoLagAlarms)).toEqual(['eu-west-1']);
+    expect(rb.markdown).toContain('Trade-off of rds.global_db_rpo: with one secondary, any impairment of eu-west-1 stops writes in us-east-1, and a major version upgrade of the global database is refused while it is set');
+    expect(rb.markdown).toContain('`orders-eu-west-1-rpo-lag` (eu-west-1)');
+    expect(rb.markdown).toContain('ParameterName=rds.global_db_rpo,ParameterValue=30,ApplyMethod=immediate');
+    // Not enforced (below 20 s): no alarm.
+    const t2 = topo({ recoveryObjectives: { rpoSeconds: 10 } });
+    expect(setup(t2).rpoLagAlarms).toEqual({});
+    Template.fromStack(Stack.of(t2.replicas[0])).resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'AuroraGlobalDBRPOLag' }, 0);
   });
 
   test('Aurora MySQL has no rds.global_db_rpo', () => {

@@ -23,6 +23,8 @@ export interface AwsRunbookFacts {
   readonly estimates: RecoveryEstimates;
   readonly objectives?: RecoveryObjectives;
   readonly enforcedRpoSeconds?: number;
+  /** AuroraGlobalDBRPOLag alarms per secondary region (with an enforced RPO). */
+  readonly rpoLagAlarmNames?: Readonly<Record<string, string>>;
   readonly regionSwitchChecksAttached: boolean;
 }
 
@@ -240,6 +242,8 @@ export function buildAwsRunbook(f: AwsRunbookFacts): RunbookModel {
   }
   if (f.enforcedRpoSeconds) {
     notes.push(`rds.global_db_rpo is ${f.enforcedRpoSeconds} s on the primary's cluster parameter group (${GLOBAL_DB_RPO_DOC}): commits on ${p} wait when every secondary lags more. After a switchover or failover the new primary uses its own parameter group, which leaves it unset.`);
+    const alarms = Object.entries(f.rpoLagAlarmNames ?? {}).map(([r, name]) => `\`${name}\` (${r})`);
+    notes.push(`Trade-off of rds.global_db_rpo: ${f.regions.length === 2 ? `with one secondary, any impairment of ${s} stops writes in ${p}` : 'an impairment of every secondary at once stops writes in the primary'}, and a major version upgrade of the global database is refused while it is set (reset it first). ${alarms.length > 0 ? `The alarms ${alarms.join(', ')} warn when AuroraGlobalDBRPOLag reaches 80% of the bound. ` : ''}If writes stall and waiting is worse than an unbounded RPO, reset it — this gives up the bound: \`PG=$(aws rds describe-db-clusters --region ${p} --db-cluster-identifier ${f.clusterIdentifiers[p]} --query 'DBClusters[0].DBClusterParameterGroup' --output text); aws rds reset-db-cluster-parameter-group --region ${p} --db-cluster-parameter-group-name "$PG" --parameters ParameterName=rds.global_db_rpo,ApplyMethod=immediate\`; once ${s} has caught up, restore it: \`aws rds modify-db-cluster-parameter-group --region ${p} --db-cluster-parameter-group-name "$PG" --parameters ParameterName=rds.global_db_rpo,ParameterValue=${f.enforcedRpoSeconds},ApplyMethod=immediate\`.`);
     if (f.regions.length > 2) {
       // Aurora lets commits through while at least one secondary is within the bound (same page).
       notes.push(`With ${f.regions.length - 1} secondaries, Aurora lets commits through while any one of them is within ${f.enforcedRpoSeconds} s: the bound holds for ${s} only while it is that one. Check AuroraGlobalDBRPOLag of ${s} before a failover.`);
