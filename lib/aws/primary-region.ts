@@ -30,7 +30,11 @@ export interface PrimaryRegionProps {
    */
   readonly phase?: Phase;
   /**
-   * Aurora engine, with a pinned version.
+   * Aurora engine, with a pinned version. In a global database the version is
+   * the running one: automatic minor version upgrades are off on every
+   * instance (a secondary added later must run the primary's exact version
+   * to join), and an upgrade is a deliberate change of this property — see
+   * docs/aws/phase-2.md (upgrading a global database).
    * @default Aurora PostgreSQL 16.9
    */
   readonly engine?: rds.IClusterEngine;
@@ -284,7 +288,10 @@ export class PrimaryRegion extends Construct {
     const writerProps = {
       instanceIdentifier: this.identifiers.instance(this.region, 1),
       publiclyAccessible: false,
-      autoMinorVersionUpgrade: true,
+      // Global database: the engine version is pinned and upgraded on purpose
+      // (secondaries first), never by the maintenance window — a region added
+      // later with the pinned version must match the running one to join.
+      autoMinorVersionUpgrade: !isGlobal,
       enablePerformanceInsights: true,
       performanceInsightEncryptionKey: this.encryptionKey,
     };

@@ -246,7 +246,8 @@ export class ReadReplicaRegion extends Construct {
         engine: engine.engineType,
         availabilityZone: zones.length > 1 ? zones[i % zones.length] : undefined,
         publiclyAccessible: false,
-        autoMinorVersionUpgrade: true,
+        // The version is the primary's pinned one; see PrimaryRegionProps.engine.
+        autoMinorVersionUpgrade: false,
         enablePerformanceInsights: true,
         performanceInsightsKmsKeyId: this.encryptionKey.keyArn,
         performanceInsightsRetentionPeriod: 7,
