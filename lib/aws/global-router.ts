@@ -363,6 +363,23 @@ export class GlobalRouter extends Construct {
     }
   }
 
+  /**
+   * The hostnames clients (and the GraphQL edge router's origin requests)
+   * send to `region`'s endpoint, as TLS SNI and HTTP Host: `write.<zone>`
+   * in the primary and standby regions, `read.<zone>` in every read region.
+   * The endpoint must present a certificate covering each and accept each as
+   * Host — e.g. an API Gateway Regional custom domain name per hostname,
+   * mapped to the API, in every region (without one API Gateway answers
+   * 403), or the names on the load balancer's HTTPS listener certificates.
+   * The health check calls the endpoint's own hostname (with SNI) instead.
+   */
+  public hostnamesServedBy(region: string): string[] {
+    const names: string[] = [];
+    if (this.writeHostname && (region === this.primaryRegion || region === this.standbyRegion)) names.push(this.writeHostname);
+    if (this.readHostname && this.readRegions.includes(region)) names.push(this.readHostname);
+    return names;
+  }
+
   /** Every region's writer alarm name (deterministic), for dashboards and runbooks. */
   public static writerAlarmName(clusterIdentifier: string): string {
     return writerAlarmName(clusterIdentifier);

@@ -302,13 +302,19 @@ describe('FailoverRunbook with Step Functions', () => {
     });
   });
 
-  test('the calls that move the writer retry only throttling: a retried switchover after a timeout would report a failure while Aurora proceeds', () => {
-    const throttled = [{ ErrorEquals: ['Rds.ThrottlingException'], IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2, MaxDelaySeconds: 30, JitterStrategy: 'FULL' }];
+  test('retries name the errors the SDK integration really raises: RDS throttling arrives as Rds.RdsException; the calls that move the writer retry only that', () => {
+    // RDS answers throttling with the unmodeled error code Throttling, which the AWS SDK for
+    // Java (behind Step Functions) raises as RdsException: Step Functions names it Rds.RdsException.
+    const throttled = [{ ErrorEquals: ['Rds.RdsException'], IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2, MaxDelaySeconds: 30, JitterStrategy: 'FULL' }];
     const states = (k: string) => (rb.definitions[k] as { States: Record<string, Record<string, unknown>> }).States;
     expect(states('eu-west-1/Switchover').Switchover.Retry).toEqual(throttled);
     expect(states('eu-west-1/Failover').Failover.Retry).toEqual(throttled);
     expect(states('eu-west-1/Drill').SwitchBack.Retry).toEqual(throttled);
-    expect((states('eu-west-1/Switchover').ReadWriter.Retry as { ErrorEquals: string[] }[])[0].ErrorEquals).toContain('States.Timeout');
+    expect((states('eu-west-1/Switchover').ReadWriter.Retry as { ErrorEquals: string[] }[])[0].ErrorEquals).toEqual([
+      'Rds.RdsException', 'Rds.SdkClientException', 'CloudWatch.CloudWatchException', 'CloudWatch.SdkClientException', 'States.Timeout',
+    ]);
+    // No retrier anywhere names an error Step Functions never raises.
+    expect(JSON.stringify(rb.definitions)).not.toMatch(/ThrottlingException/);
   });
 
   test('a region outside the write route does not wait for a writer alarm it does not have', () => {

@@ -290,3 +290,24 @@ describe('GlobalRouter graphql option', () => {
     );
   });
 });
+
+describe('what each regional endpoint must serve (TLS certificate and Host)', () => {
+  test('write.<zone> in the primary and the standby, read.<zone> in every read region', () => {
+    const t = topo({ phase: 4, replicas: { 'eu-west-1': 1, 'ap-southeast-2': 1 } });
+    const r = router(t);
+    expect(r.hostnamesServedBy('us-east-1')).toEqual(['write.example.com', 'read.example.com']);
+    expect(r.hostnamesServedBy('eu-west-1')).toEqual(['write.example.com', 'read.example.com']);
+    expect(r.hostnamesServedBy('ap-southeast-2')).toEqual(['read.example.com']);
+    const t3 = topo({ phase: 3 });
+    expect(router(t3).hostnamesServedBy('eu-west-1')).toEqual(['write.example.com']);
+  });
+
+  test('the docs say it, and say that Lambda@Edge replicas hold up the edge router\'s deletion for hours', () => {
+    const read = (f: string) => fs.readFileSync(path.join(__dirname, '..', '..', f), 'utf8');
+    expect(read('docs/aws/phase-3.md')).toMatch(/Regional custom domain name[\s\S]*without it API Gateway answers\s+403/);
+    const phase4 = read('docs/aws/phase-4.md');
+    expect(phase4).toContain('lambda-edge-delete-replicas.html');
+    expect(phase4).toMatch(/typically within a\s+few hours/);
+    expect(read('lib/aws/graphql-edge-router.ts')).toMatch(/Delete the stack again a few\s+\* hours later/);
+  });
+});

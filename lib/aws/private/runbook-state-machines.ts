@@ -48,22 +48,35 @@ export interface StateMachineFacts {
 type State = Record<string, unknown>;
 
 /**
- * Retries of read-only calls. AWS SDK integration errors are named
- * `<Service>.<Error>Exception`
- * (https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html).
+ * Retries of read-only calls. An AWS SDK integration names an error
+ * `<Service>.<Exception>` after the AWS SDK for Java class, with an
+ * `Exception` suffix (https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html):
+ * a modeled RDS fault such as `InvalidGlobalClusterStateFault` is
+ * `Rds.InvalidGlobalClusterStateException`. Throttling is not modeled: RDS
+ * and CloudWatch answer with the error code `Throttling` ("Rate exceeded",
+ * HTTP 400), which the SDK raises as the service's base exception, so Step
+ * Functions reports `Rds.RdsException` / `CloudWatch.CloudWatchException`
+ * (the name `Rds.ThrottlingException` never occurs). A call that got no
+ * answer is `Rds.SdkClientException` (or `States.Timeout`).
  */
 export const READ_RETRY = [
-  { ErrorEquals: ['Rds.ThrottlingException', 'CloudWatch.ThrottlingException', 'Rds.RdsException', 'States.Timeout'], IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2, MaxDelaySeconds: 30, JitterStrategy: 'FULL' },
+  {
+    ErrorEquals: ['Rds.RdsException', 'Rds.SdkClientException', 'CloudWatch.CloudWatchException', 'CloudWatch.SdkClientException', 'States.Timeout'],
+    IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2, MaxDelaySeconds: 30, JitterStrategy: 'FULL',
+  },
 ];
 /**
- * Retries of the calls that move the writer (switchover, failover): only a
- * throttled request, which Aurora rejected before acting. A timeout or any
- * other error may come after Aurora accepted the request; calling again would
- * fail with InvalidGlobalClusterStateFault while the first operation runs,
- * and the execution would report a failure while Aurora moves the writer.
+ * Retries of the calls that move the writer (switchover, failover): only an
+ * error response RDS did not model — throttling is one, and arrives as
+ * `Rds.RdsException` — which RDS returns instead of acting. Modeled faults
+ * (`Rds.InvalidGlobalClusterStateException`, ...) are answers, not retried.
+ * A call without an answer (`Rds.SdkClientException`, `States.Timeout`) may
+ * have been accepted: calling again would fail with
+ * InvalidGlobalClusterStateFault while the first operation runs, and the
+ * execution would report a failure while Aurora moves the writer.
  */
 export const MUTATION_RETRY = [
-  { ErrorEquals: ['Rds.ThrottlingException'], IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2, MaxDelaySeconds: 30, JitterStrategy: 'FULL' },
+  { ErrorEquals: ['Rds.RdsException'], IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2, MaxDelaySeconds: 30, JitterStrategy: 'FULL' },
 ];
 const RETRY = READ_RETRY;
 const TASK_TIMEOUT = 60;
