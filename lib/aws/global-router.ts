@@ -6,75 +6,12 @@ import { LADDER, throwIfProblems } from '../core';
 import { GraphqlEdgeRouter, GraphqlEdgeRouterProps } from './graphql-edge-router';
 import { AURORA_TYPICAL_LAG_SECONDS } from './private/aws-recovery';
 import { checkRouter } from './private/router-checks';
+import { createReadRouteChecks, readStalenessBoundSeconds } from './private/read-route';
 import { createWriteRouteChecks } from './private/write-route';
 import { WRITER_SIGNAL_SHIFT_SECONDS, writerAlarmName } from './private/writer-signal';
 import { PrimaryRegion } from './primary-region';
 import { ReadReplicaRegion } from './read-replica-region';
-
-/** Where a region's application traffic goes. */
-export class RouterTarget {
-  /**
-   * A hostname (CNAME record), e.g. an API Gateway regional domain or a load
-   * balancer's DNS name. The health check calls this hostname.
-   */
-  public static fromHostname(hostname: string): RouterTarget {
-    return new RouterTarget(hostname, undefined);
-  }
-
-  /**
-   * An alias target (A record), e.g. `new targets.LoadBalancerTarget(alb)`.
-   * Alias records have no TTL of their own (clients see the target's, 60 s for
-   * load balancers). `healthCheckHostname` is the name the health check calls
-   * (the load balancer's DNS name, or a name its certificate covers).
-   */
-  public static fromAlias(target: route53.IAliasRecordTarget, healthCheckHostname: string): RouterTarget {
-    return new RouterTarget(healthCheckHostname, target);
-  }
-
-  private constructor(
-    /** The hostname the health check calls. */
-    public readonly healthCheckHostname: string,
-    /** The alias target, when this is an alias. */
-    public readonly alias: route53.IAliasRecordTarget | undefined,
-  ) {}
-}
-
-/** The application endpoint of one region. */
-export interface RegionEndpoint {
-  /** The region (one of the topology's). */
-  readonly region: string;
-  /** Where traffic goes. */
-  readonly target: RouterTarget;
-  /**
-   * Path the HTTPS health check requests.
-   * @default healthCheck.path ('/health')
-   */
-  readonly healthCheckPath?: string;
-}
-
-/** Health-check settings shared by every region. */
-export interface RouterHealthCheckOptions {
-  /**
-   * Interval between checks: 10 or 30 seconds.
-   * @default Duration.seconds(10)
-   */
-  readonly interval?: Duration;
-  /**
-   * Consecutive failures before a region is unhealthy (1–10).
-   * @default 3
-   */
-  readonly failureThreshold?: number;
-  /**
-   * Route 53 checker regions (at least 3).
-   * @default - every checker region
-   */
-  readonly regions?: readonly string[];
-  /**
-   * Default request path.
-   * @default '/health'
-   */
-  readonly path?: string;
-}
+import { RegionEndpoint, RouterHealthCheckOptions, RouterTarget } from './router-target';
 
 /** Properties of {@link GlobalRouter}. */
 export interface GlobalRouterProps {
@@ -117,6 +54,15 @@ export interface GlobalRouterProps {
    * @default every region with reader capacity
    */
   readonly readRegions?: readonly string[];
+  /**
+   * Replication lag above which a secondary drops out of the read route
+   * until it catches up: each secondary's read record needs its endpoint
+   * check AND a check on an `AuroraGlobalDBReplicationLag` alarm in its
+   * region (2 of 2 one-minute maxima above this). The primary's read record
+   * has no lag check (it publishes no lag). See {@link readStalenessBoundSeconds}.
+   * @default each secondary's `replicationLagAlarmThreshold` (30 s)
+   */
+  readonly readLagThreshold?: Duration;
   /**
    * The region the write route fails over to (the SECONDARY record). Its
    * secondary must have instances: Aurora cannot switch over to a headless one.
@@ -226,6 +172,13 @@ export class GlobalRouter extends Construct {
   public readonly failureThreshold: number;
   /** TTL clients cache the answer for, seconds (60 for alias targets). */
   public readonly ttlSeconds: number;
+  /**
+   * The staleness the read route bounds, seconds, while the secondaries
+   * publish their lag: the lag threshold, plus the read-lag alarm's two
+   * periods, Route 53 acting on it and the TTL. Undefined without secondaries
+   * in the read route.
+   */
+  public readonly readStalenessBoundSeconds?: number;
   /** The GraphQL edge entry point, when `graphql` is set. */
   public readonly graphql?: GraphqlEdgeRouter;
   /** Time for the write route to follow a new writer, seconds: the writer alarms' flip time plus Route 53 acting on it. */
@@ -332,12 +285,18 @@ export class GlobalRouter extends Construct {
     this.writeRecords = writeRecords;
 
     if (readRoute) {
+      const readReplicas = replicas.filter((r) => readRegions.includes(r.region));
+      const thresholds = Object.fromEntries(readReplicas.map((r) => [r.region, props.readLagThreshold ?? r.replicationLagThreshold]));
+      const readChecks = createReadRouteChecks({ router: this, source, replicas: readReplicas, thresholds, endpointChecks: healthChecks });
       for (const region of readRegions) {
         this.record(`Read-${region}`, readName, endpointsByRegion.get(region)!.target, ttl, {
           region,
           setIdentifier: `read-${region}`,
-          healthCheck: healthChecks[region],
+          healthCheck: readChecks[region] ?? healthChecks[region],
         });
+      }
+      if (readReplicas.length > 0) {
+        this.readStalenessBoundSeconds = Math.max(...Object.values(thresholds).map((t) => readStalenessBoundSeconds(t.toSeconds(), this.ttlSeconds)));
       }
       if (readRegions.length > 0) this.readHostname = `${readName}.${props.zone.zoneName}`;
     }

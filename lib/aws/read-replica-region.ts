@@ -100,6 +100,8 @@ export class ReadReplicaRegion extends Construct {
   public readonly encryptionKey: kms.IKey;
   /** Alarm on replication lag. */
   public readonly replicationLagAlarm: cloudwatch.Alarm;
+  /** Threshold of {@link replicationLagAlarm} (the read route's lag check defaults to it). */
+  public readonly replicationLagThreshold: Duration;
 
   constructor(scope: Construct, id: string, props: ReadReplicaRegionProps) {
     super(scope, id);
@@ -264,9 +266,10 @@ export class ReadReplicaRegion extends Construct {
     });
     this.readerEndpoint = this.cluster.attrReadEndpointAddress;
 
+    this.replicationLagThreshold = props.replicationLagAlarmThreshold ?? Duration.seconds(30);
     this.replicationLagAlarm = this.metricReplicationLag().createAlarm(this, 'ReplicationLagAlarm', {
       alarmDescription: `Aurora global replication lag into ${this.clusterIdentifier} is high: reads here are stale and a failover would lose more data`,
-      threshold: (props.replicationLagAlarmThreshold ?? Duration.seconds(30)).toMilliseconds(),
+      threshold: this.replicationLagThreshold.toMilliseconds(),
       evaluationPeriods: 5,
       datapointsToAlarm: 3,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
