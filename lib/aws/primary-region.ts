@@ -1,4 +1,4 @@
-import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -9,9 +9,9 @@ import {
   ConfigProblem, DataResidency, Phase, RecoveryObjectives, resolveTopology, show, throwIfProblems, Topology,
   validateHardening, validateTopology,
 } from '../core';
-import { checkEngine, checkInstanceType, DB_IDENTIFIER, engineFamily, logExports, tlsParameters } from './private/aurora-rules';
+import { checkEngine, checkInstanceType, checkPrimaryInstanceCount, DB_IDENTIFIER, engineFamily, logExports, tlsParameters } from './private/aurora-rules';
 import { AWS_PROFILE, AWS_WORDS, wholeDays } from './private/aws-profile';
-import { DB_INSTANCE_ID_MAX, IdentifierScheme, LONGEST_REGION_NAME } from './private/identifiers';
+import { defaultGlobalIdentifier, IdentifierScheme } from './private/identifiers';
 import { globalLagMetric, GlobalLagMetricOptions } from './private/metrics';
 import { createMonitoringRole } from './private/monitoring-role';
 import { checkVpc, createNetwork } from './private/network';
@@ -255,23 +255,7 @@ export class PrimaryRegion extends Construct {
       // Instance counts of the replicas are checked by each ReadReplicaRegion; one here.
       problems.push(...this.identifiers.check('globalClusterIdentifier', [this.region, ...replicaRegions], { [this.region]: instances }));
     }
-    if (instances > 16) {
-      problems.push({
-        property: 'instances',
-        message: `instances ${instances} is more than the 16 an Aurora cluster can hold (1 writer + 15 readers)`,
-        fix: 'set instances to 16 or fewer',
-      });
-    } else if (isGlobal && replicaRegions.length > 0 && instances - 1 + replicaRegions.length > 15) {
-      // The primary of a global database may hold at most 15 - s readers, s being
-      // the number of secondary regions; adding the secondary fails otherwise:
-      // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database.configuration.requirements.html
-      const max = 16 - replicaRegions.length;
-      problems.push({
-        property: 'instances',
-        message: `instances ${instances} (${instances - 1} readers) with ${replicaRegions.length} replica regions exceeds the 15 readers plus secondary regions an Aurora global database primary allows`,
-        fix: `set instances to ${max} or fewer, or list fewer replicaRegions`,
-      });
-    }
+    problems.push(...checkPrimaryInstanceCount(instances, isGlobal ? replicaRegions.length : 0));
     const rotation = props.secretRotation ?? Duration.days(30);
     if (props.vpc) problems.push(...checkVpc(props.vpc, rotation.toDays() > 0));
     throwIfProblems(source, problems);
@@ -424,24 +408,4 @@ export class PrimaryRegion extends Construct {
     }
     return this.globalClusterIdentifier;
   }
-}
-
-/**
- * The default global identifier. Earlier versions derived up to 48
- * characters, too long for the instance identifiers in a 14-character region
- * (`<id>-ap-southeast-2-1` is 65). That identifier is kept wherever it fits
- * the primary's own cluster and instances — a database deployed with it keeps
- * its name; replica regions it does not fit get shortened identifiers
- * ({@link IdentifierScheme}). Where it never fitted (so never deployed), the
- * identifier is derived short enough for any region: 63 - `-<14-character
- * region>-<2 digits>`.
- */
-function defaultGlobalIdentifier(scope: Construct, region: string, instances: number): string {
-  const derive = (maxLength: number) => {
-    const unique = Names.uniqueResourceName(scope, { maxLength, separator: '-' }).toLowerCase();
-    return `mrc-${unique}`.replace(/[^a-z0-9-]/g, '').replace(/-+/g, '-').replace(/-$/, '');
-  };
-  const legacy = derive(44);
-  if (`${legacy}-${region}-${Math.max(1, instances)}`.length <= DB_INSTANCE_ID_MAX) return legacy;
-  return derive(DB_INSTANCE_ID_MAX - 1 - LONGEST_REGION_NAME - 3 - 'mrc-'.length);
 }

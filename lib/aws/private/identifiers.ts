@@ -17,6 +17,8 @@
  * synth.
  */
 import { createHash } from 'crypto';
+import { Names } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
 import { ConfigProblem, show } from '../../core';
 
 export const DB_CLUSTER_ID_MAX = 63;
@@ -93,4 +95,24 @@ export class IdentifierScheme {
       fix: `use a ${property} of at most ${fit} characters for these regions (for a database already deployed under this name, keep the name and add no region with a longer name)`,
     }];
   }
+}
+
+/**
+ * The default global identifier. Earlier versions derived up to 48
+ * characters, too long for the instance identifiers in a 14-character region
+ * (`<id>-ap-southeast-2-1` is 65). That identifier is kept wherever it fits
+ * the primary's own cluster and instances — a database deployed with it keeps
+ * its name; replica regions it does not fit get shortened identifiers
+ * ({@link IdentifierScheme}). Where it never fitted (so never deployed), the
+ * identifier is derived short enough for any region: 63 - `-<14-character
+ * region>-<2 digits>`.
+ */
+export function defaultGlobalIdentifier(scope: Construct, region: string, instances: number): string {
+  const derive = (maxLength: number) => {
+    const unique = Names.uniqueResourceName(scope, { maxLength, separator: '-' }).toLowerCase();
+    return `mrc-${unique}`.replace(/[^a-z0-9-]/g, '').replace(/-+/g, '-').replace(/-$/, '');
+  };
+  const legacy = derive(44);
+  if (`${legacy}-${region}-${Math.max(1, instances)}`.length <= DB_INSTANCE_ID_MAX) return legacy;
+  return derive(DB_INSTANCE_ID_MAX - 1 - LONGEST_REGION_NAME - 3 - 'mrc-'.length);
 }
