@@ -14,7 +14,8 @@ export function buildPhase4(app: App): RoutedExample {
   const ladder = new LadderDeployment(app, 'Phase4', {
     phase: 4,
     ...config,
-    primary: { recoveryObjectives: { rtoSeconds: 600, rpoSeconds: 30 } },
+    // As phase 3: RTO 15 min with 10 min for a person to decide (decision: 'manual').
+    primary: { recoveryObjectives: { rtoSeconds: 900, rpoSeconds: 30 } },
   });
   const routingStack = new Stack(app, 'Phase4-Routing', {
     env: { account: config.account, region: 'us-east-1' },

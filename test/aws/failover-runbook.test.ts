@@ -63,7 +63,7 @@ describe('FailoverRunbook with ARC Region switch (default)', () => {
   let routing: Template;
 
   beforeAll(() => {
-    t = topo({ recoveryObjectives: { rtoSeconds: 600, rpoSeconds: 30 } });
+    t = topo({ recoveryObjectives: { rtoSeconds: 900, rpoSeconds: 30 } });
     rb = setup(t, { acceptRpoGuardWriteStalls: true });
     routing = Template.fromStack(t.routing);
     t.app.synth({ force: true });
@@ -103,7 +103,7 @@ describe('FailoverRunbook with ARC Region switch (default)', () => {
       RecoveryApproach: 'activePassive',
       PrimaryRegion: 'us-east-1',
       Regions: ['us-east-1', 'eu-west-1'],
-      RecoveryTimeObjectiveMinutes: 10,
+      RecoveryTimeObjectiveMinutes: 15,
       Workflows: [
         { WorkflowTargetAction: 'activate', WorkflowTargetRegion: 'us-east-1', WorkflowDescription: Match.anyValue(), Steps: steps('us-east-1') },
         { WorkflowTargetAction: 'activate', WorkflowTargetRegion: 'eu-west-1', WorkflowDescription: Match.anyValue(), Steps: steps('eu-west-1') },
@@ -193,11 +193,11 @@ describe('FailoverRunbook with ARC Region switch (default)', () => {
     expect(rb.estimates.failover.rpoSeconds).toBe(30);
   });
 
-  test('the estimate: 30 s detection + 2 min promotion + 90 s traffic shift + 60 s TTL', () => {
+  test('the estimate: 30 s detection + 10 min human decision + 2 min promotion + 90 s traffic shift + 60 s TTL', () => {
     expect(rb.estimates.failover.timeline.map((e) => [e.phase, e.durationSeconds])).toEqual([
-      ['detection', 30], ['promotion', 120], ['traffic-shift', 90], ['dns', 60],
+      ['detection', 30], ['decision', 600], ['promotion', 120], ['traffic-shift', 90], ['dns', 60],
     ]);
-    expect(rb.estimates.failover.rtoSeconds).toBe(300);
+    expect(rb.estimates.failover.rtoSeconds).toBe(900);
     expect(rb.estimates.switchover.rpoSeconds).toBe(0);
   });
 
@@ -379,15 +379,18 @@ describe('FailoverRunbook objectives and bad input', () => {
   test('an RTO the configuration cannot meet fails synth and names the setting', () => {
     const t = topo({ recoveryObjectives: { rtoSeconds: 120 } });
     expect(errorOf(() => setup(t))).toBe(
-      "FailoverRunbook 'Routing/Runbook': recoveryObjectives.rtoSeconds 120 is below the estimated failover RTO of 300 s (detection 30 s + promotion 120 s + traffic-shift 90 s + dns 60 s); "
-      + 'no setting brings the estimate under 120 s (the fastest configuration gives about 225 s); raise recoveryObjectives.rtoSeconds to 225 or more',
+      "FailoverRunbook 'Routing/Runbook': recoveryObjectives.rtoSeconds 120 is below the estimated failover RTO of 900 s (detection 30 s + decision 600 s + promotion 120 s + traffic-shift 90 s + dns 60 s); "
+      + 'no setting brings the estimate under 120 s (the fastest configuration gives about 285 s); raise recoveryObjectives.rtoSeconds to 285 or more',
     );
   });
 
   test('an RTO met by faster detection suggests it', () => {
-    const t = topo({ recoveryObjectives: { rtoSeconds: 280 } });
+    const t = topo({ recoveryObjectives: { rtoSeconds: 400 } });
     new GlobalRouter(t.routing, 'Router', { zone: t.zone, primary: t.primary, replicas: t.replicas, endpoints: t.endpoints, healthCheck: { interval: Duration.seconds(30) } });
-    expect(errorOf(() => setup(t))).toContain('set healthCheck.interval to Duration.seconds(10), and lower healthCheck.failureThreshold to 1, or raise recoveryObjectives.rtoSeconds to 360');
+    expect(errorOf(() => setup(t))).toContain(
+      'set healthCheck.interval to Duration.seconds(10), and lower healthCheck.failureThreshold to 1, and lower decisionTime to Duration.seconds(120) if your on-call reliably decides that fast, '
+      + "or set decision: 'automatic' with automaticFailoverAllowsDataLoss: true (the alarm decides in 60 s), or raise recoveryObjectives.rtoSeconds to 960",
+    );
   });
 
   test('an RPO below the replication lag fails; between 5 and 20 s it is noted, not enforced', () => {

@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { ConfigProblem, RecoveryInputs, RecoveryVocabulary, show, SourcedDuration } from '../../core';
+import { AUTOMATIC_DECISION_SECONDS } from './decision';
 import { alarmFlipSeconds, ROUTE53_ALARM_CHECK_SECONDS, WRITER_ALARM } from './writer-signal';
 
 /**
@@ -46,6 +47,8 @@ export const AWS_RECOVERY_WORDS: RecoveryVocabulary = {
   ttlValue: (s) => `Duration.seconds(${s})`,
   minTtlSeconds: 5,
   enforceRpo: `on Aurora PostgreSQL set recoveryObjectives.rpoSeconds to ${GLOBAL_DB_RPO_MIN_SECONDS} or more so rds.global_db_rpo enforces it`,
+  decisionFix: (s) => `lower decisionTime to Duration.seconds(${s}) if your on-call reliably decides that fast, or set decision: 'automatic' with automaticFailoverAllowsDataLoss: true (the alarm decides in ${AUTOMATIC_DECISION_SECONDS} s)`,
+  minDecisionSeconds: AUTOMATIC_DECISION_SECONDS,
 };
 
 /** Health-check settings the router uses. */
@@ -131,12 +134,14 @@ export function awsRecoveryInputs(opts: {
   readonly ttlSeconds: number;
   readonly trafficShiftSeconds: number;
   readonly decisionSeconds?: number;
+  readonly decisionLabel?: string;
   readonly enforcedRpoSeconds?: number;
   readonly postgres: boolean;
 }): RecoveryInputs {
   return {
     detection: { intervalSeconds: opts.intervalSeconds, failureThreshold: opts.failureThreshold },
     decisionSeconds: opts.decisionSeconds ?? 0,
+    decisionLabel: opts.decisionLabel,
     switchover: AURORA_SWITCHOVER,
     failover: AURORA_FAILOVER,
     trafficShift: {

@@ -1,5 +1,5 @@
 import {
-  RecoveryEstimates, RecoveryObjectives, RunbookModel, RunbookProcedure, RunbookStep,
+  formatSeconds, RecoveryEstimates, RecoveryObjectives, RunbookModel, RunbookProcedure, RunbookStep,
 } from '../../core';
 import { AURORA_DR_DOC, GLOBAL_DB_RPO_DOC, ROUTE53_METRICS_DOC } from './aws-recovery';
 
@@ -26,6 +26,16 @@ export interface AwsRunbookFacts {
   /** AuroraGlobalDBRPOLag alarms per secondary region (with an enforced RPO). */
   readonly rpoLagAlarmNames?: Readonly<Record<string, string>>;
   readonly regionSwitchChecksAttached: boolean;
+  /** Who decides to fail over. */
+  readonly decision: {
+    readonly mode: 'manual' | 'automatic';
+    readonly humanDecisionSeconds: number;
+    readonly allowDataLoss: boolean;
+    /** The detection alarm (us-east-1) that starts the automation. */
+    readonly detectionAlarm?: string;
+    /** EventBridge rule in the standby region (Step Functions engine). */
+    readonly ruleName?: string;
+  };
 }
 
 const clusterArn = (f: AwsRunbookFacts, region: string) => `arn:aws:rds:${region}:${f.account}:cluster:${f.clusterIdentifiers[region]}`;
@@ -219,8 +229,27 @@ export function buildAwsRunbook(f: AwsRunbookFacts): RunbookModel {
       }],
     });
   }
+  const d = f.decision;
+  const human = formatSeconds(d.humanDecisionSeconds);
+  let decisionFact: string;
+  let decisionNote: string;
+  if (d.mode === 'manual') {
+    decisionFact = `manual — a person decides (assumed ${human})`;
+    decisionNote = `Decision: manual. A person decides to fail over after the detection (the Route 53 health check of the ${p} endpoint); the recovery estimate assumes ${human} for that (decisionTime) — an assumption: measure it in a drill and set decisionTime to what you measure.`;
+  } else {
+    const stop = f.engine === 'stepfunctions'
+      ? `To pause the automation: \`aws events disable-rule --region ${s} --name ${d.ruleName}\`.`
+      : 'To pause the automation, remove the trigger (decision: \'manual\') and deploy.';
+    decisionFact = d.allowDataLoss
+      ? `automatic failover (data loss accepted) when ${d.detectionAlarm} (us-east-1) is in ALARM`
+      : `automatic switchover when ${d.detectionAlarm} (us-east-1) is in ALARM; a failover is a person's decision (assumed ${human})`;
+    decisionNote = d.allowDataLoss
+      ? `Decision: automatic. When \`${d.detectionAlarm}\` (us-east-1, the ${p} endpoint's health check) goes to ALARM, the ${f.engine === 'stepfunctions' ? `failover state machine in ${s} starts with {"allowDataLoss": true}` : `Region switch plan's trigger activates ${s}`}: the writes not yet replicated are lost (automaticFailoverAllowsDataLoss). ${stop}`
+      : `Decision: automatic switchover. When \`${d.detectionAlarm}\` (us-east-1, the ${p} endpoint's health check) goes to ALARM, the switchover state machine in ${s} starts (no data loss). It fails when ${p}'s database does not answer; then a person decides on the failover — the estimate assumes ${human} for that (decisionTime). ${stop}`;
+  }
   const facts = [
     { label: 'Failover engine', value: engineName },
+    { label: 'Failover decision', value: decisionFact },
     { label: 'Aurora global cluster', value: f.globalClusterIdentifier },
     ...f.regions.map((r) => ({ label: `Cluster in ${r}`, value: clusterArn(f, r) })),
     ...(f.writeHostname ? [{ label: 'Write hostname', value: f.writeHostname }] : []),
@@ -233,6 +262,7 @@ export function buildAwsRunbook(f: AwsRunbookFacts): RunbookModel {
     ]),
   ];
   const notes = [
+    decisionNote,
     `Static stability: no procedure edits a DNS record. The PRIMARY write record (${p}) carries a health check that requires ${p}'s endpoint, ${p}'s writer-role alarm OK and ${s}'s writer-role alarm not OK; the SECONDARY (${s}) carries ${s}'s endpoint check. So writes follow Aurora's writer using only Route 53's data plane.`,
     `Route 53 health-check metrics and their alarms live in us-east-1 (${ROUTE53_METRICS_DOC}); during an outage of us-east-1 the health checks keep working but their alarms may not notify.`,
     'Applications should connect through the global writer endpoint, which follows the writer too.',

@@ -25,7 +25,16 @@ export interface RegionSwitchPlanOptions {
   readonly timeoutMinutes: number;
   /** The records the plan's Route 53 block switches: the plan is created after them. */
   readonly records: readonly IConstruct[];
+  /**
+   * An alarm whose ALARM state activates the standby region (decision
+   * 'automatic'): associated with the plan as a trigger alarm.
+   * @default - no trigger: a person executes the plan
+   */
+  readonly trigger?: { readonly alarmArn: string; readonly alarmName: string; readonly minDelayMinutes: number };
 }
+
+/** Key of the trigger alarm in the plan's associated alarms. */
+export const TRIGGER_ALARM_KEY = 'primary-endpoint-down';
 
 /**
  * An ARC Region switch plan (active/passive) with, for each region, an
@@ -101,6 +110,16 @@ export function createRegionSwitchPlan(scope: Construct, o: RegionSwitchPlanOpti
         actions: ['arc-region-switch:GetPlan', 'arc-region-switch:GetPlanExecution', 'arc-region-switch:ListPlanExecutions'],
         resources: planArns,
       }),
+      // Triggers: "Region switch assumes the execution role to read the
+      // CloudWatch alarms that the triggers use and to start the plan
+      // execution when the trigger conditions are met"
+      // (https://docs.aws.amazon.com/r53recovery/latest/dg/security_iam_region_switch_trust_policy.html);
+      // alarm actions as the CloudWatch alarm sample policy, on this alarm only
+      // (https://docs.aws.amazon.com/r53recovery/latest/dg/security_iam_region_switch_cloudwatch.html).
+      ...(o.trigger ? [
+        new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'], resources: [o.trigger.alarmArn] }),
+        new iam.PolicyStatement({ actions: ['arc-region-switch:StartPlanExecution'], resources: planArns }),
+      ] : []),
     ],
   });
   const shown = (arn: string) => arn.replace(Aws.PARTITION, '<AWS::Partition>').replace(account, Token.isUnresolved(account) ? '<AWS::AccountId>' : account);
@@ -153,6 +172,16 @@ export function createRegionSwitchPlan(scope: Construct, o: RegionSwitchPlanOpti
     // CreatePlan: recoveryTimeObjectiveMinutes 1–10080
     // (https://docs.aws.amazon.com/arc-region-switch/latest/api/API_CreatePlan.html).
     recoveryTimeObjectiveMinutes: Math.min(RTO_MINUTES_MAX, Math.max(1, Math.ceil(o.rtoMinutes))),
+    ...(o.trigger ? {
+      associatedAlarms: { [TRIGGER_ALARM_KEY]: { alarmType: 'trigger', resourceIdentifier: o.trigger.alarmArn } },
+      triggers: [{
+        action: 'activate',
+        targetRegion: o.standbyRegion,
+        description: `${o.trigger.alarmName} in ALARM: activate ${o.standbyRegion}`,
+        conditions: [{ associatedAlarmName: TRIGGER_ALARM_KEY, condition: 'red' }],
+        minDelayMinutesBetweenExecutions: o.trigger.minDelayMinutes,
+      }],
+    } : {}),
     workflows: regions.map((r) => ({
       workflowTargetAction: 'activate',
       workflowTargetRegion: r,
