@@ -145,7 +145,10 @@ export interface PrimaryRegionProps {
    */
   readonly residency?: DataResidency;
   /**
-   * Declared recovery objectives (checked by later phases).
+   * Declared recovery objectives, checked by later phases against the
+   * estimate. On Aurora PostgreSQL an `rpoSeconds` of 20 or more is enforced
+   * from phase 3 (`rds.global_db_rpo`), at a price in availability: see
+   * `FailoverRunbookProps.recoveryObjectives`.
    * @default - none
    */
   readonly recoveryObjectives?: RecoveryObjectives;
