@@ -14,7 +14,8 @@ export function buildPhase4(app: App): RoutedExample {
   const ladder = new LadderDeployment(app, 'Phase4', {
     phase: 4,
     ...config,
-    primary: { recoveryObjectives: { rtoSeconds: 600, rpoSeconds: 30 } },
+    // As phase 3: RTO 15 min with 10 min for a person to decide (decision: 'manual').
+    primary: { recoveryObjectives: { rtoSeconds: 900, rpoSeconds: 30 } },
   });
   const routingStack = new Stack(app, 'Phase4-Routing', {
     env: { account: config.account, region: 'us-east-1' },
@@ -36,6 +37,10 @@ export function buildPhase4(app: App): RoutedExample {
     primary: ladder.primary,
     replicas: ladder.replicas,
     router,
+    // The declared RPO of 30 s sets rds.global_db_rpo: with the one secondary,
+    // an impaired eu-west-1 stops writes in us-east-1. Accepted explicitly
+    // (an alarm warns at 80% of the bound; the runbook says how to reset it).
+    acceptRpoGuardWriteStalls: true,
     engine,
   });
   return { ladder, routingStack, router, runbook };

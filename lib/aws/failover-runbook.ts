@@ -15,13 +15,18 @@ import { GlobalRouter } from './global-router';
 import { PrimaryRegion } from './primary-region';
 import { AWS_RECOVERY_WORDS, awsRecoveryInputs, GLOBAL_DB_RPO_MAX_SECONDS, GLOBAL_DB_RPO_MIN_SECONDS } from './private/aws-recovery';
 import { buildAwsRunbook } from './private/aws-runbook';
+import { alarmArn, automaticRuleName, createDetectionAlarm, detectionAlarmName, resolveDecision, wireAutomaticStepFunctions } from './private/decision';
+import { checkRpoGuard, createRpoLagAlarms, rpoLagAlarmName } from './private/rpo-guard';
 import { createRegionSwitchPlan, PLAN_NAME } from './private/region-switch-plan';
 import { createRegionalEngine, RegionalEngine } from './private/step-functions-engine';
-import { writerAlarmName } from './private/writer-signal';
+import { writeRouteSignal, writerAlarmName } from './private/writer-signal';
 import { ReadReplicaRegion } from './read-replica-region';
 
 /** Which service runs the failover. */
 export type FailoverEngine = 'region-switch' | 'stepfunctions';
+
+/** Who decides to fail over: a person (`'manual'`) or the detection alarm (`'automatic'`). */
+export type FailoverDecision = 'manual' | 'automatic';
 
 /** A scheduled drill: switch over to the standby and back. */
 export interface FailoverDrillOptions {
@@ -59,16 +64,61 @@ export interface FailoverRunbookProps {
    */
   readonly maxSwitchoverLag?: Duration;
   /**
-   * Time between the failure and the decision to fail over (on-call
-   * response), counted in the RTO estimate.
-   * @default Duration.seconds(0) (an alarm or a person already watching starts it)
+   * Who decides to fail over.
+   *
+   * - `'manual'`: a person, after the detection alarm; {@link decisionTime}
+   *   is counted in the RTO estimate (and the synth-time objective check) and
+   *   printed in the runbook.
+   * - `'automatic'`: the detection alarm — the primary region's endpoint
+   *   health check failing, evaluated in us-east-1 — starts the move to the
+   *   standby: an ARC Region switch plan trigger (Region switch engine), or an
+   *   EventBridge rule in the standby region that starts its state machine
+   *   (Step Functions engine). As on the manual path, data loss needs an
+   *   explicit opt-in: without {@link automaticFailoverAllowsDataLoss} the
+   *   Step Functions automation starts the switchover (no data loss; it needs
+   *   the primary's database to answer), and the Region switch engine is
+   *   refused (a trigger cannot choose the execution mode).
+   * @default 'manual'
+   */
+  readonly decision?: FailoverDecision;
+  /**
+   * Time a person needs between the detection alarm and the start of the
+   * failover (notice, judge, start), counted in the failover RTO estimate and
+   * printed in the runbook. Used with `decision: 'manual'`, and with
+   * `'automatic'` when the automation may not fail over with data loss (a
+   * person still starts a failover).
+   * @default Duration.minutes(10) — an assumption; measure yours in a drill
    */
   readonly decisionTime?: Duration;
   /**
-   * Objectives to check the estimate against.
+   * With `decision: 'automatic'`, let the automation fail over with data
+   * loss (`FailoverGlobalCluster` with AllowDataLoss: the writes not yet
+   * replicated are lost). The Step Functions automation then starts the
+   * failover state machine with `{"allowDataLoss": true}`; the Region switch
+   * trigger executes the plan, whose ungraceful mode fails over.
+   * @default false
+   */
+  readonly automaticFailoverAllowsDataLoss?: boolean;
+  /**
+   * Objectives to check the estimate against. On Aurora PostgreSQL an
+   * `rpoSeconds` of 20 or more is also enforced: it sets `rds.global_db_rpo`
+   * on the primary, and Aurora then holds commits on the primary while every
+   * secondary lags more than that. The price: an impaired secondary region
+   * can stop writes in the primary (with one secondary, any impairment does;
+   * see {@link acceptRpoGuardWriteStalls}), and a major version upgrade of the
+   * global database is refused while the parameter is set. An alarm in each
+   * secondary region warns when its `AuroraGlobalDBRPOLag` reaches 80% of
+   * the bound.
    * @default the primary's recoveryObjectives
    */
   readonly recoveryObjectives?: RecoveryObjectives;
+  /**
+   * Accept that an enforced RPO (`rds.global_db_rpo`) with a single secondary
+   * region stops writes in the primary whenever that secondary is impaired
+   * or lags past the bound.
+   * @default false — synth refuses an enforced RPO with one secondary region
+   */
+  readonly acceptRpoGuardWriteStalls?: boolean;
   /**
    * A scheduled switchover drill (Step Functions, in the standby region).
    * @default - no drill
@@ -111,6 +161,12 @@ export class FailoverRunbook extends Construct {
   public readonly drillAlarm?: cloudwatch.Alarm;
   /** rds.global_db_rpo set on the primary, seconds, when the declared RPO allows it. */
   public readonly enforcedRpoSeconds?: number;
+  /** Who decides to fail over. */
+  public readonly decision: FailoverDecision;
+  /** The alarm that starts the automation (decision 'automatic'). */
+  public readonly detectionAlarm?: cloudwatch.Alarm;
+  /** Alarms on AuroraGlobalDBRPOLag approaching the enforced bound, per secondary region (only with an enforced RPO). */
+  public readonly rpoLagAlarms: Readonly<Record<string, cloudwatch.Alarm>>;
 
   constructor(scope: Construct, id: string, props: FailoverRunbookProps) {
     super(scope, id);
@@ -154,29 +210,52 @@ export class FailoverRunbook extends Construct {
     if (postgres && rpo !== undefined && Number.isFinite(rpo) && rpo >= GLOBAL_DB_RPO_MIN_SECONDS) {
       this.enforcedRpoSeconds = Math.min(Math.floor(rpo), GLOBAL_DB_RPO_MAX_SECONDS);
     }
+    const stack = Stack.of(this);
+    const { problems: decisionProblems, plan: decision } = resolveDecision({
+      decision: props.decision,
+      decisionTime: props.decisionTime,
+      allowDataLoss: props.automaticFailoverAllowsDataLoss,
+      engine,
+      stackRegion: stack.region,
+      hasPrimaryEndpointCheck: router.healthChecks[primary.region] !== undefined,
+    });
+    problems.push(...decisionProblems);
     const inputs = awsRecoveryInputs({
       intervalSeconds: router.intervalSeconds,
       failureThreshold: router.failureThreshold,
       ttlSeconds: router.ttlSeconds,
       trafficShiftSeconds: router.trafficShiftSeconds,
-      decisionSeconds: (props.decisionTime ?? Duration.seconds(0)).toSeconds(),
+      decisionSeconds: decision.failoverDecisionSeconds,
+      decisionLabel: decision.label,
       enforcedRpoSeconds: this.enforcedRpoSeconds,
       postgres,
     });
     problems.push(...checkObjectives(objectives, inputs, AWS_RECOVERY_WORDS));
+    problems.push(...checkRpoGuard({
+      enforcedRpoSeconds: this.enforcedRpoSeconds,
+      primaryRegion: primary.region,
+      replicaRegions: primary.topology.replicaRegions,
+      accepted: props.acceptRpoGuardWriteStalls ?? false,
+    }));
     throwIfProblems(source, problems);
+    this.rpoLagAlarms = {};
     if (this.enforcedRpoSeconds !== undefined) {
       // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html#aurora-global-database-manage-recovery
       primary.addClusterParameter('rds.global_db_rpo', String(this.enforcedRpoSeconds));
+      this.rpoLagAlarms = createRpoLagAlarms(replicas, this.enforcedRpoSeconds);
     }
     this.engine = engine;
     this.estimates = estimateRecovery(inputs);
 
     const standby = router.standbyRegion!;
     const regions = [primary.region, ...replicas.map((r) => r.region)];
-    const clusterIds: Record<string, string> = Object.fromEntries(regions.map((r) => [r, `${globalId}-${r}`]));
-    const stack = Stack.of(this);
+    const clusterIds: Record<string, string> = Object.fromEntries(regions.map((r) => [r, primary.clusterIdentifierIn(r)]));
     const account = Token.isUnresolved(stack.account) ? '<account-id>' : stack.account;
+    this.decision = decision.decision;
+    const detectionName = detectionAlarmName(clusterIds[primary.region]);
+    if (decision.decision === 'automatic') {
+      this.detectionAlarm = createDetectionAlarm(this, router.healthChecks[primary.region], detectionName, primary.region);
+    }
 
     const regional: Record<string, RegionalEngine> = {};
     const definitions: Record<string, object> = {};
@@ -193,6 +272,8 @@ export class FailoverRunbook extends Construct {
         setIdentifiers: router.writeSetIdentifiers,
         rtoMinutes: Math.max(1, Math.ceil(rto / 60)),
         timeoutMinutes: 60,
+        records: Object.values(router.writeRecords),
+        trigger: this.detectionAlarm ? { alarmArn: this.detectionAlarm.alarmArn, alarmName: detectionName, minDelayMinutes: 60 } : undefined,
       });
       this.plan = plan;
       this.planRole = role;
@@ -208,7 +289,7 @@ export class FailoverRunbook extends Construct {
           clusterIdentifier: clusterIds[region],
           allClusterArns,
           maxLagMillis: maxLag.toMilliseconds(),
-          inWriteRoute: region === primary.region || region === standby,
+          writeSignal: writeRouteSignal(region, primary.region, standby, (r) => primary.clusterIdentifierIn(r)),
           drill: props.drill && region === standby ? {
             schedule: props.drill.schedule,
             holdSeconds: hold.toSeconds(),
@@ -217,6 +298,18 @@ export class FailoverRunbook extends Construct {
           } : undefined,
         });
         regional[region] = e;
+        if (region === standby && this.detectionAlarm) {
+          wireAutomaticStepFunctions({
+            runbook: this,
+            standbyHome: home,
+            alarm: this.detectionAlarm,
+            alarmArn: alarmArn(stack.region, stack.account, detectionName),
+            standbyRegion: standby,
+            ruleName: automaticRuleName(globalId!),
+            target: decision.allowDataLoss ? e.failover : e.switchover,
+            allowDataLoss: decision.allowDataLoss,
+          });
+        }
         for (const [kind, def] of Object.entries(e.definitions)) definitions[`${region}/${kind}`] = def;
         if (e.drill) {
           this.drillStateMachine = e.drill;
@@ -234,7 +327,7 @@ export class FailoverRunbook extends Construct {
         clusterIdentifier: clusterIds[standby],
         allClusterArns: regions.map((r) => `arn:${Aws.PARTITION}:rds:${r}:${stack.account}:cluster:${clusterIds[r]}`),
         maxLagMillis: maxLag.toMilliseconds(),
-        inWriteRoute: true,
+        writeSignal: writeRouteSignal(standby, primary.region, standby, (r) => primary.clusterIdentifierIn(r)),
         drill: {
           schedule: props.drill.schedule,
           holdSeconds: hold.toSeconds(),
@@ -272,6 +365,14 @@ export class FailoverRunbook extends Construct {
       estimates: this.estimates,
       objectives,
       enforcedRpoSeconds: this.enforcedRpoSeconds,
+      rpoLagAlarmNames: Object.fromEntries(Object.keys(this.rpoLagAlarms).map((r) => [r, rpoLagAlarmName(clusterIds[r])])),
+      decision: {
+        mode: decision.decision,
+        humanDecisionSeconds: decision.humanDecisionSeconds,
+        allowDataLoss: decision.allowDataLoss,
+        detectionAlarm: this.detectionAlarm ? detectionName : undefined,
+        ruleName: this.detectionAlarm && engine === 'stepfunctions' ? automaticRuleName(globalId!) : undefined,
+      },
       regionSwitchChecksAttached: router.writeRecordHealthChecks !== undefined && Object.keys(router.writeRecordHealthChecks).length > 0
         && router.node.tryFindChild(`RegionSwitchHealthCheck-${primary.region}`) !== undefined,
     });

@@ -6,74 +6,12 @@ import { LADDER, throwIfProblems } from '../core';
 import { GraphqlEdgeRouter, GraphqlEdgeRouterProps } from './graphql-edge-router';
 import { AURORA_TYPICAL_LAG_SECONDS } from './private/aws-recovery';
 import { checkRouter } from './private/router-checks';
-import { createWriterAlarm, WRITER_SIGNAL_SHIFT_SECONDS, writerAlarmName } from './private/writer-signal';
+import { createReadRouteChecks, readStalenessBoundSeconds } from './private/read-route';
+import { createWriteRouteChecks } from './private/write-route';
+import { WRITER_SIGNAL_SHIFT_SECONDS, writerAlarmName } from './private/writer-signal';
 import { PrimaryRegion } from './primary-region';
 import { ReadReplicaRegion } from './read-replica-region';
-
-/** Where a region's application traffic goes. */
-export class RouterTarget {
-  /**
-   * A hostname (CNAME record), e.g. an API Gateway regional domain or a load
-   * balancer's DNS name. The health check calls this hostname.
-   */
-  public static fromHostname(hostname: string): RouterTarget {
-    return new RouterTarget(hostname, undefined);
-  }
-
-  /**
-   * An alias target (A record), e.g. `new targets.LoadBalancerTarget(alb)`.
-   * Alias records have no TTL of their own (clients see the target's, 60 s for
-   * load balancers). `healthCheckHostname` is the name the health check calls
-   * (the load balancer's DNS name, or a name its certificate covers).
-   */
-  public static fromAlias(target: route53.IAliasRecordTarget, healthCheckHostname: string): RouterTarget {
-    return new RouterTarget(healthCheckHostname, target);
-  }
-
-  private constructor(
-    /** The hostname the health check calls. */
-    public readonly healthCheckHostname: string,
-    /** The alias target, when this is an alias. */
-    public readonly alias: route53.IAliasRecordTarget | undefined,
-  ) {}
-}
-
-/** The application endpoint of one region. */
-export interface RegionEndpoint {
-  /** The region (one of the topology's). */
-  readonly region: string;
-  /** Where traffic goes. */
-  readonly target: RouterTarget;
-  /**
-   * Path the HTTPS health check requests.
-   * @default healthCheck.path ('/health')
-   */
-  readonly healthCheckPath?: string;
-}
-
-/** Health-check settings shared by every region. */
-export interface RouterHealthCheckOptions {
-  /**
-   * Interval between checks: 10 or 30 seconds.
-   * @default Duration.seconds(10)
-   */
-  readonly interval?: Duration;
-  /**
-   * Consecutive failures before a region is unhealthy (1–10).
-   * @default 3
-   */
-  readonly failureThreshold?: number;
-  /**
-   * Route 53 checker regions (at least 3).
-   * @default - every checker region
-   */
-  readonly regions?: readonly string[];
-  /**
-   * Default request path.
-   * @default '/health'
-   */
-  readonly path?: string;
-}
+import { RegionEndpoint, RouterHealthCheckOptions, RouterTarget } from './router-target';
 
 /** Properties of {@link GlobalRouter}. */
 export interface GlobalRouterProps {
@@ -117,6 +55,15 @@ export interface GlobalRouterProps {
    */
   readonly readRegions?: readonly string[];
   /**
+   * Replication lag above which a secondary drops out of the read route
+   * until it catches up: each secondary's read record needs its endpoint
+   * check AND a check on an `AuroraGlobalDBReplicationLag` alarm in its
+   * region (2 of 2 one-minute maxima above this). The primary's read record
+   * has no lag check (it publishes no lag). See {@link readStalenessBoundSeconds}.
+   * @default each secondary's `replicationLagAlarmThreshold` (30 s)
+   */
+  readonly readLagThreshold?: Duration;
+  /**
    * The region the write route fails over to (the SECONDARY record). Its
    * secondary must have instances: Aurora cannot switch over to a headless one.
    * @default the first replica region with instances
@@ -143,10 +90,15 @@ export interface GlobalRouterProps {
   /**
    * Health checks created by an ARC Region switch plan's Route 53 health check
    * execution block, by region (`aws arc-region-switch list-route53-health-checks`).
-   * When set, each write record also requires its region's Region switch
-   * health check: executing the plan then moves writes even when the
-   * database stays. Leave unset on the first deployment (the plan creates
-   * them); see the generated runbook.
+   * When set, the PRIMARY write record also requires the primary region's
+   * Region switch health check: executing the plan to activate the standby
+   * then moves writes even when the database stays. The standby region's
+   * check is accepted but not attached: an active/passive plan keeps it
+   * unhealthy while the primary is active, and on the SECONDARY record it
+   * would leave no healthy record during an application outage in the
+   * primary region (Route 53 then answers the PRIMARY). Leave unset on the
+   * first deployment (the plan creates them); see the generated runbook and
+   * docs/aws/phase-3.md (event → what DNS answers).
    * @default - none
    */
   readonly regionSwitchHealthCheckIds?: Readonly<Record<string, string>>;
@@ -179,11 +131,13 @@ export interface GlobalRouterGraphqlOptions extends Omit<GraphqlEdgeRouterProps,
  * (failover records), `read.<zone>` to the nearest healthy region with readers
  * (latency records).
  *
- * Static stability: no failover edits a record. Each write record carries a
- * calculated health check that needs the region's HTTPS endpoint check and
- * the region's writer-role alarm (OK only where Aurora's writer is), so writes
- * follow the database through switchover or failover, whatever started it,
- * using only Route 53's data plane and CloudWatch in the regions concerned.
+ * Static stability: no failover edits a record. The PRIMARY write record
+ * carries a calculated health check that needs the primary region's HTTPS
+ * endpoint check, the primary's writer-role alarm OK and the standby's
+ * writer-role alarm not OK (inverted check); the SECONDARY carries the
+ * standby's endpoint check. So writes follow the database through switchover
+ * or failover, whatever started it, using only Route 53's data plane and
+ * CloudWatch in the regions concerned.
  */
 export class GlobalRouter extends Construct {
   /** The hosted zone. */
@@ -202,10 +156,12 @@ export class GlobalRouter extends Construct {
   public readonly readRegions: readonly string[];
   /** Endpoint health check per region. */
   public readonly healthChecks: Readonly<Record<string, route53.IHealthCheck>>;
-  /** Writer-role health check per region of the write route. */
+  /** Writer-role health check (not inverted) per region of the write route. */
   public readonly writerHealthChecks: Readonly<Record<string, route53.IHealthCheck>>;
   /** Health check of each write record, per region. */
   public readonly writeRecordHealthChecks: Readonly<Record<string, route53.IHealthCheck>>;
+  /** The write records (PRIMARY and SECONDARY), per region. */
+  public readonly writeRecords: Readonly<Record<string, route53.RecordSet>>;
   /** Set identifier of each write record, per region (contains the region name, as ARC expects). */
   public readonly writeSetIdentifiers: Readonly<Record<string, string>>;
   /** Alarms on health-check status, per region (us-east-1 stacks only). */
@@ -216,9 +172,16 @@ export class GlobalRouter extends Construct {
   public readonly failureThreshold: number;
   /** TTL clients cache the answer for, seconds (60 for alias targets). */
   public readonly ttlSeconds: number;
+  /**
+   * The staleness the read route bounds, seconds, while the secondaries
+   * publish their lag: the lag threshold, plus the read-lag alarm's two
+   * periods, Route 53 acting on it and the TTL. Undefined without secondaries
+   * in the read route.
+   */
+  public readonly readStalenessBoundSeconds?: number;
   /** The GraphQL edge entry point, when `graphql` is set. */
   public readonly graphql?: GraphqlEdgeRouter;
-  /** Time for the write route to follow a new writer, seconds. */
+  /** Time for the write route to follow a new writer, seconds: the writer alarms' flip time plus Route 53 acting on it. */
   public readonly trafficShiftSeconds = WRITER_SIGNAL_SHIFT_SECONDS;
 
   constructor(scope: Construct, id: string, props: GlobalRouterProps) {
@@ -289,53 +252,29 @@ export class GlobalRouter extends Construct {
     const writerChecks: Record<string, route53.IHealthCheck> = {};
     const writeChecks: Record<string, route53.IHealthCheck> = {};
     const setIds: Record<string, string> = {};
+    const writeRecords: Record<string, route53.RecordSet> = {};
     const writeName = props.writeRecordName ?? 'write';
     const readName = props.readRecordName ?? 'read';
     this.writeRecordName = `${writeName}.${props.zone.zoneName}`;
     if (writeRoute && standby) {
-      const byRegion = new Map<string, Construct>([[primary.region, primary], ...replicas.map((r) => [r.region, r] as [string, Construct])]);
-      const clusterId = (region: string) => `${primary.globalClusterIdentifier}-${region}`;
+      const { writerChecks: writers, recordChecks } = createWriteRouteChecks({
+        router: this,
+        source,
+        primaryRegion: primary.region,
+        standbyRegion: standby,
+        dbScopes: new Map<string, Construct>([[primary.region, primary], ...replicas.map((r) => [r.region, r] as [string, Construct])]),
+        clusterIdentifierIn: (region) => primary.clusterIdentifierIn(region),
+        endpointChecks: healthChecks,
+        regionSwitchHealthCheckIds: props.regionSwitchHealthCheckIds,
+      });
+      Object.assign(writerChecks, writers);
       for (const [role, region] of [['PRIMARY', primary.region], ['SECONDARY', standby]] as const) {
-        // The writer-role alarm lives in the database's own region (its metric is regional).
-        const dbScope = byRegion.get(region)!;
-        createWriterAlarm(dbScope, 'WriterAlarm', clusterId(region));
-        const dbStack = Stack.of(dbScope);
-        if (dbStack !== stack) {
-          if (dbStack.dependencies.includes(stack)) {
-            throwIfProblems(source, [{
-              property: 'scope',
-              message: `the router's stack '${stack.stackName}' must deploy after the database stack '${dbStack.stackName}' (its writer alarm), but that stack already depends on it`,
-              fix: "put the GlobalRouter in a stack of its own, e.g. new Stack(app, 'Routing', { env: { region: 'us-east-1' } })",
-            }]);
-          }
-          stack.addStackDependency(dbStack, `the writer alarm of ${region} must exist before its Route 53 health check`);
-        }
-        const writer = new route53.HealthCheck(this, `WriterHealthCheck-${region}`, {
-          type: route53.HealthCheckType.CLOUDWATCH_METRIC,
-          alarmIdentifier: { region, name: writerAlarmName(clusterId(region)) },
-          // Region unreachable = no data = not the writer.
-          insufficientDataHealthStatus: route53.InsufficientDataHealthStatusEnum.UNHEALTHY,
-        });
-        writerChecks[region] = writer;
-        const children: route53.IHealthCheck[] = [healthChecks[region]];
-        // PRIMARY: endpoint AND writer here. SECONDARY: endpoint only, so an
-        // application outage in the primary region still sends writes to the
-        // standby's application (which reaches the writer over the global
-        // writer endpoint); when both are unhealthy Route 53 answers PRIMARY.
-        if (role === 'PRIMARY') children.push(writer);
-        const arcId = props.regionSwitchHealthCheckIds?.[region];
-        if (arcId) children.push(route53.HealthCheck.fromHealthCheckId(this, `RegionSwitchHealthCheck-${region}`, arcId));
-        const combined = children.length === 1 ? children[0] : new route53.HealthCheck(this, `WriteHealthCheck-${region}`, {
-          type: route53.HealthCheckType.CALCULATED,
-          childHealthChecks: children,
-          healthThreshold: children.length,
-        });
-        writeChecks[region] = combined;
+        writeChecks[region] = recordChecks[region];
         setIds[region] = `write-${region}`;
-        this.record(`Write${role === 'PRIMARY' ? 'Primary' : 'Secondary'}`, writeName, endpointsByRegion.get(region)!.target, ttl, {
+        writeRecords[region] = this.record(`Write${role === 'PRIMARY' ? 'Primary' : 'Secondary'}`, writeName, endpointsByRegion.get(region)!.target, ttl, {
           failover: role === 'PRIMARY' ? route53.Failover.PRIMARY : route53.Failover.SECONDARY,
           setIdentifier: setIds[region],
-          healthCheck: combined,
+          healthCheck: recordChecks[region],
         });
       }
       this.writeHostname = this.writeRecordName;
@@ -343,14 +282,21 @@ export class GlobalRouter extends Construct {
     this.writerHealthChecks = writerChecks;
     this.writeRecordHealthChecks = writeChecks;
     this.writeSetIdentifiers = setIds;
+    this.writeRecords = writeRecords;
 
     if (readRoute) {
+      const readReplicas = replicas.filter((r) => readRegions.includes(r.region));
+      const thresholds = Object.fromEntries(readReplicas.map((r) => [r.region, props.readLagThreshold ?? r.replicationLagThreshold]));
+      const readChecks = createReadRouteChecks({ router: this, source, replicas: readReplicas, thresholds, endpointChecks: healthChecks });
       for (const region of readRegions) {
         this.record(`Read-${region}`, readName, endpointsByRegion.get(region)!.target, ttl, {
           region,
           setIdentifier: `read-${region}`,
-          healthCheck: healthChecks[region],
+          healthCheck: readChecks[region] ?? healthChecks[region],
         });
+      }
+      if (readReplicas.length > 0) {
+        this.readStalenessBoundSeconds = Math.max(...Object.values(thresholds).map((t) => readStalenessBoundSeconds(t.toSeconds(), this.ttlSeconds)));
       }
       if (readRegions.length > 0) this.readHostname = `${readName}.${props.zone.zoneName}`;
     }
@@ -376,6 +322,23 @@ export class GlobalRouter extends Construct {
     }
   }
 
+  /**
+   * The hostnames clients (and the GraphQL edge router's origin requests)
+   * send to `region`'s endpoint, as TLS SNI and HTTP Host: `write.<zone>`
+   * in the primary and standby regions, `read.<zone>` in every read region.
+   * The endpoint must present a certificate covering each and accept each as
+   * Host — e.g. an API Gateway Regional custom domain name per hostname,
+   * mapped to the API, in every region (without one API Gateway answers
+   * 403), or the names on the load balancer's HTTPS listener certificates.
+   * The health check calls the endpoint's own hostname (with SNI) instead.
+   */
+  public hostnamesServedBy(region: string): string[] {
+    const names: string[] = [];
+    if (this.writeHostname && (region === this.primaryRegion || region === this.standbyRegion)) names.push(this.writeHostname);
+    if (this.readHostname && this.readRegions.includes(region)) names.push(this.readHostname);
+    return names;
+  }
+
   /** Every region's writer alarm name (deterministic), for dashboards and runbooks. */
   public static writerAlarmName(clusterIdentifier: string): string {
     return writerAlarmName(clusterIdentifier);
@@ -383,15 +346,14 @@ export class GlobalRouter extends Construct {
 
   private record(id: string, name: string, target: RouterTarget, ttl: Duration, routing: {
     failover?: route53.Failover; region?: string; setIdentifier: string; healthCheck: route53.IHealthCheck;
-  }): void {
+  }): route53.RecordSet {
     if (target.alias) {
       // Route 53 requires EvaluateTargetHealth on failover aliases; it is
       // evaluated together with the record's health check.
       const inner = target.alias;
       const alias: route53.IAliasRecordTarget = { bind: (record, zone) => ({ ...inner.bind(record, zone), evaluateTargetHealth: true }) };
-      new route53.ARecord(this, id, { zone: this.zone, recordName: name, target: route53.RecordTarget.fromAlias(alias), ...routing });
-    } else {
-      new route53.CnameRecord(this, id, { zone: this.zone, recordName: name, domainName: target.healthCheckHostname, ttl, ...routing });
+      return new route53.ARecord(this, id, { zone: this.zone, recordName: name, target: route53.RecordTarget.fromAlias(alias), ...routing });
     }
+    return new route53.CnameRecord(this, id, { zone: this.zone, recordName: name, domainName: target.healthCheckHostname, ttl, ...routing });
   }
 }

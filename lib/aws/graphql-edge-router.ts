@@ -9,6 +9,7 @@ import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import type { GlobalRouter } from './global-router';
 import { ConfigProblem, MultiRegionConfigError, show, throwIfProblems } from '../core';
 import { validateEdgeConfig } from '../router/edge';
 import { buildEdgeBundle } from './private/edge-bundle';
@@ -70,6 +71,18 @@ export interface GraphqlEdgeRouterProps {
  *
  * CloudFront, Lambda@Edge, its certificate and its WAF ACL live in us-east-1:
  * put this construct in a us-east-1 stack.
+ *
+ * Origin requests go to `writeHost` and `readHost` with those names as TLS
+ * SNI and Host: every regional endpoint behind them must serve them (see
+ * {@link GlobalRouter.hostnamesServedBy}).
+ *
+ * Deleting: CloudFront replicates the function to its edge locations and
+ * deletes the replicas only after the distribution (or the function's
+ * association) is gone, "typically within a few hours"; until then Lambda
+ * refuses to delete the function ("because it is a replicated function"), so
+ * deleting the stack fails at the function. Delete the stack again a few
+ * hours later
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-edge-delete-replicas.html).
  */
 export class GraphqlEdgeRouter extends Construct {
   public readonly distribution: cloudfront.Distribution;

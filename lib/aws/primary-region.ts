@@ -1,4 +1,4 @@
-import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -9,8 +9,9 @@ import {
   ConfigProblem, DataResidency, Phase, RecoveryObjectives, resolveTopology, show, throwIfProblems, Topology,
   validateHardening, validateTopology,
 } from '../core';
-import { checkEngine, checkInstanceType, DB_IDENTIFIER, engineFamily, logExports, tlsParameters } from './private/aurora-rules';
+import { checkEngine, checkInstanceType, checkPrimaryInstanceCount, DB_IDENTIFIER, engineFamily, logExports, tlsParameters } from './private/aurora-rules';
 import { AWS_PROFILE, AWS_WORDS, wholeDays } from './private/aws-profile';
+import { defaultGlobalIdentifier, IdentifierScheme } from './private/identifiers';
 import { globalLagMetric, GlobalLagMetricOptions } from './private/metrics';
 import { createMonitoringRole } from './private/monitoring-role';
 import { checkVpc, createNetwork } from './private/network';
@@ -29,7 +30,11 @@ export interface PrimaryRegionProps {
    */
   readonly phase?: Phase;
   /**
-   * Aurora engine, with a pinned version.
+   * Aurora engine, with a pinned version. In a global database the version is
+   * the running one: automatic minor version upgrades are off on every
+   * instance (a secondary added later must run the primary's exact version
+   * to join), and an upgrade is a deliberate change of this property — see
+   * docs/aws/phase-2.md (upgrading a global database).
    * @default Aurora PostgreSQL 16.9
    */
   readonly engine?: rds.IClusterEngine;
@@ -109,8 +114,13 @@ export interface PrimaryRegionProps {
   readonly globalDatabase?: boolean;
   /**
    * Identifier of the global cluster. Other regions find the database by this
-   * name, so it must not change after deployment.
-   * @default derived from the construct path, e.g. `mrc-phase2primary-database-1a2b3c4d`
+   * name, so it must not change after deployment. Each region's cluster is
+   * `<id>-<region>` and its instances `<id>-<region>-<n>`; RDS allows 63
+   * characters for each, so synth refuses an identifier that is too long for
+   * one of the deployment's regions.
+   * @default derived from the construct path, e.g. `mrc-phase2primary-database-1a2b3c4d`,
+   * short enough for every region by construction (an identifier derived by
+   * an earlier version is kept unchanged wherever it fits)
    */
   readonly globalClusterIdentifier?: string;
   /**
@@ -135,7 +145,10 @@ export interface PrimaryRegionProps {
    */
   readonly residency?: DataResidency;
   /**
-   * Declared recovery objectives (checked by later phases).
+   * Declared recovery objectives, checked by later phases against the
+   * estimate. On Aurora PostgreSQL an `rpoSeconds` of 20 or more is enforced
+   * from phase 3 (`rds.global_db_rpo`), at a price in availability: see
+   * `FailoverRunbookProps.recoveryObjectives`.
    * @default - none
    */
   readonly recoveryObjectives?: RecoveryObjectives;
@@ -167,6 +180,11 @@ export class PrimaryRegion extends Construct {
   public readonly region: string;
   /** Cluster identifier in this region (deterministic). */
   public readonly clusterIdentifier: string;
+  /**
+   * How the cluster and instance identifiers of every region derive from the
+   * global identifier (use {@link clusterIdentifierIn}).
+   */
+  public readonly identifiers: IdentifierScheme;
   /** Global cluster identifier (deterministic), or undefined for a single-region database. */
   public readonly globalClusterIdentifier?: string;
   /** The `AWS::RDS::GlobalCluster`, when there is one. */
@@ -202,7 +220,9 @@ export class PrimaryRegion extends Construct {
     const backupRetention = props.backupRetention ?? Duration.days(14);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.SNAPSHOT;
     const deletionProtection = props.deletionProtection ?? true;
-    const globalId = props.globalClusterIdentifier ?? defaultGlobalIdentifier(this);
+    const explicitId = props.globalClusterIdentifier;
+    const globalId = explicitId ?? defaultGlobalIdentifier(this, this.region, instances);
+    this.identifiers = new IdentifierScheme(globalId, explicitId === undefined);
 
     const spec = {
       primaryRegion: this.region,
@@ -228,30 +248,17 @@ export class PrimaryRegion extends Construct {
         storageEncrypted: props.storageEncrypted ?? true,
       }, [1, 2, 3, 4, 5].includes(phase) ? phase : 1, AWS_PROFILE, AWS_WORDS),
     ];
-    if (!DB_IDENTIFIER.test(globalId) || globalId.length > 50) {
+    if (!DB_IDENTIFIER.test(globalId)) {
       problems.push({
         property: 'globalClusterIdentifier',
         message: `globalClusterIdentifier ${show(globalId)} is not a valid identifier`,
-        fix: 'use 1–50 lowercase letters, digits and single hyphens, starting with a letter (the region is appended for each cluster)',
+        fix: 'use 1–63 lowercase letters, digits and single hyphens, starting with a letter (the region and the instance number are appended, so regions need room too)',
       });
+    } else {
+      // Instance counts of the replicas are checked by each ReadReplicaRegion; one here.
+      problems.push(...this.identifiers.check('globalClusterIdentifier', [this.region, ...replicaRegions], { [this.region]: instances }));
     }
-    if (instances > 16) {
-      problems.push({
-        property: 'instances',
-        message: `instances ${instances} is more than the 16 an Aurora cluster can hold (1 writer + 15 readers)`,
-        fix: 'set instances to 16 or fewer',
-      });
-    } else if (isGlobal && replicaRegions.length > 0 && instances - 1 + replicaRegions.length > 15) {
-      // The primary of a global database may hold at most 15 - s readers, s being
-      // the number of secondary regions; adding the secondary fails otherwise:
-      // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database.configuration.requirements.html
-      const max = 16 - replicaRegions.length;
-      problems.push({
-        property: 'instances',
-        message: `instances ${instances} (${instances - 1} readers) with ${replicaRegions.length} replica regions exceeds the 15 readers plus secondary regions an Aurora global database primary allows`,
-        fix: `set instances to ${max} or fewer, or list fewer replicaRegions`,
-      });
-    }
+    problems.push(...checkPrimaryInstanceCount(instances, isGlobal ? replicaRegions.length : 0));
     const rotation = props.secretRotation ?? Duration.days(30);
     if (props.vpc) problems.push(...checkVpc(props.vpc, rotation.toDays() > 0));
     throwIfProblems(source, problems);
@@ -264,11 +271,14 @@ export class PrimaryRegion extends Construct {
     });
     this.vpc = props.vpc ?? createNetwork(this);
 
-    this.clusterIdentifier = `${globalId}-${this.region}`;
+    this.clusterIdentifier = this.identifiers.cluster(this.region);
     const writerProps = {
-      instanceIdentifier: `${this.clusterIdentifier}-1`,
+      instanceIdentifier: this.identifiers.instance(this.region, 1),
       publiclyAccessible: false,
-      autoMinorVersionUpgrade: true,
+      // Global database: the engine version is pinned and upgraded on purpose
+      // (secondaries first), never by the maintenance window — a region added
+      // later with the pinned version must match the running one to join.
+      autoMinorVersionUpgrade: !isGlobal,
       enablePerformanceInsights: true,
       performanceInsightEncryptionKey: this.encryptionKey,
     };
@@ -281,7 +291,7 @@ export class PrimaryRegion extends Construct {
       rds.ClusterInstance.provisioned(`Reader${i + 1}`, {
         ...writerProps,
         instanceType,
-        instanceIdentifier: `${this.clusterIdentifier}-${i + 2}`,
+        instanceIdentifier: this.identifiers.instance(this.region, i + 2),
         availabilityZone: zones.length > 1 ? zones[(i + 1) % zones.length] : undefined,
         promotionTier: 1,
       }),
@@ -367,7 +377,8 @@ export class PrimaryRegion extends Construct {
    * stack ({@link ReadReplicaRegion.metricReplicationLag}).
    */
   public metricReplicationLag(secondaryRegion: string, options: GlobalLagMetricOptions = {}): cloudwatch.Metric {
-    return globalLagMetric('AuroraGlobalDBReplicationLag', `${this.requireGlobal()}-${secondaryRegion}`, secondaryRegion, options);
+    this.requireGlobal();
+    return globalLagMetric('AuroraGlobalDBReplicationLag', this.clusterIdentifierIn(secondaryRegion), secondaryRegion, options);
   }
 
   /**
@@ -376,7 +387,13 @@ export class PrimaryRegion extends Construct {
    * would lose right now.
    */
   public metricRpoLag(secondaryRegion: string, options: GlobalLagMetricOptions = {}): cloudwatch.Metric {
-    return globalLagMetric('AuroraGlobalDBRPOLag', `${this.requireGlobal()}-${secondaryRegion}`, secondaryRegion, options);
+    this.requireGlobal();
+    return globalLagMetric('AuroraGlobalDBRPOLag', this.clusterIdentifierIn(secondaryRegion), secondaryRegion, options);
+  }
+
+  /** The cluster identifier of this database in `region` (this region or a replica region). */
+  public clusterIdentifierIn(region: string): string {
+    return this.identifiers.cluster(region);
   }
 
   /**
@@ -394,9 +411,4 @@ export class PrimaryRegion extends Construct {
     }
     return this.globalClusterIdentifier;
   }
-}
-
-function defaultGlobalIdentifier(scope: Construct): string {
-  const unique = Names.uniqueResourceName(scope, { maxLength: 44, separator: '-' }).toLowerCase();
-  return `mrc-${unique}`.replace(/[^a-z0-9-]/g, '').replace(/-+/g, '-').replace(/-$/, '');
 }

@@ -84,7 +84,7 @@ export class ReadReplicaRegion extends Construct {
   public readonly instances: readonly rds.CfnDBInstance[];
   /** Region of this secondary. */
   public readonly region: string;
-  /** Deterministic cluster identifier: `<global id>-<region>`. */
+  /** Deterministic cluster identifier: `<global id>-<region>` (see {@link PrimaryRegion.clusterIdentifierIn}). */
   public readonly clusterIdentifier: string;
   /** The global cluster this region joined. */
   public readonly globalClusterIdentifier: string;
@@ -100,6 +100,8 @@ export class ReadReplicaRegion extends Construct {
   public readonly encryptionKey: kms.IKey;
   /** Alarm on replication lag. */
   public readonly replicationLagAlarm: cloudwatch.Alarm;
+  /** Threshold of {@link replicationLagAlarm} (the read route's lag check defaults to it). */
+  public readonly replicationLagThreshold: Duration;
 
   constructor(scope: Construct, id: string, props: ReadReplicaRegionProps) {
     super(scope, id);
@@ -174,11 +176,15 @@ export class ReadReplicaRegion extends Construct {
       });
     }
     if (props.vpc) problems.push(...checkVpc(props.vpc, false));
+    if (primary.globalClusterIdentifier && !Token.isUnresolved(this.region) && Number.isInteger(instances) && instances > 1) {
+      // The primary checked one instance per replica region; this region's own count here.
+      problems.push(...primary.identifiers.check('primary.globalClusterIdentifier', [this.region], { [this.region]: instances }));
+    }
     throwIfProblems(source, problems);
 
     const family = engineFamily(engine)!;
     this.globalClusterIdentifier = primary.globalClusterIdentifier!;
-    this.clusterIdentifier = `${this.globalClusterIdentifier}-${this.region}`;
+    this.clusterIdentifier = primary.clusterIdentifierIn(this.region);
     this.servesReads = instances > 0;
     this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
       description: `Encrypts the ${this.globalClusterIdentifier} secondary in ${this.region}`,
@@ -236,13 +242,14 @@ export class ReadReplicaRegion extends Construct {
     const zones = [...new Set(subnets.availabilityZones)];
     this.instances = Array.from({ length: instances }, (_, i) => {
       const instance = new rds.CfnDBInstance(this, `Reader${i + 1}`, {
-        dbInstanceIdentifier: `${this.clusterIdentifier}-${i + 1}`,
+        dbInstanceIdentifier: primary.identifiers.instance(this.region, i + 1),
         dbClusterIdentifier: this.cluster.ref,
         dbInstanceClass: `db.${instanceType.toString()}`,
         engine: engine.engineType,
         availabilityZone: zones.length > 1 ? zones[i % zones.length] : undefined,
         publiclyAccessible: false,
-        autoMinorVersionUpgrade: true,
+        // The version is the primary's pinned one; see PrimaryRegionProps.engine.
+        autoMinorVersionUpgrade: false,
         enablePerformanceInsights: true,
         performanceInsightsKmsKeyId: this.encryptionKey.keyArn,
         performanceInsightsRetentionPeriod: 7,
@@ -259,9 +266,10 @@ export class ReadReplicaRegion extends Construct {
     });
     this.readerEndpoint = this.cluster.attrReadEndpointAddress;
 
+    this.replicationLagThreshold = props.replicationLagAlarmThreshold ?? Duration.seconds(30);
     this.replicationLagAlarm = this.metricReplicationLag().createAlarm(this, 'ReplicationLagAlarm', {
       alarmDescription: `Aurora global replication lag into ${this.clusterIdentifier} is high: reads here are stale and a failover would lose more data`,
-      threshold: (props.replicationLagAlarmThreshold ?? Duration.seconds(30)).toMilliseconds(),
+      threshold: this.replicationLagThreshold.toMilliseconds(),
       evaluationPeriods: 5,
       datapointsToAlarm: 3,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,

@@ -9,7 +9,7 @@
  * on Google Cloud.
  *
  *   RTO = detection (check interval × failure threshold)
- *       + decision (0 when automated, the operator's time otherwise)
+ *       + decision (the alarm's evaluation when automated, the operator's time otherwise)
  *       + promotion (the cloud's figure for switchover or failover)
  *       + traffic shift (the time the routing layer takes to act on the change)
  *       + DNS TTL (clients holding the old answer)
@@ -63,11 +63,18 @@ export interface RecoveryInputs {
   /** How the failure of the primary is detected (the write route's health check). */
   readonly detection: DetectionSettings;
   /**
-   * Time between detection and the start of the recovery: 0 when an alarm
-   * starts it, the on-call response time when a person does.
+   * Time between detection and the start of the recovery: the alarm's
+   * evaluation when an alarm starts it, the on-call response time when a
+   * person does.
    * @default 0
    */
   readonly decisionSeconds?: number;
+  /**
+   * What the decision stretch is, for the timeline, e.g. `a person decides
+   * to fail over (assumed 10 min)`.
+   * @default 'decision to fail over'
+   */
+  readonly decisionLabel?: string;
   /** Promotion by switchover (planned, no data loss). */
   readonly switchover: SourcedDuration;
   /** Promotion by failover (unplanned, data loss up to the lag). */
@@ -133,7 +140,7 @@ function estimateOne(inputs: RecoveryInputs, kind: 'switchover' | 'failover'): R
   if (kind === 'failover') {
     const d = inputs.detection;
     add('detection', `health check fails ${d.failureThreshold} times, ${d.intervalSeconds} s apart`, d.intervalSeconds * d.failureThreshold);
-    add('decision', 'decision to fail over', inputs.decisionSeconds ?? 0);
+    add('decision', inputs.decisionLabel ?? 'decision to fail over', inputs.decisionSeconds ?? 0);
   }
   const promotion = kind === 'switchover' ? inputs.switchover : inputs.failover;
   add('promotion', promotion.description, promotion.seconds, promotion.source);
@@ -175,6 +182,18 @@ export interface RecoveryVocabulary {
   readonly minTtlSeconds: number;
   /** How to get a bounded RPO, when the cloud can enforce one, e.g. `set recoveryObjectives.rpoSeconds to 20 or more (rds.global_db_rpo)`. */
   readonly enforceRpo?: string;
+  /**
+   * How to shorten the decision stretch to `seconds` (lower the assumed
+   * human decision time, or let an alarm decide).
+   * @default - the decision time is not suggested as a fix
+   */
+  readonly decisionFix?: (seconds: number) => string;
+  /**
+   * Shortest decision stretch the cloud's automation achieves, seconds (what
+   * {@link decisionFix} can bring the decision down to).
+   * @default 0
+   */
+  readonly minDecisionSeconds?: number;
 }
 
 /**
@@ -206,6 +225,13 @@ export function checkObjectives(
       const needed = Math.max(words.minFailureThreshold, d.failureThreshold - Math.ceil((best - rto) / interval));
       fixes.push(`lower ${words.failureThreshold} to ${needed}`);
       best -= (d.failureThreshold - needed) * interval;
+    }
+    const decision = inputs.decisionSeconds ?? 0;
+    const minDecision = words.minDecisionSeconds ?? 0;
+    if (best > rto && words.decisionFix && decision > minDecision) {
+      const needed = Math.max(minDecision, decision - (best - rto));
+      fixes.push(words.decisionFix(needed));
+      best -= decision - needed;
     }
     if (best > rto && inputs.dnsTtlSeconds > words.minTtlSeconds) {
       const ttl = Math.max(words.minTtlSeconds, inputs.dnsTtlSeconds - (best - rto));

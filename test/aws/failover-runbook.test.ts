@@ -63,8 +63,8 @@ describe('FailoverRunbook with ARC Region switch (default)', () => {
   let routing: Template;
 
   beforeAll(() => {
-    t = topo({ recoveryObjectives: { rtoSeconds: 600, rpoSeconds: 30 } });
-    rb = setup(t);
+    t = topo({ recoveryObjectives: { rtoSeconds: 900, rpoSeconds: 30 } });
+    rb = setup(t, { acceptRpoGuardWriteStalls: true });
     routing = Template.fromStack(t.routing);
     t.app.synth({ force: true });
   });
@@ -103,7 +103,7 @@ describe('FailoverRunbook with ARC Region switch (default)', () => {
       RecoveryApproach: 'activePassive',
       PrimaryRegion: 'us-east-1',
       Regions: ['us-east-1', 'eu-west-1'],
-      RecoveryTimeObjectiveMinutes: 10,
+      RecoveryTimeObjectiveMinutes: 15,
       Workflows: [
         { WorkflowTargetAction: 'activate', WorkflowTargetRegion: 'us-east-1', WorkflowDescription: Match.anyValue(), Steps: steps('us-east-1') },
         { WorkflowTargetAction: 'activate', WorkflowTargetRegion: 'eu-west-1', WorkflowDescription: Match.anyValue(), Steps: steps('eu-west-1') },
@@ -117,6 +117,7 @@ describe('FailoverRunbook with ARC Region switch (default)', () => {
       AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'arc-region-switch.amazonaws.com' } }] },
     });
     expect(actions(routing).sort()).toEqual([
+      'arc-region-switch:GetPlan', 'arc-region-switch:GetPlanExecution', 'arc-region-switch:ListPlanExecutions', 'iam:SimulatePrincipalPolicy',
       'rds:DescribeDBClusters', 'rds:DescribeGlobalClusters', 'rds:FailoverGlobalCluster', 'rds:SwitchoverGlobalCluster', 'route53:ListResourceRecordSets',
     ]);
     const role = Object.values(routing.findResources('AWS::IAM::Role'))[0];
@@ -148,6 +149,36 @@ describe('FailoverRunbook with ARC Region switch (default)', () => {
     }]);
   });
 
+  test('the plan role has the base permissions of every plan execution role: simulate its own policies, read this plan and its executions', () => {
+    // https://docs.aws.amazon.com/r53recovery/latest/dg/security_iam_region_switch_complete_policy.html
+    const roleId = Object.keys(routing.findResources('AWS::IAM::Role', {
+      Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'arc-region-switch.amazonaws.com' } })] } },
+    }))[0];
+    const plan = (sep: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:arc-region-switch:*:${ACCOUNT}:plan/orders${sep}*`]] });
+    routing.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: roleId }],
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          { Action: 'iam:SimulatePrincipalPolicy', Effect: 'Allow', Resource: { 'Fn::GetAtt': [roleId, 'Arn'] } },
+          {
+            Action: ['arc-region-switch:GetPlan', 'arc-region-switch:GetPlanExecution', 'arc-region-switch:ListPlanExecutions'],
+            Effect: 'Allow',
+            Resource: [plan(':'), plan('/')],
+          },
+        ],
+      },
+    });
+  });
+
+  test('the plan is created after the write records it switches and after its role can be evaluated', () => {
+    const plan = Object.values(routing.findResources('AWS::ARCRegionSwitch::Plan'))[0];
+    const records = Object.keys(routing.findResources('AWS::Route53::RecordSet', { Properties: { Name: 'write.example.com.' } }));
+    const policies = Object.keys(routing.findResources('AWS::IAM::Policy'));
+    expect(records).toHaveLength(2);
+    expect(plan.DependsOn).toEqual(expect.arrayContaining([...records, ...policies]));
+  });
+
   test('the plan RTO stays within the 1–10080 minutes CreatePlan accepts', () => {
     const t2 = topo({ recoveryObjectives: { rtoSeconds: 30 * 24 * 3600 } });
     setup(t2);
@@ -162,11 +193,11 @@ describe('FailoverRunbook with ARC Region switch (default)', () => {
     expect(rb.estimates.failover.rpoSeconds).toBe(30);
   });
 
-  test('the estimate: 30 s detection + 2 min promotion + 90 s traffic shift + 60 s TTL', () => {
+  test('the estimate: 30 s detection + 10 min human decision + 2 min promotion + 90 s traffic shift + 60 s TTL', () => {
     expect(rb.estimates.failover.timeline.map((e) => [e.phase, e.durationSeconds])).toEqual([
-      ['detection', 30], ['promotion', 120], ['traffic-shift', 90], ['dns', 60],
+      ['detection', 30], ['decision', 600], ['promotion', 120], ['traffic-shift', 90], ['dns', 60],
     ]);
-    expect(rb.estimates.failover.rtoSeconds).toBe(300);
+    expect(rb.estimates.failover.rtoSeconds).toBe(900);
     expect(rb.estimates.switchover.rpoSeconds).toBe(0);
   });
 
@@ -271,13 +302,19 @@ describe('FailoverRunbook with Step Functions', () => {
     });
   });
 
-  test('the calls that move the writer retry only throttling: a retried switchover after a timeout would report a failure while Aurora proceeds', () => {
-    const throttled = [{ ErrorEquals: ['Rds.ThrottlingException'], IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2, MaxDelaySeconds: 30, JitterStrategy: 'FULL' }];
+  test('retries name the errors the SDK integration really raises: RDS throttling arrives as Rds.RdsException; the calls that move the writer retry only that', () => {
+    // RDS answers throttling with the unmodeled error code Throttling, which the AWS SDK for
+    // Java (behind Step Functions) raises as RdsException: Step Functions names it Rds.RdsException.
+    const throttled = [{ ErrorEquals: ['Rds.RdsException'], IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2, MaxDelaySeconds: 30, JitterStrategy: 'FULL' }];
     const states = (k: string) => (rb.definitions[k] as { States: Record<string, Record<string, unknown>> }).States;
     expect(states('eu-west-1/Switchover').Switchover.Retry).toEqual(throttled);
     expect(states('eu-west-1/Failover').Failover.Retry).toEqual(throttled);
     expect(states('eu-west-1/Drill').SwitchBack.Retry).toEqual(throttled);
-    expect((states('eu-west-1/Switchover').ReadWriter.Retry as { ErrorEquals: string[] }[])[0].ErrorEquals).toContain('States.Timeout');
+    expect((states('eu-west-1/Switchover').ReadWriter.Retry as { ErrorEquals: string[] }[])[0].ErrorEquals).toEqual([
+      'Rds.RdsException', 'Rds.SdkClientException', 'CloudWatch.CloudWatchException', 'CloudWatch.SdkClientException', 'States.Timeout',
+    ]);
+    // No retrier anywhere names an error Step Functions never raises.
+    expect(JSON.stringify(rb.definitions)).not.toMatch(/ThrottlingException/);
   });
 
   test('a region outside the write route does not wait for a writer alarm it does not have', () => {
@@ -342,15 +379,18 @@ describe('FailoverRunbook objectives and bad input', () => {
   test('an RTO the configuration cannot meet fails synth and names the setting', () => {
     const t = topo({ recoveryObjectives: { rtoSeconds: 120 } });
     expect(errorOf(() => setup(t))).toBe(
-      "FailoverRunbook 'Routing/Runbook': recoveryObjectives.rtoSeconds 120 is below the estimated failover RTO of 300 s (detection 30 s + promotion 120 s + traffic-shift 90 s + dns 60 s); "
-      + 'no setting brings the estimate under 120 s (the fastest configuration gives about 225 s); raise recoveryObjectives.rtoSeconds to 225 or more',
+      "FailoverRunbook 'Routing/Runbook': recoveryObjectives.rtoSeconds 120 is below the estimated failover RTO of 900 s (detection 30 s + decision 600 s + promotion 120 s + traffic-shift 90 s + dns 60 s); "
+      + 'no setting brings the estimate under 120 s (the fastest configuration gives about 285 s); raise recoveryObjectives.rtoSeconds to 285 or more',
     );
   });
 
   test('an RTO met by faster detection suggests it', () => {
-    const t = topo({ recoveryObjectives: { rtoSeconds: 280 } });
+    const t = topo({ recoveryObjectives: { rtoSeconds: 400 } });
     new GlobalRouter(t.routing, 'Router', { zone: t.zone, primary: t.primary, replicas: t.replicas, endpoints: t.endpoints, healthCheck: { interval: Duration.seconds(30) } });
-    expect(errorOf(() => setup(t))).toContain('set healthCheck.interval to Duration.seconds(10), and lower healthCheck.failureThreshold to 1, or raise recoveryObjectives.rtoSeconds to 360');
+    expect(errorOf(() => setup(t))).toContain(
+      'set healthCheck.interval to Duration.seconds(10), and lower healthCheck.failureThreshold to 1, and lower decisionTime to Duration.seconds(120) if your on-call reliably decides that fast, '
+      + "or set decision: 'automatic' with automaticFailoverAllowsDataLoss: true (the alarm decides in 60 s), or raise recoveryObjectives.rtoSeconds to 960",
+    );
   });
 
   test('an RPO below the replication lag fails; between 5 and 20 s it is noted, not enforced', () => {
@@ -360,6 +400,42 @@ describe('FailoverRunbook objectives and bad input', () => {
     const rb = setup(topo({ recoveryObjectives: { rpoSeconds: 10 } }));
     expect(rb.enforcedRpoSeconds).toBeUndefined();
     expect(rb.markdown).toContain('The declared RPO of 10 s is met only while replication lag stays below it');
+  });
+
+  test('an enforced RPO with a single secondary is refused unless its write stalls are accepted, and explains why', () => {
+    expect(errorOf(() => setup(topo({ recoveryObjectives: { rpoSeconds: 30 } })))).toBe(
+      "FailoverRunbook 'Routing/Runbook': recoveryObjectives.rpoSeconds 30 sets rds.global_db_rpo on the primary, so commits in us-east-1 wait whenever the only secondary (eu-west-1) lags more than 30 s: "
+      + 'any impairment of eu-west-1 stops writes in us-east-1, and major version upgrades are refused while it is set; '
+      + 'set acceptRpoGuardWriteStalls: true to accept that (an alarm warns at 80% of the bound), add a second replica region (Aurora then waits only while every secondary lags), '
+      + 'or declare rpoSeconds below 20 so it is a target the runbook reports, not a bound Aurora enforces',
+    );
+    // Two secondaries: Aurora lets commits through while either is within the bound.
+    const two = setup(topo({ recoveryObjectives: { rpoSeconds: 30 }, replicas: { 'eu-west-1': 1, 'ap-southeast-2': 1 } }));
+    expect(two.enforcedRpoSeconds).toBe(30);
+  });
+
+  test('an alarm in each secondary region warns when AuroraGlobalDBRPOLag reaches 80% of the bound; the runbook states the trade-off', () => {
+    const t = topo({ recoveryObjectives: { rpoSeconds: 30 } });
+    const rb = setup(t, { acceptRpoGuardWriteStalls: true });
+    Template.fromStack(Stack.of(t.replicas[0])).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'orders-eu-west-1-rpo-lag',
+      Namespace: 'AWS/RDS',
+      MetricName: 'AuroraGlobalDBRPOLag',
+      Dimensions: [{ Name: 'DBClusterIdentifier', Value: 'orders-eu-west-1' }],
+      Statistic: 'Maximum',
+      Threshold: 24000,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 2,
+    });
+    expect(Object.keys(rb.rpoLagAlarms)).toEqual(['eu-west-1']);
+    expect(rb.markdown).toContain('Trade-off of rds.global_db_rpo: with one secondary, any impairment of eu-west-1 stops writes in us-east-1, and a major version upgrade of the global database is refused while it is set');
+    expect(rb.markdown).toContain('`orders-eu-west-1-rpo-lag` (eu-west-1)');
+    expect(rb.markdown).toContain('ParameterName=rds.global_db_rpo,ParameterValue=30,ApplyMethod=immediate');
+    // Not enforced (below 20 s): no alarm.
+    const t2 = topo({ recoveryObjectives: { rpoSeconds: 10 } });
+    expect(setup(t2).rpoLagAlarms).toEqual({});
+    Template.fromStack(Stack.of(t2.replicas[0])).resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'AuroraGlobalDBRPOLag' }, 0);
   });
 
   test('Aurora MySQL has no rds.global_db_rpo', () => {

@@ -59,15 +59,20 @@ describe('GlobalRouter defaults (phase 3, us-east-1 → eu-west-1)', () => {
     expect(r.writeSetIdentifiers).toEqual({ 'us-east-1': 'write-us-east-1', 'eu-west-1': 'write-eu-west-1' });
   });
 
-  test('the PRIMARY record needs its endpoint AND the writer there (calculated check); SECONDARY needs its endpoint', () => {
+  test('the PRIMARY record needs its endpoint AND the writer there AND not in the standby (calculated check); SECONDARY needs its endpoint', () => {
     const checks = routing.findResources('AWS::Route53::HealthCheck');
     const id = (pred: (c: Record<string, unknown>) => boolean) => Object.keys(checks).find((k) => pred(checks[k].Properties.HealthCheckConfig))!;
     const endpointUs = id((c) => c.FullyQualifiedDomainName === 'app.us-east-1.example.com');
     const endpointEu = id((c) => c.FullyQualifiedDomainName === 'app.eu-west-1.example.com');
     const writerUs = id((c) => (c.AlarmIdentifier as { Region?: string } | undefined)?.Region === 'us-east-1');
+    const notWriterEu = id((c) => (c.AlarmIdentifier as { Region?: string } | undefined)?.Region === 'eu-west-1' && c.Inverted === true);
     const calculated = id((c) => c.Type === 'CALCULATED');
     expect(checks[calculated].Properties.HealthCheckConfig).toEqual({
-      Type: 'CALCULATED', HealthThreshold: 2, Inverted: false, ChildHealthChecks: [{ Ref: endpointUs }, { Ref: writerUs }],
+      Type: 'CALCULATED', HealthThreshold: 3, Inverted: false, ChildHealthChecks: [{ Ref: endpointUs }, { Ref: writerUs }, { Ref: notWriterEu }],
+    });
+    expect(checks[notWriterEu].Properties.HealthCheckConfig).toEqual({
+      Type: 'CLOUDWATCH_METRIC', AlarmIdentifier: { Name: 'orders-eu-west-1-not-writer', Region: 'eu-west-1' },
+      InsufficientDataHealthStatus: 'Unhealthy', Inverted: true,
     });
     routing.hasResourceProperties('AWS::Route53::RecordSet', { Failover: 'PRIMARY', HealthCheckId: { Ref: calculated } });
     routing.hasResourceProperties('AWS::Route53::RecordSet', { Failover: 'SECONDARY', HealthCheckId: { Ref: endpointEu } });
@@ -154,7 +159,7 @@ describe('GlobalRouter read route (phase 4)', () => {
 });
 
 describe('GlobalRouter options', () => {
-  test('alias targets make A alias records without TTL; regionSwitchHealthCheckIds join the write checks', () => {
+  test('alias targets make A alias records without TTL; the primary region\'s Region switch check joins the PRIMARY check, the standby\'s gates nothing', () => {
     const t = topo();
     const vpc = t.primary.vpc;
     const alb = new elbv2.ApplicationLoadBalancer(Stack.of(t.primary), 'Alb', { vpc, internetFacing: true });
@@ -168,11 +173,10 @@ describe('GlobalRouter options', () => {
     const routing = Template.fromStack(t.routing);
     routing.hasResourceProperties('AWS::Route53::RecordSet', { Failover: 'PRIMARY', Type: 'A', AliasTarget: Match.objectLike({ EvaluateTargetHealth: true }), TTL: Match.absent() });
     routing.hasResourceProperties('AWS::Route53::HealthCheck', {
-      HealthCheckConfig: { Type: 'CALCULATED', HealthThreshold: 3, ChildHealthChecks: Match.arrayWith(['arc-hc-1']) },
+      HealthCheckConfig: { Type: 'CALCULATED', HealthThreshold: 4, ChildHealthChecks: Match.arrayWith(['arc-hc-1']) },
     });
-    routing.hasResourceProperties('AWS::Route53::HealthCheck', {
-      HealthCheckConfig: { Type: 'CALCULATED', HealthThreshold: 2, ChildHealthChecks: Match.arrayWith(['arc-hc-2']) },
-    });
+    routing.resourcePropertiesCountIs('AWS::Route53::HealthCheck', { HealthCheckConfig: { Type: 'CALCULATED' } }, 1);
+    expect(JSON.stringify(routing.toJSON())).not.toContain('arc-hc-2');
     expect(r.ttlSeconds).toBe(60);
   });
 
@@ -284,5 +288,26 @@ describe('GlobalRouter graphql option', () => {
     expect(errorOf(() => router(t, { graphql: {} }))).toBe(
       "GlobalRouter 'Routing/Router': graphql needs both a write route and a read route, but there is no read route (readRoute off, or no region serves reads); enable both routes (phase 4: readRoute defaults to true) or remove graphql",
     );
+  });
+});
+
+describe('what each regional endpoint must serve (TLS certificate and Host)', () => {
+  test('write.<zone> in the primary and the standby, read.<zone> in every read region', () => {
+    const t = topo({ phase: 4, replicas: { 'eu-west-1': 1, 'ap-southeast-2': 1 } });
+    const r = router(t);
+    expect(r.hostnamesServedBy('us-east-1')).toEqual(['write.example.com', 'read.example.com']);
+    expect(r.hostnamesServedBy('eu-west-1')).toEqual(['write.example.com', 'read.example.com']);
+    expect(r.hostnamesServedBy('ap-southeast-2')).toEqual(['read.example.com']);
+    const t3 = topo({ phase: 3 });
+    expect(router(t3).hostnamesServedBy('eu-west-1')).toEqual(['write.example.com']);
+  });
+
+  test('the docs say it, and say that Lambda@Edge replicas hold up the edge router\'s deletion for hours', () => {
+    const read = (f: string) => fs.readFileSync(path.join(__dirname, '..', '..', f), 'utf8');
+    expect(read('docs/aws/phase-3.md')).toMatch(/Regional custom domain name[\s\S]*without it API Gateway answers\s+403/);
+    const phase4 = read('docs/aws/phase-4.md');
+    expect(phase4).toContain('lambda-edge-delete-replicas.html');
+    expect(phase4).toMatch(/typically within a\s+few hours/);
+    expect(read('lib/aws/graphql-edge-router.ts')).toMatch(/Delete the stack again a few\s+\* hours later/);
   });
 });

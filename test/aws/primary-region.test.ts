@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { App, Stack } from 'aws-cdk-lib';
-import { PrimaryRegion, PrimaryRegionProps } from '../../lib/aws';
+import { PrimaryRegion, PrimaryRegionProps, ReadReplicaRegion } from '../../lib/aws';
 import { errorOf, stacks } from './helpers';
 
 function primary(props: PrimaryRegionProps = {}, region = 'us-east-1') {
@@ -281,7 +281,7 @@ describe('PrimaryRegion bad input', () => {
   });
   test('an invalid global cluster identifier', () => {
     expect(msg({ globalDatabase: true, globalClusterIdentifier: 'Orders_DB' })).toBe(
-      "PrimaryRegion 'S-us-east-1/Database': globalClusterIdentifier 'Orders_DB' is not a valid identifier; use 1–50 lowercase letters, digits and single hyphens, starting with a letter (the region is appended for each cluster)",
+      "PrimaryRegion 'S-us-east-1/Database': globalClusterIdentifier 'Orders_DB' is not a valid identifier; use 1–63 lowercase letters, digits and single hyphens, starting with a letter (the region and the instance number are appended, so regions need room too)",
     );
   });
   test('a stack without an explicit region', () => {
@@ -309,5 +309,41 @@ describe('PrimaryRegion with a VPC that cannot hold it', () => {
     expect(errorOf(() => new PrimaryRegion(stack, 'Database', { vpc }))).toContain('secretRotation is on, but vpc has no private subnets with egress');
     new PrimaryRegion(stack, 'NoRotation', { vpc, secretRotation: Duration.days(0) });
     Template.fromStack(stack).resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
+  });
+});
+
+describe('engine version policy of a global database', () => {
+  /** DBInstance properties by logical id. */
+  const instances = (stack: Stack) => Object.fromEntries(Object.entries(Template.fromStack(stack).findResources('AWS::RDS::DBInstance'))
+    .map(([id, r]) => [id, r.Properties as Record<string, unknown>]));
+
+  test('automatic minor version upgrades are off on every instance of a global database (pinned version), on in a single region', () => {
+    const single = primary();
+    for (const p of Object.values(instances(single.stack))) expect(p.AutoMinorVersionUpgrade).toBe(true);
+    const { stack, construct } = primary({ replicaRegions: ['eu-west-1'], globalClusterIdentifier: 'orders' });
+    const replicaStack = new Stack(stack.node.root as App, 'R', { env: { account: '111111111111', region: 'eu-west-1' } });
+    new ReadReplicaRegion(replicaStack, 'Database', { primary: construct, instances: 2 });
+    for (const p of Object.values(instances(stack))) expect(p.AutoMinorVersionUpgrade).toBe(false);
+    const replicas = Object.values(instances(replicaStack));
+    expect(replicas).toHaveLength(2);
+    for (const p of replicas) expect(p.AutoMinorVersionUpgrade).toBe(false);
+  });
+
+  test('day two: climbing from phase 1 to phase 2 changes only AutoMinorVersionUpgrade on the instances (an in-place update); cluster and instances keep their logical ids and identifiers', () => {
+    // AWS::RDS::DBInstance AutoMinorVersionUpgrade — Update requires: No interruption
+    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html).
+    const before = primary({ globalClusterIdentifier: 'orders' });
+    const after = primary({ globalClusterIdentifier: 'orders', replicaRegions: ['eu-west-1'] });
+    const b = instances(before.stack);
+    const a = instances(after.stack);
+    expect(Object.keys(a)).toEqual(Object.keys(b));
+    for (const id of Object.keys(b)) {
+      const changed = [...new Set([...Object.keys(a[id]), ...Object.keys(b[id])])]
+        .filter((k) => JSON.stringify(a[id][k]) !== JSON.stringify(b[id][k]));
+      expect([id, changed]).toEqual([id, ['AutoMinorVersionUpgrade']]);
+    }
+    const clusters = (s: Stack) => Template.fromStack(s).findResources('AWS::RDS::DBCluster');
+    expect(Object.keys(clusters(after.stack))).toEqual(Object.keys(clusters(before.stack)));
+    expect(Object.values(clusters(after.stack))[0].Properties.DBClusterIdentifier).toBe('orders-us-east-1');
   });
 });

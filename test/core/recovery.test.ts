@@ -114,3 +114,21 @@ describe('rendering', () => {
     expect(md).toMatch(/```text\n0 s detection:#+ promotion:#+ traffic-shift:#+ dns:#+ 5 min\n```/);
   });
 });
+
+describe('the decision stretch', () => {
+  test('is labelled as the cloud says and counted in the failover estimate', () => {
+    const e = estimateRecovery(inputs({ decisionSeconds: 600, decisionLabel: 'a person decides to fail over (assumed 10 min)' })).failover;
+    expect(e.timeline.find((t) => t.phase === 'decision')).toEqual({
+      phase: 'decision', label: 'a person decides to fail over (assumed 10 min)', startSeconds: 30, durationSeconds: 600, source: undefined,
+    });
+    expect(e.rtoSeconds).toBe(900);
+  });
+
+  test('an objective the decision time breaks names the decision as the fix, down to what automation achieves', () => {
+    const w: RecoveryVocabulary = { ...words, decisionFix: (s) => `lower decisionTime to ${s} s, or let the alarm decide`, minDecisionSeconds: 60 };
+    const [p] = checkObjectives({ rtoSeconds: 600 }, inputs({ decisionSeconds: 600 }), w);
+    expect(p.message).toBe('recoveryObjectives.rtoSeconds 600 is below the estimated failover RTO of 900 s (detection 30 s + decision 600 s + promotion 120 s + traffic-shift 90 s + dns 60 s)');
+    // Failure threshold 3 → 1 saves 20 s; the decision gives the remaining 280 s.
+    expect(p.fix).toBe('lower healthCheck.failureThreshold to 1, and lower decisionTime to 320 s, or let the alarm decide, or raise recoveryObjectives.rtoSeconds to 900');
+  });
+});

@@ -52,7 +52,7 @@ describe('AWS examples, phases 3 and 4 (default regions)', () => {
     const t = templates['Phase3-Routing'];
     t.resourcePropertiesCountIs('AWS::Route53::RecordSet', { Name: 'write.phase3.example.com.' }, 2);
     t.resourcePropertiesCountIs('AWS::Route53::RecordSet', { Name: 'read.phase3.example.com.' }, 0);
-    t.hasResourceProperties('AWS::ARCRegionSwitch::Plan', { Name: 'phase3-global', RecoveryTimeObjectiveMinutes: 10, Regions: ['us-east-1', 'eu-west-1'] });
+    t.hasResourceProperties('AWS::ARCRegionSwitch::Plan', { Name: 'phase3-global', RecoveryTimeObjectiveMinutes: 15, Regions: ['us-east-1', 'eu-west-1'] });
     t.resourceCountIs('AWS::StepFunctions::StateMachine', 0);
     templates['Phase3-Primary'].hasResourceProperties('AWS::RDS::DBClusterParameterGroup', {
       Parameters: Match.objectLike({ 'rds.global_db_rpo': '30' }),

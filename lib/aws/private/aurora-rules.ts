@@ -115,3 +115,27 @@ export function logExports(family: EngineFamily): string[] {
  * hyphens, no trailing hyphen or double hyphen, at most 63 characters.
  */
 export const DB_IDENTIFIER = /^[a-z](?!.*--)[a-z0-9-]{0,62}(?<!-)$/;
+
+/**
+ * An Aurora cluster holds at most 16 instances (1 writer + 15 readers), and
+ * the primary of a global database at most 15 − s readers, s being the number
+ * of secondary regions; adding the secondary fails otherwise:
+ * https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database.configuration.requirements.html
+ */
+export function checkPrimaryInstanceCount(instances: number, secondaryRegions: number): ConfigProblem[] {
+  if (instances > 16) {
+    return [{
+      property: 'instances',
+      message: `instances ${instances} is more than the 16 an Aurora cluster can hold (1 writer + 15 readers)`,
+      fix: 'set instances to 16 or fewer',
+    }];
+  }
+  if (secondaryRegions > 0 && instances - 1 + secondaryRegions > 15) {
+    return [{
+      property: 'instances',
+      message: `instances ${instances} (${instances - 1} readers) with ${secondaryRegions} replica regions exceeds the 15 readers plus secondary regions an Aurora global database primary allows`,
+      fix: `set instances to ${16 - secondaryRegions} or fewer, or list fewer replicaRegions`,
+    }];
+  }
+  return [];
+}

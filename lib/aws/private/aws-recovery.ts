@@ -1,5 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { ConfigProblem, RecoveryInputs, RecoveryVocabulary, show, SourcedDuration } from '../../core';
+import { AUTOMATIC_DECISION_SECONDS } from './decision';
+import { alarmFlipSeconds, ROUTE53_ALARM_CHECK_SECONDS, WRITER_ALARM } from './writer-signal';
 
 /**
  * AWS figures behind the recovery estimate, each with its source.
@@ -45,6 +47,8 @@ export const AWS_RECOVERY_WORDS: RecoveryVocabulary = {
   ttlValue: (s) => `Duration.seconds(${s})`,
   minTtlSeconds: 5,
   enforceRpo: `on Aurora PostgreSQL set recoveryObjectives.rpoSeconds to ${GLOBAL_DB_RPO_MIN_SECONDS} or more so rds.global_db_rpo enforces it`,
+  decisionFix: (s) => `lower decisionTime to Duration.seconds(${s}) if your on-call reliably decides that fast, or set decision: 'automatic' with automaticFailoverAllowsDataLoss: true (the alarm decides in ${AUTOMATIC_DECISION_SECONDS} s)`,
+  minDecisionSeconds: AUTOMATIC_DECISION_SECONDS,
 };
 
 /** Health-check settings the router uses. */
@@ -130,18 +134,22 @@ export function awsRecoveryInputs(opts: {
   readonly ttlSeconds: number;
   readonly trafficShiftSeconds: number;
   readonly decisionSeconds?: number;
+  readonly decisionLabel?: string;
   readonly enforcedRpoSeconds?: number;
   readonly postgres: boolean;
 }): RecoveryInputs {
   return {
     detection: { intervalSeconds: opts.intervalSeconds, failureThreshold: opts.failureThreshold },
     decisionSeconds: opts.decisionSeconds ?? 0,
+    decisionLabel: opts.decisionLabel,
     switchover: AURORA_SWITCHOVER,
     failover: AURORA_FAILOVER,
     trafficShift: {
       seconds: opts.trafficShiftSeconds,
-      description: 'the write route follows the new writer (writer-role alarm period 60 s + up to 30 s for Route 53 to read it; an assumption, not an AWS figure)',
-      source: 'https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/creating_alarms.html',
+      description: `the write route follows the new writer: the writer-role alarms flip in ${alarmFlipSeconds(WRITER_ALARM)} s `
+        + `(period ${WRITER_ALARM.periodSeconds} s, ${WRITER_ALARM.datapointsToAlarm} of ${WRITER_ALARM.evaluationPeriods} evaluation period, missing data breaching), `
+        + `then Route 53 acts on the alarm health checks (${ROUTE53_ALARM_CHECK_SECONDS} s, an assumption: AWS publishes no figure)`,
+      source: 'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarm-evaluation',
     },
     dnsTtlSeconds: opts.ttlSeconds,
     replication: {

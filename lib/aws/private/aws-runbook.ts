@@ -1,5 +1,5 @@
 import {
-  RecoveryEstimates, RecoveryObjectives, RunbookModel, RunbookProcedure, RunbookStep,
+  formatSeconds, RecoveryEstimates, RecoveryObjectives, RunbookModel, RunbookProcedure, RunbookStep,
 } from '../../core';
 import { AURORA_DR_DOC, GLOBAL_DB_RPO_DOC, ROUTE53_METRICS_DOC } from './aws-recovery';
 
@@ -23,7 +23,19 @@ export interface AwsRunbookFacts {
   readonly estimates: RecoveryEstimates;
   readonly objectives?: RecoveryObjectives;
   readonly enforcedRpoSeconds?: number;
+  /** AuroraGlobalDBRPOLag alarms per secondary region (with an enforced RPO). */
+  readonly rpoLagAlarmNames?: Readonly<Record<string, string>>;
   readonly regionSwitchChecksAttached: boolean;
+  /** Who decides to fail over. */
+  readonly decision: {
+    readonly mode: 'manual' | 'automatic';
+    readonly humanDecisionSeconds: number;
+    readonly allowDataLoss: boolean;
+    /** The detection alarm (us-east-1) that starts the automation. */
+    readonly detectionAlarm?: string;
+    /** EventBridge rule in the standby region (Step Functions engine). */
+    readonly ruleName?: string;
+  };
 }
 
 const clusterArn = (f: AwsRunbookFacts, region: string) => `arn:aws:rds:${region}:${f.account}:cluster:${f.clusterIdentifiers[region]}`;
@@ -55,16 +67,51 @@ function verify(f: AwsRunbookFacts, target: string): RunbookStep[] {
     commands: [{ command: `aws rds describe-global-clusters --region ${target} --global-cluster-identifier ${f.globalClusterIdentifier} \\\n  --query 'GlobalClusters[0].[Status, GlobalClusterMembers[?IsWriter].DBClusterArn]'` }],
     expect: `\`available\` and \`${clusterArn(f, target)}\`.`,
     timeoutSeconds: 900,
-  }, {
+  }, trafficStep(f, target)];
+  return steps;
+}
+
+/**
+ * What decides the write route after the writer moved to `target`: the
+ * PRIMARY record is healthy only while the primary's writer alarm is OK and
+ * the standby's is not (and the primary's endpoint is healthy); otherwise
+ * Route 53 answers the SECONDARY (the standby).
+ */
+function trafficStep(f: AwsRunbookFacts, target: string): RunbookStep {
+  const p = f.primaryRegion;
+  const s = f.standbyRegion;
+  const alarm = (region: string) => ({
+    command: `aws cloudwatch describe-alarms --region ${region} --alarm-names ${f.writerAlarmNames[region]} --query 'MetricAlarms[0].StateValue'`,
+  });
+  const dig = f.writeHostname ? [{ command: `dig +short ${f.writeHostname}` }] : [];
+  if (target === p) {
+    return {
+      kind: 'traffic-shift',
+      title: 'Confirm the write route followed',
+      detail: `The PRIMARY write record (${p}) answers only while ${p}'s writer alarm is OK and ${s}'s is not: check both, each in its own region. No DNS record is edited.`,
+      commands: [alarm(p), alarm(s), ...dig],
+      expect: `\`"OK"\` in ${p}, then \`"ALARM"\` in ${s}; the hostname then answers with the ${p} endpoint within the TTL.`,
+      timeoutSeconds: 300,
+    };
+  }
+  if (target === s) {
+    return {
+      kind: 'traffic-shift',
+      title: 'Confirm the write route followed',
+      detail: `${s}'s writer alarm OK makes the PRIMARY write record unhealthy (it carries that alarm's check, inverted), so Route 53 answers the SECONDARY (${s}) while ${s}'s endpoint is healthy. No DNS record is edited.`,
+      commands: [alarm(s), ...dig],
+      expect: `\`"OK"\`, then the hostname answers with the ${s} endpoint within the TTL.`,
+      timeoutSeconds: 300,
+    };
+  }
+  return {
     kind: 'traffic-shift',
     title: 'Confirm the write route followed',
-    detail: 'The write record\'s health check follows the writer-role alarm: no DNS record is edited.',
-    commands: [{ command: `aws cloudwatch describe-alarms --region ${target} --alarm-names ${f.writerAlarmNames[target] ?? '<writer alarm>'} --query 'MetricAlarms[0].StateValue'` },
-      ...(f.writeHostname ? [{ command: `dig +short ${f.writeHostname}` }] : [])],
-    expect: `\`"OK"\`, then the hostname answers with the ${target} endpoint within the TTL.`,
+    detail: `${target} has no write record: once ${p}'s writer alarm is ALARM the PRIMARY record is unhealthy and writes go to the ${s} application, which reaches the writer through the global writer endpoint.`,
+    commands: [alarm(p), ...dig],
+    expect: `\`"ALARM"\`, then the hostname answers with the ${s} endpoint within the TTL.`,
     timeoutSeconds: 300,
-  }];
-  return steps;
+  };
 }
 
 function notify(what: string): RunbookStep {
@@ -182,8 +229,27 @@ export function buildAwsRunbook(f: AwsRunbookFacts): RunbookModel {
       }],
     });
   }
+  const d = f.decision;
+  const human = formatSeconds(d.humanDecisionSeconds);
+  let decisionFact: string;
+  let decisionNote: string;
+  if (d.mode === 'manual') {
+    decisionFact = `manual — a person decides (assumed ${human})`;
+    decisionNote = `Decision: manual. A person decides to fail over after the detection (the Route 53 health check of the ${p} endpoint); the recovery estimate assumes ${human} for that (decisionTime) — an assumption: measure it in a drill and set decisionTime to what you measure.`;
+  } else {
+    const stop = f.engine === 'stepfunctions'
+      ? `To pause the automation: \`aws events disable-rule --region ${s} --name ${d.ruleName}\`.`
+      : 'To pause the automation, remove the trigger (decision: \'manual\') and deploy.';
+    decisionFact = d.allowDataLoss
+      ? `automatic failover (data loss accepted) when ${d.detectionAlarm} (us-east-1) is in ALARM`
+      : `automatic switchover when ${d.detectionAlarm} (us-east-1) is in ALARM; a failover is a person's decision (assumed ${human})`;
+    decisionNote = d.allowDataLoss
+      ? `Decision: automatic. When \`${d.detectionAlarm}\` (us-east-1, the ${p} endpoint's health check) goes to ALARM, the ${f.engine === 'stepfunctions' ? `failover state machine in ${s} starts with {"allowDataLoss": true}` : `Region switch plan's trigger activates ${s}`}: the writes not yet replicated are lost (automaticFailoverAllowsDataLoss). ${stop}`
+      : `Decision: automatic switchover. When \`${d.detectionAlarm}\` (us-east-1, the ${p} endpoint's health check) goes to ALARM, the switchover state machine in ${s} starts (no data loss). It fails when ${p}'s database does not answer; then a person decides on the failover — the estimate assumes ${human} for that (decisionTime). ${stop}`;
+  }
   const facts = [
     { label: 'Failover engine', value: engineName },
+    { label: 'Failover decision', value: decisionFact },
     { label: 'Aurora global cluster', value: f.globalClusterIdentifier },
     ...f.regions.map((r) => ({ label: `Cluster in ${r}`, value: clusterArn(f, r) })),
     ...(f.writeHostname ? [{ label: 'Write hostname', value: f.writeHostname }] : []),
@@ -196,7 +262,8 @@ export function buildAwsRunbook(f: AwsRunbookFacts): RunbookModel {
     ]),
   ];
   const notes = [
-    'Static stability: no procedure edits a DNS record. The write record of each region carries a health check that requires the region\'s endpoint and the region\'s writer-role alarm, so writes follow Aurora\'s writer using only Route 53\'s data plane.',
+    decisionNote,
+    `Static stability: no procedure edits a DNS record. The PRIMARY write record (${p}) carries a health check that requires ${p}'s endpoint, ${p}'s writer-role alarm OK and ${s}'s writer-role alarm not OK; the SECONDARY (${s}) carries ${s}'s endpoint check. So writes follow Aurora's writer using only Route 53's data plane.`,
     `Route 53 health-check metrics and their alarms live in us-east-1 (${ROUTE53_METRICS_DOC}); during an outage of us-east-1 the health checks keep working but their alarms may not notify.`,
     'Applications should connect through the global writer endpoint, which follows the writer too.',
   ];
@@ -205,6 +272,8 @@ export function buildAwsRunbook(f: AwsRunbookFacts): RunbookModel {
   }
   if (f.enforcedRpoSeconds) {
     notes.push(`rds.global_db_rpo is ${f.enforcedRpoSeconds} s on the primary's cluster parameter group (${GLOBAL_DB_RPO_DOC}): commits on ${p} wait when every secondary lags more. After a switchover or failover the new primary uses its own parameter group, which leaves it unset.`);
+    const alarms = Object.entries(f.rpoLagAlarmNames ?? {}).map(([r, name]) => `\`${name}\` (${r})`);
+    notes.push(`Trade-off of rds.global_db_rpo: ${f.regions.length === 2 ? `with one secondary, any impairment of ${s} stops writes in ${p}` : 'an impairment of every secondary at once stops writes in the primary'}, and a major version upgrade of the global database is refused while it is set (reset it first). ${alarms.length > 0 ? `The alarms ${alarms.join(', ')} warn when AuroraGlobalDBRPOLag reaches 80% of the bound. ` : ''}If writes stall and waiting is worse than an unbounded RPO, reset it — this gives up the bound: \`PG=$(aws rds describe-db-clusters --region ${p} --db-cluster-identifier ${f.clusterIdentifiers[p]} --query 'DBClusters[0].DBClusterParameterGroup' --output text); aws rds reset-db-cluster-parameter-group --region ${p} --db-cluster-parameter-group-name "$PG" --parameters ParameterName=rds.global_db_rpo,ApplyMethod=immediate\`; once ${s} has caught up, restore it: \`aws rds modify-db-cluster-parameter-group --region ${p} --db-cluster-parameter-group-name "$PG" --parameters ParameterName=rds.global_db_rpo,ParameterValue=${f.enforcedRpoSeconds},ApplyMethod=immediate\`.`);
     if (f.regions.length > 2) {
       // Aurora lets commits through while at least one secondary is within the bound (same page).
       notes.push(`With ${f.regions.length - 1} secondaries, Aurora lets commits through while any one of them is within ${f.enforcedRpoSeconds} s: the bound holds for ${s} only while it is that one. Check AuroraGlobalDBRPOLag of ${s} before a failover.`);

@@ -1,7 +1,7 @@
-import { Aws, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as arc from 'aws-cdk-lib/aws-arcregionswitch';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 
 /** Plan name rule from the StartPlanExecution API (plan ARN pattern): 1–32 letters, digits, inner hyphens. */
 export const PLAN_NAME = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,30}[a-zA-Z0-9])?$/;
@@ -23,7 +23,18 @@ export interface RegionSwitchPlanOptions {
   readonly setIdentifiers: Readonly<Record<string, string>>;
   readonly rtoMinutes: number;
   readonly timeoutMinutes: number;
+  /** The records the plan's Route 53 block switches: the plan is created after them. */
+  readonly records: readonly IConstruct[];
+  /**
+   * An alarm whose ALARM state activates the standby region (decision
+   * 'automatic'): associated with the plan as a trigger alarm.
+   * @default - no trigger: a person executes the plan
+   */
+  readonly trigger?: { readonly alarmArn: string; readonly alarmName: string; readonly minDelayMinutes: number };
 }
+
+/** Key of the trigger alarm in the plan's associated alarms. */
+export const TRIGGER_ALARM_KEY = 'primary-endpoint-down';
 
 /**
  * An ARC Region switch plan (active/passive) with, for each region, an
@@ -50,6 +61,20 @@ export interface RegionSwitchPlanOptions {
  * - https://docs.aws.amazon.com/r53recovery/latest/dg/security_iam_region_switch_route53.html
  *   (route53:ListResourceRecordSets on the hosted zone)
  * - trust: https://docs.aws.amazon.com/r53recovery/latest/dg/security_iam_region_switch_trust_policy.html
+ * - base permissions every plan execution role needs ("Complete plan
+ *   execution role permissions",
+ *   https://docs.aws.amazon.com/r53recovery/latest/dg/security_iam_region_switch_complete_policy.html):
+ *   iam:SimulatePrincipalPolicy on the execution role itself (plan
+ *   evaluation simulates the role's policies), and
+ *   arc-region-switch:GetPlan, GetPlanExecution and ListPlanExecutions —
+ *   the sample grants those on "*"; here they are limited to this plan, whose
+ *   ARN ends in a suffix CloudFormation assigns: plan/<name>:<suffix> in the
+ *   API reference, plan/<name>/<suffix> in the child-plan sample policy, and
+ *   a Region in some samples and not others, so both forms with any Region
+ *   (https://docs.aws.amazon.com/arc-region-switch/latest/api/API_Plan.html,
+ *   https://docs.aws.amazon.com/r53recovery/latest/dg/security_iam_region_switch_plan_execution.html).
+ *   They live in a separate policy: the role's own ARN in its inline policy
+ *   would be a circular reference.
  */
 export function createRegionSwitchPlan(scope: Construct, o: RegionSwitchPlanOptions): { plan: arc.CfnPlan; role: iam.Role } {
   const account = Stack.of(scope).account;
@@ -75,6 +100,35 @@ export function createRegionSwitchPlan(scope: Construct, o: RegionSwitchPlanOpti
       }),
     },
   });
+
+  const planArns = [':', '/'].map((sep) => `arn:${Aws.PARTITION}:arc-region-switch:*:${account}:plan/${o.name}${sep}*`);
+  const base = new iam.Policy(scope, 'PlanExecutionBasePolicy', {
+    roles: [role],
+    statements: [
+      new iam.PolicyStatement({ actions: ['iam:SimulatePrincipalPolicy'], resources: [role.roleArn] }),
+      new iam.PolicyStatement({
+        actions: ['arc-region-switch:GetPlan', 'arc-region-switch:GetPlanExecution', 'arc-region-switch:ListPlanExecutions'],
+        resources: planArns,
+      }),
+      // Triggers: "Region switch assumes the execution role to read the
+      // CloudWatch alarms that the triggers use and to start the plan
+      // execution when the trigger conditions are met"
+      // (https://docs.aws.amazon.com/r53recovery/latest/dg/security_iam_region_switch_trust_policy.html);
+      // alarm actions as the CloudWatch alarm sample policy, on this alarm only
+      // (https://docs.aws.amazon.com/r53recovery/latest/dg/security_iam_region_switch_cloudwatch.html).
+      ...(o.trigger ? [
+        new iam.PolicyStatement({ actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:DescribeAlarmHistory'], resources: [o.trigger.alarmArn] }),
+        new iam.PolicyStatement({ actions: ['arc-region-switch:StartPlanExecution'], resources: planArns }),
+      ] : []),
+    ],
+  });
+  const shown = (arn: string) => arn.replace(Aws.PARTITION, '<AWS::Partition>').replace(account, Token.isUnresolved(account) ? '<AWS::AccountId>' : account);
+  for (const arn of planArns) {
+    Validations.of(base).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${shown(arn)}]`,
+      reason: 'This plan only: its ARN ends in a suffix CloudFormation assigns, written plan/<name>:<suffix> or plan/<name>/<suffix> and with or without a Region in AWS\'s own references; the documented base policy grants these read actions on "*": https://docs.aws.amazon.com/r53recovery/latest/dg/security_iam_region_switch_complete_policy.html',
+    });
+  }
 
   Validations.of(role).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',
@@ -118,6 +172,16 @@ export function createRegionSwitchPlan(scope: Construct, o: RegionSwitchPlanOpti
     // CreatePlan: recoveryTimeObjectiveMinutes 1–10080
     // (https://docs.aws.amazon.com/arc-region-switch/latest/api/API_CreatePlan.html).
     recoveryTimeObjectiveMinutes: Math.min(RTO_MINUTES_MAX, Math.max(1, Math.ceil(o.rtoMinutes))),
+    ...(o.trigger ? {
+      associatedAlarms: { [TRIGGER_ALARM_KEY]: { alarmType: 'trigger', resourceIdentifier: o.trigger.alarmArn } },
+      triggers: [{
+        action: 'activate',
+        targetRegion: o.standbyRegion,
+        description: `${o.trigger.alarmName} in ALARM: activate ${o.standbyRegion}`,
+        conditions: [{ associatedAlarmName: TRIGGER_ALARM_KEY, condition: 'red' }],
+        minDelayMinutesBetweenExecutions: o.trigger.minDelayMinutes,
+      }],
+    } : {}),
     workflows: regions.map((r) => ({
       workflowTargetAction: 'activate',
       workflowTargetRegion: r,
@@ -125,5 +189,7 @@ export function createRegionSwitchPlan(scope: Construct, o: RegionSwitchPlanOpti
       steps: steps(r),
     })),
   });
+  // Created after the records it switches, and after the role can be evaluated.
+  plan.node.addDependency(base, ...o.records);
   return { plan, role };
 }

@@ -1,6 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { ConfigProblem, show } from '../../core';
-import type { GlobalRouterProps, RegionEndpoint } from '../global-router';
+import type { GlobalRouterProps } from '../global-router';
+import type { RegionEndpoint } from '../router-target';
 import { checkHealthCheck, ROUTE53_ALARM_DOC, ROUTE53_ALARM_REGIONS, ROUTE53_METRICS_DOC } from './aws-recovery';
 
 /** Route 53: "You can't create a CNAME record for example.com" (the zone apex); an alias record can be there. */
@@ -160,6 +161,17 @@ export function checkRouter(input: RouterCheckInput): { problems: ConfigProblem[
           property: `readRegions[${i}]`,
           message: `readRegions[${i}] ${show(region)} has no entry in endpoints`,
           fix: `add { region: '${region}', target: ... } to endpoints`,
+        });
+      }
+    });
+    readRegions.forEach((region, i) => {
+      // A secondary's read record checks its read-lag alarm, in its own region.
+      if (region !== primary.region && servesReads.get(region) && !Token.isUnresolved(region) && !ROUTE53_ALARM_REGIONS.includes(region)) {
+        const property = props.readRegions !== undefined ? `readRegions[${i}]` : 'readRegions';
+        problems.push({
+          property,
+          message: `${property} ${props.readRegions !== undefined ? show(region) : `(default) includes ${show(region)}`}: the read route checks its replication lag through a Route 53 health check on a CloudWatch alarm there, and Route 53 does not read alarms in ${show(region)} (${ROUTE53_ALARM_DOC})`,
+          fix: `list readRegions without ${show(region)}, so its stale reads are never served`,
         });
       }
     });

@@ -21,11 +21,18 @@ export interface StateMachineFacts {
   readonly clusterIdentifier: string;
   readonly clusterArn: string;
   /**
-   * Writer-role alarm of this region (the write route follows it). Undefined
-   * in a region outside the write route: there is no alarm (and no write
-   * record) to wait for there.
+   * Writer-role alarm of this region, which must be OK before the write
+   * route answers here. Undefined in a region outside the write route: there
+   * is no alarm (and no write record) to wait for there.
    */
   readonly writerAlarmName?: string;
+  /**
+   * An alarm in another region that must be in ALARM too (the primary
+   * region's record also needs the standby's writer alarm to leave OK). A
+   * state machine calls only its own region, so it waits the alarm's flip
+   * time instead of reading it, and says so.
+   */
+  readonly remoteWriterAlarm?: { readonly alarm: string; readonly region: string; readonly withinSeconds: number };
   /** SNS topic in this region. */
   readonly topicArn: string;
   /** Largest replication lag a switchover accepts, milliseconds. */
@@ -41,22 +48,35 @@ export interface StateMachineFacts {
 type State = Record<string, unknown>;
 
 /**
- * Retries of read-only calls. AWS SDK integration errors are named
- * `<Service>.<Error>Exception`
- * (https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html).
+ * Retries of read-only calls. An AWS SDK integration names an error
+ * `<Service>.<Exception>` after the AWS SDK for Java class, with an
+ * `Exception` suffix (https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html):
+ * a modeled RDS fault such as `InvalidGlobalClusterStateFault` is
+ * `Rds.InvalidGlobalClusterStateException`. Throttling is not modeled: RDS
+ * and CloudWatch answer with the error code `Throttling` ("Rate exceeded",
+ * HTTP 400), which the SDK raises as the service's base exception, so Step
+ * Functions reports `Rds.RdsException` / `CloudWatch.CloudWatchException`
+ * (the name `Rds.ThrottlingException` never occurs). A call that got no
+ * answer is `Rds.SdkClientException` (or `States.Timeout`).
  */
 export const READ_RETRY = [
-  { ErrorEquals: ['Rds.ThrottlingException', 'CloudWatch.ThrottlingException', 'Rds.RdsException', 'States.Timeout'], IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2, MaxDelaySeconds: 30, JitterStrategy: 'FULL' },
+  {
+    ErrorEquals: ['Rds.RdsException', 'Rds.SdkClientException', 'CloudWatch.CloudWatchException', 'CloudWatch.SdkClientException', 'States.Timeout'],
+    IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2, MaxDelaySeconds: 30, JitterStrategy: 'FULL',
+  },
 ];
 /**
- * Retries of the calls that move the writer (switchover, failover): only a
- * throttled request, which Aurora rejected before acting. A timeout or any
- * other error may come after Aurora accepted the request; calling again would
- * fail with InvalidGlobalClusterStateFault while the first operation runs,
- * and the execution would report a failure while Aurora moves the writer.
+ * Retries of the calls that move the writer (switchover, failover): only an
+ * error response RDS did not model — throttling is one, and arrives as
+ * `Rds.RdsException` — which RDS returns instead of acting. Modeled faults
+ * (`Rds.InvalidGlobalClusterStateException`, ...) are answers, not retried.
+ * A call without an answer (`Rds.SdkClientException`, `States.Timeout`) may
+ * have been accepted: calling again would fail with
+ * InvalidGlobalClusterStateFault while the first operation runs, and the
+ * execution would report a failure while Aurora moves the writer.
  */
 export const MUTATION_RETRY = [
-  { ErrorEquals: ['Rds.ThrottlingException'], IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2, MaxDelaySeconds: 30, JitterStrategy: 'FULL' },
+  { ErrorEquals: ['Rds.RdsException'], IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2, MaxDelaySeconds: 30, JitterStrategy: 'FULL' },
 ];
 const RETRY = READ_RETRY;
 const TASK_TIMEOUT = 60;
@@ -162,20 +182,23 @@ function addPromotionTail(d: Definition, f: StateMachineFacts, kind: string): vo
   });
   d.add('CountPoll', { Type: 'Pass', Parameters: { 'count.$': 'States.MathAdd($.poll.count, 1)' }, ResultPath: '$.poll', Next: 'WaitForPromotion' });
 
-  // Traffic shift: the write route's health check follows the writer-role
-  // alarm; wait until that alarm in this region reports OK (CloudWatch is a
-  // regional data-plane call; nothing touches Route 53's control plane).
+  // Traffic shift: the write route's health checks follow the writer-role
+  // alarms; wait until this region's alarm reports OK (CloudWatch is a
+  // regional data-plane call; nothing touches Route 53's control plane) and,
+  // in the primary region, the standby's alarm has had time to leave OK.
   // A region outside the write route has no writer alarm: nothing to wait for.
-  if (f.writerAlarmName) addTrafficWait(d, f.writerAlarmName);
+  if (f.writerAlarmName) addTrafficWait(d, f, f.writerAlarmName);
   addReadWriter(d, f, 'Verify', 'Verified');
   d.add('Verified', {
     Type: 'Choice',
     Choices: [{ Variable: '$.writer.here', BooleanEquals: true, Next: 'NotifySuccess' }],
     Default: d.failWith('Verify', `${f.clusterIdentifier} is no longer the writer after the ${kind}; another operation moved it`),
   });
-  const route = f.writerAlarmName
-    ? 'the write route follows it'
-    : `${f.region} has no write record, so the write route still answers with the application of the primary or standby region (which reaches the writer through the global writer endpoint)`;
+  const route = !f.writerAlarmName
+    ? `${f.region} has no write record, so the write route still answers with the application of the primary or standby region (which reaches the writer through the global writer endpoint)`
+    : f.remoteWriterAlarm
+      ? `${f.writerAlarmName} is OK; the write route answers here once ${f.remoteWriterAlarm.alarm} in ${f.remoteWriterAlarm.region} is ALARM, within ${f.remoteWriterAlarm.withinSeconds} s of the writer leaving ${f.remoteWriterAlarm.region} (waited; a state machine cannot read another region's alarm: check it with aws cloudwatch describe-alarms --region ${f.remoteWriterAlarm.region} --alarm-names ${f.remoteWriterAlarm.alarm})`
+      : `${f.writerAlarmName} is OK, so the PRIMARY write record is unhealthy and the write route answers here`;
   d.notify('NotifySuccess', `${kind} to ${f.region} complete`, `${f.clusterIdentifier} is the writer of ${f.globalClusterIdentifier}; ${route}.`, 'Done');
   d.add('Done', { Type: 'Succeed' });
 }
@@ -192,15 +215,27 @@ function alarmStateTask(alarmName: string, resultPath: string, next: string): Re
   };
 }
 
-/** Polls the writer-role alarm of this region until it is OK (bounded). */
-function addTrafficWait(d: Definition, writerAlarmName: string): void {
+/**
+ * Polls the writer-role alarm of this region until it is OK (bounded); in
+ * the primary region then waits the standby alarm's flip time.
+ */
+function addTrafficWait(d: Definition, f: StateMachineFacts, writerAlarmName: string): void {
+  const afterLocal = f.remoteWriterAlarm ? 'WaitForStandbySignal' : 'Verify';
+  if (f.remoteWriterAlarm) {
+    d.add('WaitForStandbySignal', {
+      Type: 'Wait',
+      Comment: `${f.remoteWriterAlarm.alarm} in ${f.remoteWriterAlarm.region} must leave OK for the PRIMARY record to answer; its flip time, since this region cannot read it`,
+      Seconds: f.remoteWriterAlarm.withinSeconds,
+      Next: 'Verify',
+    });
+  }
   d.add('InitTrafficPoll', { Type: 'Pass', Result: { count: 0 }, ResultPath: '$.poll', Next: 'WaitForTraffic' });
   d.add('WaitForTraffic', { Type: 'Wait', Seconds: 15, Next: 'ReadWriterAlarm' });
   d.add('ReadWriterAlarm', alarmStateTask(writerAlarmName, '$.alarm', 'TrafficShifted'));
   d.add('TrafficShifted', {
     Type: 'Choice',
     Choices: [
-      { Variable: '$.alarm.state', StringEquals: 'OK', Next: 'Verify' },
+      { Variable: '$.alarm.state', StringEquals: 'OK', Next: afterLocal },
       { Variable: '$.poll.count', NumericGreaterThanEquals: 20, Next: d.failWith('TrafficShiftTimeout', `the writer alarm ${writerAlarmName} did not turn OK within 300 s, so the write route may still point elsewhere; check the alarm and the Route 53 health checks`) },
     ],
     Default: 'CountTrafficPoll',

@@ -9,7 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { drillDefinition, failoverDefinition, StateMachineFacts, switchoverDefinition } from './runbook-state-machines';
-import { writerAlarmName } from './writer-signal';
+import { WriteRouteSignal } from './writer-signal';
 
 export interface RegionalEngineOptions {
   readonly globalClusterIdentifier: string;
@@ -18,10 +18,10 @@ export interface RegionalEngineOptions {
   readonly allClusterArns: readonly string[];
   readonly maxLagMillis: number;
   /**
-   * Whether this region has a write record (primary or standby of the
-   * GlobalRouter), and so a writer-role alarm the state machines wait for.
+   * What tells that the write route answers in this region (primary or
+   * standby of the GlobalRouter); undefined in a region without a write record.
    */
-  readonly inWriteRoute: boolean;
+  readonly writeSignal?: WriteRouteSignal;
   readonly drill?: { readonly schedule: events.Schedule; readonly holdSeconds: number; readonly homeClusterArn: string; readonly homeRegion: string };
 }
 
@@ -87,7 +87,8 @@ export function createRegionalEngine(scope: Construct, o: RegionalEngineOptions)
     region,
     clusterIdentifier: o.clusterIdentifier,
     clusterArn,
-    writerAlarmName: o.inWriteRoute ? writerAlarmName(o.clusterIdentifier) : undefined,
+    writerAlarmName: o.writeSignal?.localAlarm,
+    remoteWriterAlarm: o.writeSignal?.remote,
     topicArn: topic.topicArn,
     maxLagMillis: o.maxLagMillis,
     lagAlarmName,
