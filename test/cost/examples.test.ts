@@ -108,7 +108,7 @@ describe.each(['aws', 'gcp'] as const)('the ladder on %s', (cloud) => {
 test('the AWS phase 3 climb is the routing layer; its recovery comes from the generated runbook', () => {
   const p3 = ladder.find((r) => r.cloud === 'aws' && r.phase === 3)!;
   expect(p3.deltaLines.every((d) => /Route 53|CloudWatch alarm/.test(d.item))).toBe(true);
-  expect(p3.recovery).toBe('switchover RTO about 4 min 30 s, RPO 0; failover RTO about 5 min, RPO about 30 s');
+  expect(p3.recovery).toBe('switchover RTO about 4 min 30 s, RPO 0; failover RTO about 15 min, RPO about 30 s');
   // The Region switch plan has no price: the row says what its total leaves out.
   expect(p3.notPriced).toEqual(['AWS::ARCRegionSwitch::Plan ×1 (unknown)']);
   expect(ladder.find((r) => r.cloud === 'aws' && r.phase === 4)!.notPriced).toEqual(['AWS::S3::Bucket ×1 (usage-only)', 'AWS::SNS::Topic ×2 (usage-only)']);
