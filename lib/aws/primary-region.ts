@@ -241,7 +241,7 @@ export class PrimaryRegion extends Construct {
         message: `instances ${instances} is more than the 16 an Aurora cluster can hold (1 writer + 15 readers)`,
         fix: 'set instances to 16 or fewer',
       });
-    } else if (isGlobal && replicaRegions.length > 0 && instances - 1 + replicaRegions.length > 15) {
+    } else if (isGlobal && replicaRegions.length > 0 && replicaRegions.length <= AWS_PROFILE.maxReplicaRegions && instances - 1 + replicaRegions.length > 15) {
       // The primary of a global database may hold at most 15 - s readers, s being
       // the number of secondary regions; adding the secondary fails otherwise:
       // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database.configuration.requirements.html
@@ -253,7 +253,7 @@ export class PrimaryRegion extends Construct {
       });
     }
     const rotation = props.secretRotation ?? Duration.days(30);
-    if (props.vpc) problems.push(...checkVpc(props.vpc, rotation.toDays() > 0));
+    if (props.vpc) problems.push(...checkVpc(props.vpc, rotation.toMilliseconds() > 0));
     throwIfProblems(source, problems);
     this.topology = resolveTopology(spec);
 
@@ -327,7 +327,7 @@ export class PrimaryRegion extends Construct {
     this.writerEndpoint = this.cluster.clusterEndpoint.hostname;
     this.readerEndpoint = this.cluster.clusterReadEndpoint.hostname;
 
-    if (rotation.toDays() > 0) {
+    if (rotation.toMilliseconds() > 0) {
       const rotationSg = new ec2.SecurityGroup(this, 'RotationSecurityGroup', {
         vpc: this.vpc,
         description: `Secret rotation for ${this.clusterIdentifier}`,

@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
-import { ConfigProblem, show, throwIfProblems } from '../core';
+import { ConfigProblem, plural, show, throwIfProblems } from '../core';
 import { checkEngine, checkInstanceType, engineFamily, logExports, tlsParameters } from './private/aurora-rules';
 import { wholeDays } from './private/aws-profile';
 import { globalLagMetric, GlobalLagMetricOptions } from './private/metrics';
@@ -159,10 +159,10 @@ export class ReadReplicaRegion extends Construct {
     }
     problems.push(...checkInstanceType(instanceType, true));
     const retention = wholeDays(props.backupRetention ?? Duration.days(14));
-    if (retention < 7 || retention > 35) {
+    if (!Number.isInteger(retention) || retention < 7 || retention > 35) {
       problems.push({
         property: 'backupRetention',
-        message: `backupRetention ${retention} days is outside the 7–35 days the ladder and Aurora allow`,
+        message: `backupRetention ${plural(Number(retention.toFixed(2)), 'day')} is ${Number.isInteger(retention) ? 'outside' : 'not a whole number of days within'} the 7–35 days the ladder and Aurora allow`,
         fix: 'set backupRetention between Duration.days(7) and Duration.days(35)',
       });
     }
