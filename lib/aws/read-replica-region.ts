@@ -9,7 +9,7 @@ import { checkEngine, checkInstanceType, engineFamily, logExports, tlsParameters
 import { wholeDays } from './private/aws-profile';
 import { globalLagMetric, GlobalLagMetricOptions } from './private/metrics';
 import { createMonitoringRole } from './private/monitoring-role';
-import { checkVpc, createNetwork } from './private/network';
+import { checkNetwork, createNetwork, placementZones } from './private/network';
 import { PrimaryRegion } from './primary-region';
 
 /** Properties of {@link ReadReplicaRegion}. */
@@ -42,6 +42,13 @@ export interface ReadReplicaRegionProps {
    * @default a new VPC over 3 availability zones with flow logs
    */
   readonly vpc?: ec2.IVpc;
+  /**
+   * Availability zones of the VPC this construct creates, e.g.
+   * `['us-east-1a', 'us-east-1b', 'us-east-1c']`: synth then needs no lookup
+   * (and no AWS credentials). Not used with `vpc`.
+   * @default the first 3 zones of the account in the stack's region, looked up by the CDK CLI (cdk.context.json)
+   */
+  readonly availabilityZones?: readonly string[];
   /**
    * KMS key in this region for storage and Performance Insights.
    * @default a new key with rotation enabled
@@ -173,7 +180,7 @@ export class ReadReplicaRegion extends Construct {
         fix: 'remove deletionProtection: false',
       });
     }
-    if (props.vpc) problems.push(...checkVpc(props.vpc, false));
+    problems.push(...checkNetwork(this, props, false));
     throwIfProblems(source, problems);
 
     const family = engineFamily(engine)!;
@@ -185,7 +192,7 @@ export class ReadReplicaRegion extends Construct {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.vpc = props.vpc ?? createNetwork(this);
+    this.vpc = props.vpc ?? createNetwork(this, props.availabilityZones);
     const subnets = this.vpc.selectSubnets({
       subnetType: this.vpc.isolatedSubnets.length > 0 ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS,
     });
@@ -233,7 +240,7 @@ export class ReadReplicaRegion extends Construct {
     this.cluster.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
 
     // Only zones the subnet group covers (see PrimaryRegion).
-    const zones = [...new Set(subnets.availabilityZones)];
+    const zones = placementZones(this, subnets);
     this.instances = Array.from({ length: instances }, (_, i) => {
       const instance = new rds.CfnDBInstance(this, `Reader${i + 1}`, {
         dbInstanceIdentifier: `${this.clusterIdentifier}-${i + 1}`,
