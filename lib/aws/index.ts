@@ -1,3 +1,8 @@
+import { requirePeerDependencies } from '../core/peer-dependencies';
+
+// Before anything loads aws-cdk-lib: a clear message when it is not installed.
+requirePeerDependencies('multiregion-constructs/aws', ['aws-cdk-lib', 'constructs']);
+
 export * from './primary-region';
 export * from './read-replica-region';
 export * from './ladder-app';
