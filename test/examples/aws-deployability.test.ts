@@ -106,3 +106,34 @@ describe('all example phases at once', () => {
     );
   });
 });
+
+describe("the README's synth commands, offline (issue 18 item 2)", () => {
+  const subnetZones = (stacks: Stack[], name: string) => [...new Set(stacks.find((s) => s.stackName === name)!.node.findAll()
+    .filter((c): c is CfnResource => c instanceof CfnResource && c.cfnResourceType === 'AWS::EC2::Subnet')
+    .map((c) => (c as unknown as { availabilityZone: string }).availabilityZone))].sort();
+
+  test('-c primaryRegion=sa-east-1 with the placeholder account needs no lookup', () => {
+    const stacks = examples({ phase: '2', primaryRegion: 'sa-east-1' });
+    expect(subnetZones(stacks, 'Phase2-Primary')).toEqual(['sa-east-1a', 'sa-east-1b', 'sa-east-1c']);
+  });
+
+  test('-c account=… with -c availabilityZones=… needs no lookup', () => {
+    const stacks = examples({ phase: '2', account: '123456789012', availabilityZones: 'us-east-1a,us-east-1b,us-east-1c,eu-west-1b,eu-west-1c' });
+    expect(subnetZones(stacks, 'Phase2-Primary')).toEqual(['us-east-1a', 'us-east-1b', 'us-east-1c']);
+    expect(subnetZones(stacks, 'Phase2-Replica-eu-west-1')).toEqual(['eu-west-1b', 'eu-west-1c']);
+  });
+
+  test('-c account=… alone, under the CDK CLI without credentials, stops at once and says why and what to do', () => {
+    const saved = { outdir: process.env.CDK_OUTDIR, account: process.env.CDK_DEFAULT_ACCOUNT };
+    process.env.CDK_OUTDIR = path.join(__dirname, 'not-written');
+    delete process.env.CDK_DEFAULT_ACCOUNT;
+    try {
+      expect(errorOf(() => examples({ phase: '1', account: '123456789012' }))).toMatch(
+        /^PrimaryRegion 'Phase1-Primary\/Database': availabilityZones is not set, so the availability zones of account 123456789012 in us-east-1 must be looked up .* and the CDK CLI found no AWS credentials to do it; either pass availabilityZones/,
+      );
+    } finally {
+      if (saved.outdir === undefined) delete process.env.CDK_OUTDIR; else process.env.CDK_OUTDIR = saved.outdir;
+      if (saved.account !== undefined) process.env.CDK_DEFAULT_ACCOUNT = saved.account;
+    }
+  });
+});
