@@ -62,7 +62,10 @@ function cachedProgram(rootNames: string[], options: ts.CompilerOptions): ts.Pro
   const host = ts.createCompilerHost(options);
   const getSourceFile = host.getSourceFile.bind(host);
   host.getSourceFile = (name, version, ...rest) => {
-    const key = `${name}|${JSON.stringify(version)}`;
+    // The parse depends on the language version, the module format and JSDoc parsing, not on
+    // the package.json metadata the options also carry.
+    const o = typeof version === 'object' ? version : { languageVersion: version };
+    const key = `${name}|${o.languageVersion}|${o.impliedNodeFormat}|${o.jsDocParsingMode}`;
     if (!parsed.has(key)) parsed.set(key, getSourceFile(name, version, ...rest));
     return parsed.get(key);
   };
