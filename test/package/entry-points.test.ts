@@ -36,3 +36,16 @@ describe('the error type from every cloud entry point', () => {
     expect(require('../../lib/gcp').MultiRegionConfigError).toBe(core.MultiRegionConfigError);
   });
 });
+
+describe('package.json: every subpath resolves its types under node10 resolution too (issue 18 item 1)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pkg = require('../../package.json') as {
+    exports: Record<string, string | { types: string; default: string }>;
+    typesVersions: Record<string, Record<string, string[]>>;
+  };
+  const subpaths = Object.entries(pkg.exports).filter(([key, value]) => key !== '.' && typeof value === 'object') as [string, { types: string }][];
+
+  test.each(subpaths)('%s: typesVersions maps it to the declaration file the exports map names', (subpath, target) => {
+    expect(pkg.typesVersions['*'][subpath.replace(/^\.\//, '')]).toEqual([target.types.replace(/^\.\//, '')]);
+  });
+});
