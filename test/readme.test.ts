@@ -36,3 +36,36 @@ test('every README snippet type-checks', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+describe('what the README promises matches the package (issue 18 items 4 and 10)', () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { peerDependencies: Record<string, string> };
+
+  test('the first section installs the package, listing every peer dependency with its range', () => {
+    const install = readme.split(/^## /m)[1];
+    expect(install.startsWith('Install')).toBe(true);
+    expect(install).toContain('npm install multiregion-constructs aws-cdk-lib constructs');
+    expect(install).toContain('npm install multiregion-constructs cdktf @cdktf/provider-google constructs');
+    for (const [name, range] of Object.entries(pkg.peerDependencies)) expect(install).toContain(`\`${name}\` ${range}`);
+    expect(install).toMatch(/TypeScript\*\* 5\.x/);
+  });
+
+  test('the Google Cloud snippet makes the replica stack depend on the primary stack', () => {
+    const gcp = blocks.find((b) => b.includes("'multiregion-constructs/gcp'"))!;
+    expect(gcp).toMatch(/replicaStack\.addDependency\(primaryStack\)/);
+  });
+
+  test('methods are documented with their required arguments', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const aws = require('../lib/aws');
+    const bullets = readme.split(/^- \*\*`/m).slice(1).map((b) => ({ construct: b.slice(0, b.indexOf('`')), text: b }));
+    const mentions = bullets.flatMap(({ construct, text }) => [...text.matchAll(/`(metric\w+)\(([^)]*)\)`/g)]
+      .map((m) => ({ construct, method: m[1], args: m[2].split(',').map((a) => a.trim()).filter(Boolean).length })));
+    expect(mentions.length).toBeGreaterThanOrEqual(4);
+    const wrong = mentions.filter(({ construct, method, args }) => {
+      const fn = aws[construct]?.prototype?.[method] as ((...a: unknown[]) => unknown) | undefined;
+      return !fn || args < fn.length; // Function.length: parameters before the first one with a default
+    });
+    expect(wrong).toEqual([]);
+  });
+});

@@ -1,12 +1,21 @@
 /**
  * The AWS example apps: every phase of the ladder built so far, each a set of
- * stacks. `npm run synth` (cdk synth --all) writes them all to cdk.out/.
+ * stacks. `npm run synth` (cdk synth) writes them all to cdk.out/.
  *
- * Regions and the account are deployment-time configuration:
- *   npx cdk synth -c primaryRegion=us-east-1 -c replicaRegions=eu-west-1,ap-southeast-2 -c account=123456789012
+ * The phases are alternatives — the ladder is climbed in place — so deploy one
+ * phase at a time: `-c phase=2` builds only phase 2's stacks, which
+ * depend on nothing outside the phase (docs/aws/phase-N.md lists the quotas
+ * each phase consumes):
+ *   npx cdk deploy --all -c phase=2 -c account=123456789012
+ *
+ * Regions, the account and the availability zones are deployment-time configuration:
+ *   npx cdk synth -c primaryRegion=us-east-1 -c replicaRegions=eu-west-1,ap-southeast-2 -c account=123456789012 \
+ *     -c availabilityZones=us-east-1a,us-east-1b,us-east-1c,eu-west-1a,eu-west-1b,eu-west-1c,ap-southeast-2a,ap-southeast-2b,ap-southeast-2c
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { LadderConfig, readLadderConfig } from '../../lib/aws';
+import { MultiRegionConfigError, show } from '../../lib/core';
 import { buildPhase1 } from './phase-1';
 import { buildPhase2 } from './phase-2';
 import { buildPhase3 } from './phase-3';
@@ -19,12 +28,46 @@ export const EXAMPLE_DEFAULTS = {
   replicaRegions: ['eu-west-1'],
 };
 
-/** Builds every example into `app` (used by cdk.json and by the tests). */
+/**
+ * The examples' configuration: context over {@link EXAMPLE_DEFAULTS}. The
+ * placeholder account is never deployed, so a region whose zones are not in
+ * cdk.context.json gets `<region>a`, `b`, `c` instead of a lookup that would
+ * need credentials for an account that does not exist.
+ */
+export function exampleConfig(app: App): LadderConfig {
+  const config = readLadderConfig(app, EXAMPLE_DEFAULTS);
+  if (config.account !== EXAMPLE_DEFAULTS.account) return config;
+  const placeholder: Record<string, readonly string[]> = {};
+  for (const region of [config.primaryRegion, ...(config.replicaRegions ?? [])]) {
+    const known = app.node.tryGetContext(`availability-zones:account=${config.account}:region=${region}`) !== undefined;
+    if (!known) placeholder[region] = ['a', 'b', 'c'].map((letter) => `${region}${letter}`);
+  }
+  return { ...config, availabilityZones: { ...placeholder, ...config.availabilityZones } };
+}
+
+/** A function, not a constant: the phase modules import this one, so they may not be loaded yet when it is. */
+function phaseBuilders(): Readonly<Record<number, (app: App) => unknown>> {
+  return { 1: buildPhase1, 2: buildPhase2, 3: buildPhase3, 4: buildPhase4 };
+}
+
+/** The phases to build: `-c phase=N` (or `-c phase=1,2`), every phase by default. */
+export function selectedPhases(app: App): number[] {
+  const raw = app.node.tryGetContext('phase');
+  if (raw === undefined) return [1, 2, 3, 4];
+  const phases = String(raw).split(/[\s,]+/).filter(Boolean).map(Number);
+  if (phases.length === 0 || phases.some((p) => !phaseBuilders()[p])) {
+    throw new MultiRegionConfigError({ construct: 'Examples', path: 'App' }, [{
+      property: 'phase',
+      message: `context phase ${show(raw)} is not an example phase`,
+      fix: 'pass -c phase=1, 2, 3 or 4 (or a list such as -c phase=1,2), or leave it out to build every phase',
+    }]);
+  }
+  return [...new Set(phases)].sort();
+}
+
+/** Builds the selected examples into `app` (used by cdk.json and by the tests). */
 export function buildExamples(app: App): void {
-  buildPhase1(app);
-  buildPhase2(app);
-  buildPhase3(app);
-  buildPhase4(app);
+  for (const phase of selectedPhases(app)) phaseBuilders()[phase](app);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 }
 

@@ -4,11 +4,11 @@
  * `-c replicaRegions=eu-west-1,ap-southeast-2` for three regions.
  */
 import { App } from 'aws-cdk-lib';
-import { LadderDeployment, readLadderConfig } from '../../lib/aws';
-import { EXAMPLE_DEFAULTS } from './app';
+import { LadderDeployment } from '../../lib/aws';
+import { exampleConfig } from './app';
 
 export function buildPhase2(app: App): LadderDeployment {
-  const config = readLadderConfig(app, EXAMPLE_DEFAULTS);
+  const config = exampleConfig(app);
   return new LadderDeployment(app, 'Phase2', {
     phase: 2,
     ...config,

@@ -10,8 +10,8 @@
  */
 import { App, Stack } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { FailoverRunbook, GlobalRouter, LadderDeployment, readLadderConfig, RouterTarget } from '../../lib/aws';
-import { EXAMPLE_DEFAULTS } from './app';
+import { FailoverRunbook, GlobalRouter, LadderDeployment, RouterTarget } from '../../lib/aws';
+import { exampleConfig } from './app';
 
 /** What a phase-3/4 example is made of. */
 export interface RoutedExample {
@@ -37,7 +37,7 @@ export function exampleZone(stack: Stack, defaults: { id: string; name: string }
 }
 
 export function buildPhase3(app: App): RoutedExample {
-  const config = readLadderConfig(app, EXAMPLE_DEFAULTS);
+  const config = exampleConfig(app);
   const ladder = new LadderDeployment(app, 'Phase3', {
     phase: 3,
     ...config,

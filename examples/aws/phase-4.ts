@@ -5,12 +5,12 @@
  * the ARC plan), to show the option for accounts without Region switch.
  */
 import { App, Stack } from 'aws-cdk-lib';
-import { FailoverEngine, FailoverRunbook, GlobalRouter, LadderDeployment, readLadderConfig } from '../../lib/aws';
-import { EXAMPLE_DEFAULTS } from './app';
+import { FailoverEngine, FailoverRunbook, GlobalRouter, LadderDeployment } from '../../lib/aws';
+import { exampleConfig } from './app';
 import { appEndpoints, exampleZone, RoutedExample } from './phase-3';
 
 export function buildPhase4(app: App): RoutedExample {
-  const config = readLadderConfig(app, EXAMPLE_DEFAULTS);
+  const config = exampleConfig(app);
   const ladder = new LadderDeployment(app, 'Phase4', {
     phase: 4,
     ...config,

@@ -9,7 +9,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import {
   checkObjectives, ConfigProblem, estimateRecovery, objectiveNotes, RecoveryEstimates, RecoveryObjectives,
-  renderRunbookMarkdown, runbookFileName, RunbookModel, show, throwIfProblems, validateRunbook,
+  renderRunbookMarkdown, runbookFileName, RunbookModel, show, throwIfMissing, throwIfProblems, validateRunbook,
 } from '../core';
 import { GlobalRouter } from './global-router';
 import { PrimaryRegion } from './primary-region';
@@ -171,6 +171,7 @@ export class FailoverRunbook extends Construct {
   constructor(scope: Construct, id: string, props: FailoverRunbookProps) {
     super(scope, id);
     const source = { construct: 'FailoverRunbook', path: this.node.path };
+    throwIfMissing(source, props, { primary: 'the PrimaryRegion', replicas: 'every ReadReplicaRegion of the primary', router: 'the GlobalRouter whose write route the runbook moves' });
     const { primary, router } = props;
     const replicas = props.replicas;
     const engine = props.engine ?? 'region-switch';

@@ -12,7 +12,7 @@ import { Construct } from 'constructs';
 import type { GlobalRouter } from './global-router';
 import { ConfigProblem, MultiRegionConfigError, show, throwIfProblems } from '../core';
 import { validateEdgeConfig } from '../router/edge';
-import { buildEdgeBundle } from './private/edge-bundle';
+import { edgeCode } from './private/edge-bundle';
 import { acknowledgeWildcardResources } from './private/nag';
 
 /** Operation types a persisted-query manifest maps hashes to. */
@@ -141,7 +141,8 @@ export class GraphqlEdgeRouter extends Construct {
       ),
       description: 'GraphQL edge router: write its own logs, nothing else',
     });
-    const code = lambda.Code.fromAsset(buildEdgeBundle(config));
+    const bundle = edgeCode(this, config);
+    const code = bundle.code;
     // Explicit names: the log-group ARNs in the role's policy then need no
     // reference to the functions (which would be a dependency cycle).
     const base = Names.uniqueResourceName(this, { maxLength: 48, separator: '-' });
@@ -167,6 +168,7 @@ export class GraphqlEdgeRouter extends Construct {
       role,
       description: 'Sets the read-your-own-writes marker after a write',
     });
+    bundle.cleanUp(); // both functions have staged the asset into cdk.out
     // Lambda@Edge writes logs in the region that ran it, as /aws/lambda/us-east-1.<name>.
     role.addToPolicy(new iam.PolicyStatement({
       actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],

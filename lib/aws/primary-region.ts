@@ -14,7 +14,7 @@ import { AWS_PROFILE, AWS_WORDS, wholeDays } from './private/aws-profile';
 import { defaultGlobalIdentifier, IdentifierScheme } from './private/identifiers';
 import { globalLagMetric, GlobalLagMetricOptions } from './private/metrics';
 import { createMonitoringRole } from './private/monitoring-role';
-import { checkVpc, createNetwork } from './private/network';
+import { checkNetwork, createNetwork, placementZones } from './private/network';
 
 /** Properties of {@link PrimaryRegion}. */
 export interface PrimaryRegionProps {
@@ -43,6 +43,13 @@ export interface PrimaryRegionProps {
    * @default a new VPC over 3 availability zones with flow logs
    */
   readonly vpc?: ec2.IVpc;
+  /**
+   * Availability zones of the VPC this construct creates, e.g.
+   * `['us-east-1a', 'us-east-1b', 'us-east-1c']`: synth then needs no lookup
+   * (and no AWS credentials). Not used with `vpc`.
+   * @default the first 3 zones of the account in the stack's region, looked up by the CDK CLI (cdk.context.json)
+   */
+  readonly availabilityZones?: readonly string[];
   /**
    * Instance class of the writer and readers.
    * @default db.r6g.large
@@ -260,7 +267,7 @@ export class PrimaryRegion extends Construct {
     }
     problems.push(...checkPrimaryInstanceCount(instances, isGlobal ? replicaRegions.length : 0));
     const rotation = props.secretRotation ?? Duration.days(30);
-    if (props.vpc) problems.push(...checkVpc(props.vpc, rotation.toDays() > 0));
+    problems.push(...checkNetwork(this, props, rotation.toMilliseconds() > 0));
     throwIfProblems(source, problems);
     this.topology = resolveTopology(spec);
 
@@ -269,7 +276,7 @@ export class PrimaryRegion extends Construct {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.vpc = props.vpc ?? createNetwork(this);
+    this.vpc = props.vpc ?? createNetwork(this, props.availabilityZones);
 
     this.clusterIdentifier = this.identifiers.cluster(this.region);
     const writerProps = {
@@ -286,7 +293,7 @@ export class PrimaryRegion extends Construct {
     // Only zones the DB subnet group covers: an instance placed in a zone
     // without one of its subnets fails to create (a user VPC may have more
     // zones than database subnets).
-    const zones = [...new Set(this.vpc.selectSubnets({ subnetType }).availabilityZones)];
+    const zones = placementZones(this, this.vpc.selectSubnets({ subnetType }));
     const readers = Array.from({ length: Math.max(0, instances - 1) }, (_, i) =>
       rds.ClusterInstance.provisioned(`Reader${i + 1}`, {
         ...writerProps,
@@ -337,7 +344,7 @@ export class PrimaryRegion extends Construct {
     this.writerEndpoint = this.cluster.clusterEndpoint.hostname;
     this.readerEndpoint = this.cluster.clusterReadEndpoint.hostname;
 
-    if (rotation.toDays() > 0) {
+    if (rotation.toMilliseconds() > 0) {
       const rotationSg = new ec2.SecurityGroup(this, 'RotationSecurityGroup', {
         vpc: this.vpc,
         description: `Secret rotation for ${this.clusterIdentifier}`,

@@ -4,12 +4,12 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
-import { ConfigProblem, show, throwIfProblems } from '../core';
+import { ConfigProblem, plural, show, throwIfProblems } from '../core';
 import { checkEngine, checkInstanceType, engineFamily, logExports, tlsParameters } from './private/aurora-rules';
 import { wholeDays } from './private/aws-profile';
 import { globalLagMetric, GlobalLagMetricOptions } from './private/metrics';
 import { createMonitoringRole } from './private/monitoring-role';
-import { checkVpc, createNetwork } from './private/network';
+import { checkNetwork, createNetwork, placementZones } from './private/network';
 import { PrimaryRegion } from './primary-region';
 
 /** Properties of {@link ReadReplicaRegion}. */
@@ -42,6 +42,13 @@ export interface ReadReplicaRegionProps {
    * @default a new VPC over 3 availability zones with flow logs
    */
   readonly vpc?: ec2.IVpc;
+  /**
+   * Availability zones of the VPC this construct creates, e.g.
+   * `['us-east-1a', 'us-east-1b', 'us-east-1c']`: synth then needs no lookup
+   * (and no AWS credentials). Not used with `vpc`.
+   * @default the first 3 zones of the account in the stack's region, looked up by the CDK CLI (cdk.context.json)
+   */
+  readonly availabilityZones?: readonly string[];
   /**
    * KMS key in this region for storage and Performance Insights.
    * @default a new key with rotation enabled
@@ -161,10 +168,10 @@ export class ReadReplicaRegion extends Construct {
     }
     problems.push(...checkInstanceType(instanceType, true));
     const retention = wholeDays(props.backupRetention ?? Duration.days(14));
-    if (retention < 7 || retention > 35) {
+    if (!Number.isInteger(retention) || retention < 7 || retention > 35) {
       problems.push({
         property: 'backupRetention',
-        message: `backupRetention ${retention} days is outside the 7–35 days the ladder and Aurora allow`,
+        message: `backupRetention ${plural(Number(retention.toFixed(2)), 'day')} is ${Number.isInteger(retention) ? 'outside' : 'not a whole number of days within'} the 7–35 days the ladder and Aurora allow`,
         fix: 'set backupRetention between Duration.days(7) and Duration.days(35)',
       });
     }
@@ -175,7 +182,7 @@ export class ReadReplicaRegion extends Construct {
         fix: 'remove deletionProtection: false',
       });
     }
-    if (props.vpc) problems.push(...checkVpc(props.vpc, false));
+    problems.push(...checkNetwork(this, props, false));
     if (primary.globalClusterIdentifier && !Token.isUnresolved(this.region) && Number.isInteger(instances) && instances > 1) {
       // The primary checked one instance per replica region; this region's own count here.
       problems.push(...primary.identifiers.check('primary.globalClusterIdentifier', [this.region], { [this.region]: instances }));
@@ -191,7 +198,7 @@ export class ReadReplicaRegion extends Construct {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.vpc = props.vpc ?? createNetwork(this);
+    this.vpc = props.vpc ?? createNetwork(this, props.availabilityZones);
     const subnets = this.vpc.selectSubnets({
       subnetType: this.vpc.isolatedSubnets.length > 0 ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS,
     });
@@ -239,7 +246,7 @@ export class ReadReplicaRegion extends Construct {
     this.cluster.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
 
     // Only zones the subnet group covers (see PrimaryRegion).
-    const zones = [...new Set(subnets.availabilityZones)];
+    const zones = placementZones(this, subnets);
     this.instances = Array.from({ length: instances }, (_, i) => {
       const instance = new rds.CfnDBInstance(this, `Reader${i + 1}`, {
         dbInstanceIdentifier: primary.identifiers.instance(this.region, i + 1),

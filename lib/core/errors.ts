@@ -39,6 +39,11 @@ export function show(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
 }
 
+/** `1 day`, `3 days`: a count with its unit, singular or plural. */
+export function plural(count: number, unit: string): string {
+  return `${count} ${unit}${count === 1 ? '' : 's'}`;
+}
+
 /**
  * The error thrown for invalid configuration. It carries every problem found
  * at once, so a user fixes them in one pass instead of one synth per problem.
@@ -59,6 +64,18 @@ export class MultiRegionConfigError extends Error {
 /** Throws a {@link MultiRegionConfigError} when `problems` is not empty. */
 export function throwIfProblems(source: ProblemSource, problems: readonly ConfigProblem[]): void {
   if (problems.length > 0) throw new MultiRegionConfigError(source, problems);
+}
+
+/**
+ * Throws when a required property is missing, before a construct reads it:
+ * JavaScript callers (or TypeScript through `as any`) would otherwise get a
+ * bare TypeError. `required` maps each property to what to pass.
+ */
+export function throwIfMissing(source: ProblemSource, props: object | undefined, required: Readonly<Record<string, string>>): void {
+  const given = (props ?? {}) as Record<string, unknown>;
+  throwIfProblems(source, Object.entries(required)
+    .filter(([name]) => given[name] === undefined || given[name] === null)
+    .map(([name, what]) => ({ property: name, message: `${name} is missing`, fix: `pass ${name}: ${what}` })));
 }
 
 /** Formats problems as strings, for `node.addValidation` (which reports them all at synth). */

@@ -5,7 +5,7 @@
  * user's own property and a fix in the user's own language (Duration.days(7)
  * on AWS, a number of days on Google Cloud).
  */
-import { ConfigProblem } from './errors';
+import { ConfigProblem, plural } from './errors';
 import { LADDER, Phase } from './ladder';
 import { CloudProfile } from './spec';
 
@@ -68,16 +68,23 @@ export function validateHardening(
     });
   }
 
-  if (!Number.isFinite(days) || days < def.minBackupRetentionDays) {
+  if (Number.isFinite(days) && !Number.isInteger(days)) {
+    // Both clouds keep backups for whole days; aws-cdk-lib would otherwise fail later without naming the property.
     problems.push({
       property: words.backupRetention,
-      message: `${words.backupRetention} ${days} days is below the phase-${phase} minimum of ${def.minBackupRetentionDays}`,
+      message: `${words.backupRetention} ${Number(days.toFixed(2))} days is not a whole number of days`,
+      fix: `set ${words.backupRetention} to a whole number of days, e.g. ${words.days(Math.max(def.minBackupRetentionDays, Math.ceil(days)))}`,
+    });
+  } else if (!Number.isFinite(days) || days < def.minBackupRetentionDays) {
+    problems.push({
+      property: words.backupRetention,
+      message: `${words.backupRetention} ${plural(days, 'day')} is below the phase-${phase} minimum of ${def.minBackupRetentionDays}`,
       fix: `set ${words.backupRetention} to ${words.days(def.minBackupRetentionDays)} or more`,
     });
   } else if (days > profile.maxBackupRetentionDays) {
     problems.push({
       property: words.backupRetention,
-      message: `${words.backupRetention} ${days} days is above the ${profile.maxBackupRetentionDays}-day maximum the service allows`,
+      message: `${words.backupRetention} ${plural(days, 'day')} is above the ${profile.maxBackupRetentionDays}-day maximum the service allows`,
       fix: `set ${words.backupRetention} to ${words.days(profile.maxBackupRetentionDays)} or less, and keep longer-lived copies with snapshots or a backup vault`,
     });
   }

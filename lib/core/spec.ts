@@ -92,19 +92,25 @@ export function residencyAllows(residency: DataResidency | undefined, region: st
   );
 }
 
+/** How messages name each cloud, with its article. */
+const CLOUD_NAMES: Readonly<Record<CloudProfile['cloud'], { readonly name: string; readonly withArticle: string }>> = {
+  aws: { name: 'AWS', withArticle: 'an AWS' },
+  gcp: { name: 'Google Cloud', withArticle: 'a Google Cloud' },
+};
+
 /** Problems with one region name (format, then known-ness). */
 export function checkRegion(profile: CloudProfile, property: string, region: string): ConfigProblem[] {
   if (typeof region !== 'string' || !profile.regionPattern.test(region)) {
     return [{
       property,
-      message: `${property} ${show(region)} is not a valid ${profile.cloud} region name`,
+      message: `${property} ${show(region)} is not a valid ${CLOUD_NAMES[profile.cloud].name} region name`,
       fix: `use a region name such as '${profile.regionExample}'`,
     }];
   }
   if (!profile.knownRegions.includes(region)) {
     return [{
       property,
-      message: `${property} ${show(region)} is not a ${profile.cloud} region this release knows`,
+      message: `${property} ${show(region)} is not ${CLOUD_NAMES[profile.cloud].withArticle} region this release knows`,
       fix: `check the spelling (known regions: ${profile.knownRegions.join(', ')}); a region launched after this release needs a newer multiregion-constructs`,
     }];
   }
@@ -160,7 +166,7 @@ export function validateTopology(spec: TopologySpec, profile: CloudProfile): Con
   if (replicas.length > profile.maxReplicaRegions) {
     problems.push({
       property: 'replicaRegions',
-      message: `replicaRegions lists ${replicas.length} regions, more than the ${profile.maxReplicaRegions} secondary regions ${profile.cloud} allows (${profile.maxReplicaRegionsSource})`,
+      message: `replicaRegions lists ${replicas.length} regions, more than the ${profile.maxReplicaRegions} secondary regions ${CLOUD_NAMES[profile.cloud].name} allows (${profile.maxReplicaRegionsSource})`,
       fix: `keep at most ${profile.maxReplicaRegions} replica regions`,
     });
   }
@@ -208,6 +214,14 @@ export function validateTopology(spec: TopologySpec, profile: CloudProfile): Con
         fix: `set recoveryObjectives.${key} to a number of seconds, 0 or more`,
       });
     }
+  }
+  if (objectives?.rpoSeconds === 0 && replicas.length > 0) {
+    // Checked here, not only by a failover runbook: the objective is a claim about the topology.
+    problems.push({
+      property: 'recoveryObjectives.rpoSeconds',
+      message: 'recoveryObjectives.rpoSeconds 0 cannot be met across regions: replication to replicaRegions is asynchronous, so losing the primary region loses the writes not yet replicated (only a planned switchover loses nothing)',
+      fix: 'declare the data loss you accept, e.g. rpoSeconds: 30',
+    });
   }
   return problems;
 }

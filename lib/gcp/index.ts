@@ -3,6 +3,11 @@
  * @cdktf/provider-google (both deprecated upstream on 2025-12-10; see
  * docs/gcp/README.md for the exit). Every cdktf use stays under lib/gcp.
  */
+import { requirePeerDependencies } from '../core/peer-dependencies';
+
+// Before anything loads cdktf: a clear message when it is not installed.
+requirePeerDependencies('multiregion-constructs/gcp', ['cdktf', '@cdktf/provider-google', 'constructs']);
+
 export * from './provider';
 export * from './primary-region';
 export * from './read-replica-region';
@@ -14,3 +19,6 @@ export { GCP_PROFILE, GCP_WORDS, CLOUD_SQL_REGIONS, CLOUD_SQL_LIMITS } from './p
 export type { AuthorizedNetwork, Edition } from './private/sql-rules';
 export { REPLICA_LAG_METRIC, INSTANCE_UP_METRIC } from './private/alerts';
 export { DATA_LOSS_REFUSAL } from './private/workflow-source';
+// The one error type, so Google Cloud users need no second import to catch it.
+export { MultiRegionConfigError } from '../core/errors';
+export type { ConfigProblem, ProblemSource } from '../core/errors';

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -78,7 +79,8 @@ describe('GraphqlEdgeRouter', () => {
 });
 
 describe('GraphqlEdgeRouter code bundle', () => {
-  const dir = buildEdgeBundle({ writeHost: 'write.example.com', readHost: 'read.example.com', graphqlPath: '/graphql' });
+  const dir = buildEdgeBundle({ writeHost: 'write.example.com', readHost: 'read.example.com', graphqlPath: '/graphql' }, fs.mkdtempSync(path.join(os.tmpdir(), 'mrc-edge-test-')));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   // The bundle is self-contained: load its handler from the bundle directory.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const edge = require(path.join(dir, 'router', 'edge-handler.js'));

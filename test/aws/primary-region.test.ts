@@ -205,7 +205,7 @@ describe('PrimaryRegion bad input', () => {
   });
   test('a malformed region name', () => {
     expect(msg({ replicaRegions: ['eu_west_1'] })).toBe(
-      "PrimaryRegion 'S-us-east-1/Database': replicaRegions[0] 'eu_west_1' is not a valid aws region name; use a region name such as 'us-east-1'",
+      "PrimaryRegion 'S-us-east-1/Database': replicaRegions[0] 'eu_west_1' is not a valid AWS region name; use a region name such as 'us-east-1'",
     );
   });
   test('backup retention below 7 and above 35 days', () => {
@@ -239,7 +239,7 @@ describe('PrimaryRegion bad input', () => {
     const eleven = ['us-east-2', 'us-west-1', 'us-west-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1',
       'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'ca-central-1'];
     expect(msg({ replicaRegions: eleven })).toBe(
-      "PrimaryRegion 'S-us-east-1/Database': replicaRegions lists 11 regions, more than the 10 secondary regions aws allows (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database.configuration.requirements.html); keep at most 10 replica regions",
+      "PrimaryRegion 'S-us-east-1/Database': replicaRegions lists 11 regions, more than the 10 secondary regions AWS allows (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database.configuration.requirements.html); keep at most 10 replica regions",
     );
   });
   test('more primary readers plus secondary regions than a global database allows (15)', () => {

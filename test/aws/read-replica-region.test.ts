@@ -154,7 +154,7 @@ describe('ReadReplicaRegion bad input', () => {
       'instanceType db.t3.medium is not a memory-optimized class, which Aurora Global Database requires',
     );
     expect(errorOf(() => build({ backupRetention: Duration.days(1) }))).toContain(
-      'backupRetention 1 days is outside the 7–35 days the ladder and Aurora allow; set backupRetention between Duration.days(7) and Duration.days(35)',
+      'backupRetention 1 day is outside the 7–35 days the ladder and Aurora allow; set backupRetention between Duration.days(7) and Duration.days(35)',
     );
     expect(errorOf(() => build({ deletionProtection: false }))).toContain(
       'deletionProtection is false: the secondary may become the primary after a failover and hold the only copy; remove deletionProtection: false',

@@ -60,16 +60,16 @@ describe('validateTopology', () => {
 
   test('malformed and unknown region names', () => {
     expect(messages({ primaryRegion: 'US_EAST_1' })).toEqual([
-      "primaryRegion 'US_EAST_1' is not a valid aws region name; use a region name such as 'us-east-1'",
+      "primaryRegion 'US_EAST_1' is not a valid AWS region name; use a region name such as 'us-east-1'",
     ]);
     expect(messages({ primaryRegion: 'us-east-1', replicaRegions: ['xx-nowhere-9'] })[0]).toMatch(
-      /^replicaRegions\[0\] 'xx-nowhere-9' is not a aws region this release knows; check the spelling \(known regions: us-east-1, /,
+      /^replicaRegions\[0\] 'xx-nowhere-9' is not an AWS region this release knows; check the spelling \(known regions: us-east-1, /,
     );
   });
 
   test('more replica regions than the cloud allows', () => {
     expect(messages({ primaryRegion: 'us-east-1', replicaRegions: ['eu-west-1', 'eu-central-1', 'us-west-2'] })).toEqual([
-      'replicaRegions lists 3 regions, more than the 2 secondary regions aws allows (https://example.test/limits); keep at most 2 replica regions',
+      'replicaRegions lists 3 regions, more than the 2 secondary regions AWS allows (https://example.test/limits); keep at most 2 replica regions',
     ]);
   });
 
@@ -117,7 +117,7 @@ describe('validateTopology', () => {
     expect((error as Error).message).toBe([
       '2 configuration problems:',
       "- PrimaryRegion 'App/Primary': replicaRegions[0] 'us-east-1' is the primary region; a replica must be in another region: remove it or choose a different region",
-      "- PrimaryRegion 'App/Primary': replicaRegions[1] 'bad' is not a valid aws region name; use a region name such as 'us-east-1'",
+      "- PrimaryRegion 'App/Primary': replicaRegions[1] 'bad' is not a valid AWS region name; use a region name such as 'us-east-1'",
     ].join('\n'));
     expect(() => throwIfProblems({ construct: 'X', path: 'p' }, [])).not.toThrow();
   });

@@ -194,11 +194,11 @@ describe('PrimaryRegion bad input', () => {
   const P = "PrimaryRegion 'S/Primary': ";
 
   test('a malformed region', () => {
-    expect(errorOf(build({ region: 'us-central' }))).toBe(`${P}region 'us-central' is not a valid gcp region name; use a region name such as 'us-central1'`);
+    expect(errorOf(build({ region: 'us-central' }))).toBe(`${P}region 'us-central' is not a valid Google Cloud region name; use a region name such as 'us-central1'`);
   });
 
   test('an unknown region', () => {
-    expect(errorOf(build({ region: 'mars-north1' }))).toMatch(new RegExp(`^${P}region 'mars-north1' is not a gcp region this release knows; check the spelling`));
+    expect(errorOf(build({ region: 'mars-north1' }))).toMatch(new RegExp(`^${P}region 'mars-north1' is not a Google Cloud region this release knows; check the spelling`));
   });
 
   test('a replica region equal to the primary region', () => {

@@ -81,7 +81,7 @@ describe('ReadReplicaRegion', () => {
         `${R}region 'us-central1' is the primary's region; a cross-region replica must be in another region: use one of the primary's replicaRegions (europe-west1, asia-southeast1)`);
     });
     test('a malformed region', () => {
-      expect(errorOf(make({ region: 'europe_west1' }))).toBe(`${R}region 'europe_west1' is not a valid gcp region name; use a region name such as 'us-central1'`);
+      expect(errorOf(make({ region: 'europe_west1' }))).toBe(`${R}region 'europe_west1' is not a valid Google Cloud region name; use a region name such as 'us-central1'`);
     });
     test('a region outside the topology', () => {
       expect(errorOf(make({ region: 'us-east1' }))).toBe(

@@ -6,6 +6,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Token } from 'aws-cdk-lib';
 import { ConfigProblem, EngineFamily, show } from '../../core';
+import { AWS_PROFILE } from './aws-profile';
 
 /**
  * Lowest engine version per major version that Aurora Global Database
@@ -130,7 +131,9 @@ export function checkPrimaryInstanceCount(instances: number, secondaryRegions: n
       fix: 'set instances to 16 or fewer',
     }];
   }
-  if (secondaryRegions > 0 && instances - 1 + secondaryRegions > 15) {
+  // Beyond the secondary-region limit the topology check already refuses the list;
+  // a reader count here would be negative ('set instances to -4').
+  if (secondaryRegions > 0 && secondaryRegions <= AWS_PROFILE.maxReplicaRegions && instances - 1 + secondaryRegions > 15) {
     return [{
       property: 'instances',
       message: `instances ${instances} (${instances - 1} readers) with ${secondaryRegions} replica regions exceeds the 15 readers plus secondary regions an Aurora global database primary allows`,

@@ -1,10 +1,40 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Stage } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as cxapi from 'aws-cdk-lib/cx-api';
+import { Construct } from 'constructs';
 
 /**
- * Builds the Lambda@Edge code directory for the GraphQL router without a
- * bundler (no native esbuild binary in the lock file):
+ * The Lambda@Edge code of the GraphQL router, as a Lambda asset. The bundle is
+ * built inside the cloud assembly directory (cdk.out), never in the system
+ * temp directory, and removed once aws-cdk-lib has staged its copy
+ * (`asset.<hash>`) there — call {@link EdgeCode.cleanUp} after the functions
+ * that use it are created. With asset staging disabled (SAM local), the
+ * template points at the build directory, which then stays in cdk.out.
+ */
+export interface EdgeCode {
+  readonly code: lambda.Code;
+  cleanUp(): void;
+}
+
+export function edgeCode(scope: Construct, config: unknown): EdgeCode {
+  const outdir = Stage.of(scope)?.assetOutdir ?? os.tmpdir();
+  fs.mkdirSync(outdir, { recursive: true });
+  const dir = buildEdgeBundle(config, fs.mkdtempSync(path.join(outdir, '.mrc-edge-')));
+  const staged = !scope.node.tryGetContext(cxapi.DISABLE_ASSET_STAGING_CONTEXT);
+  return {
+    code: lambda.Code.fromAsset(dir),
+    cleanUp: () => {
+      if (staged) fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Builds the Lambda@Edge code directory for the GraphQL router into `out`
+ * without a bundler (no native esbuild binary in the lock file):
  *
  *   router/*.js            the router (lib/router), CommonJS
  *   router/router-config.json
@@ -16,8 +46,8 @@ import * as path from 'path';
  * `typescript`, which is then a dev dependency. Output is deterministic, so
  * the asset hash only changes when code, graphql or the config change.
  */
-export function buildEdgeBundle(config: unknown): string {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'mrc-edge-'));
+export function buildEdgeBundle(config: unknown, out: string): string {
+  fs.mkdirSync(out, { recursive: true });
   const libRoot = path.resolve(__dirname, '..', '..'); // lib/ (sources) or dist/ (package)
   copyModules(path.join(libRoot, 'router'), path.join(out, 'router'));
   copyModules(path.join(libRoot, 'core'), path.join(out, 'core'), (name) => name === 'errors');
