@@ -10,7 +10,9 @@
  *    pays): max-rate autocannon at 1 and BENCH_CONNECTIONS_HIGH (default 16)
  *    connections, router and pipe proxy interleaved round by round in one run
  *    (order alternating), so machine noise hits both alike. Reports the ratio
- *    router/pipe and each proxy's CPU time per request (its own process).
+ *    router/pipe of the summed requests, the median ratio of adjacent
+ *    router/pipe round pairs (robust to bursts of load from other processes),
+ *    and each proxy's CPU time per request (its own process).
  * 3. The large-document attack: the same max-rate load at
  *    BENCH_CONNECTIONS_HIGH connections, with and without one attacker
  *    sending ATTACK_RATE (default 5) distinct ~1 MB documents of aliases per
@@ -22,12 +24,12 @@
  *
  * Processes, so no two roles share an event loop: this one (autocannon),
  * `--role upstream` (two graphql-http servers and the drain server),
- * `--role router` (lib/router through ts-node, transpile-only), `--role pipe`
+ * `--role router` (lib/router compiled to CommonJS), `--role pipe`
  * (the pipe proxy), `--role attacker`. Only 127.0.0.1 is targeted. Prints
  * tables, then one line `BENCH_JSON {...}` for bench/run.js.
  *
  * Environment: BENCH_RATE, BENCH_SECONDS (latency, default 8),
- * BENCH_ROUNDS (default 4), BENCH_ROUND_SECONDS (default 2),
+ * BENCH_ROUNDS (default 8), BENCH_ROUND_SECONDS (default 1.5),
  * BENCH_CONNECTIONS_HIGH (default 16), ATTACK_RATE (default 5),
  * BENCH_ONLY (comma-separated subset of latency,throughput,attack).
  */
@@ -36,8 +38,8 @@ const path = require('path');
 
 const RATE = Number(process.env.BENCH_RATE || 500);
 const SECONDS = Number(process.env.BENCH_SECONDS || 8);
-const ROUNDS = Number(process.env.BENCH_ROUNDS || 4);
-const ROUND_SECONDS = Number(process.env.BENCH_ROUND_SECONDS || 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS || 8);
+const ROUND_SECONDS = Number(process.env.BENCH_ROUND_SECONDS || 1.5);
 const HIGH = Number(process.env.BENCH_CONNECTIONS_HIGH || 16);
 const ATTACK_RATE = Number(process.env.ATTACK_RATE || 5);
 const ATTACK_BYTES = 1000 * 1000;
@@ -117,9 +119,41 @@ async function runUpstreams() {
   process.send({ ready: true, ports });
 }
 
+/**
+ * lib/router compiled to plain CommonJS (as the published dist/ is). Not
+ * ts-node: its register() loads node:repl, which loads node:domain, which
+ * patches EventEmitter construction for every request and response object,
+ * a cost neither the published router nor the pipe proxy pays.
+ */
+function compileRouter() {
+  const fs = require('fs');
+  const ts = require('typescript');
+  const root = path.join(__dirname, '..');
+  const cache = path.join(root, 'node_modules', '.cache');
+  fs.mkdirSync(cache, { recursive: true });
+  const out = fs.mkdtempSync(path.join(cache, 'router-bench-'));
+  process.on('exit', () => fs.rmSync(out, { recursive: true, force: true }));
+  const emit = (src, dest, include = () => true) => {
+    fs.mkdirSync(dest, { recursive: true });
+    for (const entry of fs.readdirSync(src, { withFileTypes: true })) {
+      const from = path.join(src, entry.name);
+      if (entry.isDirectory()) emit(from, path.join(dest, entry.name), include);
+      else if (/\.ts$/.test(entry.name) && !/\.d\.ts$/.test(entry.name) && include(entry.name)) {
+        const { outputText } = ts.transpileModule(fs.readFileSync(from, 'utf8'), {
+          fileName: entry.name,
+          compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+        });
+        fs.writeFileSync(path.join(dest, entry.name.replace(/\.ts$/, '.js')), outputText);
+      }
+    }
+  };
+  emit(path.join(root, 'lib', 'router'), path.join(out, 'router'));
+  emit(path.join(root, 'lib', 'core'), path.join(out, 'core'), (name) => name === 'errors.ts');
+  return path.join(out, 'router');
+}
+
 async function runRouter(options) {
-  require('ts-node').register({ transpileOnly: true, project: path.join(__dirname, '..', 'tsconfig.json') });
-  const { createRouterServer } = require('../lib/router');
+  const { createRouterServer } = require(compileRouter());
   const reasons = {};
   const router = createRouterServer({ ...options, onRequest: (e) => (reasons[e.reason] = (reasons[e.reason] || 0) + 1) });
   const { port } = await router.listen(0, HOST);
@@ -309,15 +343,20 @@ async function main() {
       await load(`${router.url}/graphql`, QUERY, { seconds: 1, connections });
       await load(`${pipe.url}/graphql`, QUERY, { seconds: 1, connections });
       const sum = { router: { requests: 0, cpuUs: 0, failures: 0 }, pipe: { requests: 0, cpuUs: 0, failures: 0 } };
+      const pairs = [];
       for (let i = 0; i < ROUNDS; i++) {
         const order = i % 2 === 0 ? ['router', 'pipe'] : ['pipe', 'router'];
+        const pair = {};
         for (const name of order) {
           const r = await throughputRound(name === 'router' ? router : pipe, connections);
           sum[name].requests += r.requests;
           sum[name].cpuUs += r.cpuUs;
           sum[name].failures += r.failures;
+          pair[name] = r;
         }
+        pairs.push({ ratio: pair.router.requests / pair.pipe.requests, cpu: (pair.router.cpuUs / pair.router.requests) / (pair.pipe.cpuUs / pair.pipe.requests) });
       }
+      const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
       const seconds = ROUNDS * ROUND_SECONDS;
       report.throughput.push({
         connections,
@@ -325,6 +364,8 @@ async function main() {
         pipe_rps: Math.round(sum.pipe.requests / seconds),
         router_rps: Math.round(sum.router.requests / seconds),
         ratio: round(sum.router.requests / sum.pipe.requests),
+        median_pair_ratio: round(median(pairs.map((x) => x.ratio))),
+        median_pair_cpu_ratio: round(median(pairs.map((x) => x.cpu))),
         pipe_cpu_us_per_req: round(sum.pipe.cpuUs / sum.pipe.requests),
         router_cpu_us_per_req: round(sum.router.cpuUs / sum.router.requests),
         failures: sum.router.failures + sum.pipe.failures,
@@ -418,8 +459,8 @@ function print(report) {
   );
   table(
     `Throughput vs a node:http pipe proxy (max rate, ${ROUNDS} interleaved rounds of ${ROUND_SECONDS} s each; target ratio >= 0.9)`,
-    ['connections', 'pipe req/s', 'router req/s', 'ratio', 'pipe CPU µs/req', 'router CPU µs/req', 'failures'],
-    report.throughput.map((r) => [r.connections, r.pipe_rps, r.router_rps, r.ratio.toFixed(3), r.pipe_cpu_us_per_req.toFixed(1), r.router_cpu_us_per_req.toFixed(1), r.failures]),
+    ['connections', 'pipe req/s', 'router req/s', 'ratio', 'median pair ratio', 'pipe CPU µs/req', 'router CPU µs/req', 'failures'],
+    report.throughput.map((r) => [r.connections, r.pipe_rps, r.router_rps, r.ratio.toFixed(3), r.median_pair_ratio.toFixed(3), r.pipe_cpu_us_per_req.toFixed(1), r.router_cpu_us_per_req.toFixed(1), r.failures]),
   );
   const a = report.attack;
   if (!a) return console.log(`BENCH_JSON ${JSON.stringify(report)}`);
