@@ -154,12 +154,11 @@ function compileRouter() {
 
 async function runRouter(options) {
   const { createRouterServer } = require(compileRouter());
-  const reasons = {};
-  const router = createRouterServer({ ...options, onRequest: (e) => (reasons[e.reason] = (reasons[e.reason] || 0) + 1) });
+  // No access log (onRequest): the pipe proxy has none either.
+  const router = createRouterServer(options);
   const { port } = await router.listen(0, HOST);
   serveCpu();
   process.on('message', async (m) => {
-    if (m === 'reasons') process.send({ reasons });
     if (m === 'stop') {
       await router.close(2000);
       process.exit(0);
@@ -413,7 +412,6 @@ async function main() {
         attack_p50_ms: round(percentile(lat, 50)),
         failures: attack.failures,
       };
-      report.attack_router_reasons = await ask(attackRouter.child, 'reasons', 'reasons');
     }
   } finally {
     // Routers drain and exit on 'stop'; the rest are ended; anything still

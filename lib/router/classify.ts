@@ -157,6 +157,11 @@ export interface Classifier {
   classifyHead(request: ClassifiableRequest): RouteDecision | undefined;
   /** Decide from the whole request. */
   classify(request: ClassifiableRequest): RouteDecision;
+  /**
+   * Decide a request whose head `classifyHead` already passed (returned
+   * `undefined` for), from its complete body, without checking the head again.
+   */
+  classifyBody(request: ClassifiableRequest & { readonly body: string | Uint8Array }): RouteDecision;
 }
 
 const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -301,14 +306,14 @@ export function createClassifier(options: ClassifierOptions = {}): Classifier {
     return undefined;
   };
 
-  const classifyBody = (request: ClassifiableRequest, body: string | Uint8Array): RouteDecision => {
+  const decideBody = (request: ClassifiableRequest, body: string | Uint8Array): RouteDecision => {
     const size = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
     if (size > maxBodyBytes) return WRITE('body-too-large');
     let text: string;
     if (typeof body === 'string') {
       text = body;
     } else {
-      const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+      const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
       if (!isUtf8(bytes)) return WRITE('unsupported-charset');
       text = bytes.toString('utf8');
     }
@@ -353,7 +358,7 @@ export function createClassifier(options: ClassifierOptions = {}): Classifier {
         return head;
       }
       if (request.body === undefined) return WRITE('missing-body');
-      return classifyBody(request, request.body);
+      return decideBody(request, request.body);
     } catch {
       // Defence in depth: nothing above should throw, but a classifier bug
       // must cost a trip to the primary, never a crashed request.
@@ -361,7 +366,15 @@ export function createClassifier(options: ClassifierOptions = {}): Classifier {
     }
   };
 
-  return { graphqlPaths, maxBodyBytes, documents, classifyHead, classify };
+  const classifyBody = (request: ClassifiableRequest & { readonly body: string | Uint8Array }): RouteDecision => {
+    try {
+      return decideBody(request, request.body);
+    } catch {
+      return WRITE('invalid-params');
+    }
+  };
+
+  return { graphqlPaths, maxBodyBytes, documents, classifyHead, classify, classifyBody };
 }
 
 function fromSummary(summary: DocumentSummary, operationName: unknown, persisted: boolean): RouteDecision {

@@ -7,7 +7,7 @@ import { proxyUpgrade } from './private/upgrade';
 import { upstreamRequestHeaders, ForwardingPolicy, stripHopByHop } from './private/proxy-headers';
 import { createUpstream, PoolOptions, Upstream, upstreamRequestOptions } from './private/upstream';
 import { ReadYourWrites, ReadYourWritesOptions } from './read-your-writes';
-import { FALLBACK_HEADER, REASON_HEADER, ROUTE_HEADER, ROUTER_HEADERS } from './route-headers';
+import { FALLBACK_HEADER, REASON_HEADER, ROUTE_HEADER } from './route-headers';
 
 
 /** Options of {@link createRouterServer}. */
@@ -142,7 +142,7 @@ export function createRouterServer(options: RouterServerOptions): RouterServer {
     };
     const onEnd = () => {
       const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
-      forward(req, res, classifier.classify({ method: req.method ?? 'POST', url, headers: req.headers, body }), body);
+      forward(req, res, classifier.classifyBody({ method: req.method ?? 'POST', url, headers: req.headers, body }), body);
     };
     req.on('data', onData);
     req.once('end', onEnd);
@@ -197,7 +197,6 @@ export function createRouterServer(options: RouterServerOptions): RouterServer {
 
     const attempt = (upstream: Upstream, attempts: number, fallback: boolean, freshSocket: boolean) => {
       const headers = upstreamRequestHeaders(req, upstream.host, policy);
-      for (const name of ROUTER_HEADERS) delete headers[name];
       headers[ROUTE_HEADER] = decision.route;
       headers[REASON_HEADER] = decision.reason;
       if (body) {

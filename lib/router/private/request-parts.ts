@@ -16,9 +16,23 @@ export interface ContentType {
   readonly charset: string | undefined | null;
 }
 
+const NO_CONTENT_TYPE: ContentType = { type: '', charset: undefined };
+/** Clients send the same few Content-Type values over and over. */
+const parsedTypes = new Map<string, ContentType>();
+
 /** `application/json; charset="UTF-8"` → `{ type: 'application/json', charset: 'utf-8' }`. */
 export function parseContentType(value: string | undefined): ContentType {
-  if (value === undefined) return { type: '', charset: undefined };
+  if (value === undefined) return NO_CONTENT_TYPE;
+  let parsed = parsedTypes.get(value);
+  if (parsed === undefined) {
+    parsed = parseContentTypeUncached(value);
+    if (parsedTypes.size >= 64) parsedTypes.clear();
+    parsedTypes.set(value, parsed);
+  }
+  return parsed;
+}
+
+function parseContentTypeUncached(value: string): ContentType {
   const parts = value.split(';');
   const type = parts[0].trim().toLowerCase();
   let charset: string | undefined | null;

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'http';
 import type { Duplex } from 'stream';
 import { ForwardingPolicy, upstreamRequestHeaders } from './proxy-headers';
 import { Upstream, upstreamRequestOptions } from './upstream';
-import { REASON_HEADER, ROUTE_HEADER, ROUTER_HEADERS } from '../route-headers';
+import { REASON_HEADER, ROUTE_HEADER } from '../route-headers';
 
 const KEEP_FOR_UPGRADE: ReadonlySet<string> = new Set(['connection', 'upgrade']);
 
@@ -20,7 +20,6 @@ export function proxyUpgrade(
   timeoutMs: number,
 ): void {
   const headers = upstreamRequestHeaders(req, upstream.host, policy, KEEP_FOR_UPGRADE);
-  for (const name of ROUTER_HEADERS) delete headers[name];
   headers[ROUTE_HEADER] = 'write';
   headers[REASON_HEADER] = 'subscription';
   const options = { ...upstreamRequestOptions(upstream, req.method ?? 'GET', req.url ?? '/', headers), agent: false as const };
