@@ -206,6 +206,8 @@ export const LEAKS: Row[] = [
   ['"__proto__" key (Object.assign makes it a prototype)', json('{"__proto__":{"query":"mutation { logout }"},"operationName":null,"query":"{ me { id } }"}'), 'write', 'ambiguous-params'],
   ['duplicate URL parameter query', { method: 'GET', url: `/graphql?query=${encodeURIComponent('{ me { id } }')}&query=${encodeURIComponent('mutation { logout }')}`, headers: {} }, 'write', 'ambiguous-params'],
   ['URL parameter in another letter case', { method: 'GET', url: `/graphql?query=${encodeURIComponent('{ me { id } }')}&Query=${encodeURIComponent('mutation { logout }')}`, headers: {} }, 'write', 'ambiguous-params'],
+  ['qs bracket syntax ?query[0]= on another path (an array to Express)', { method: 'GET', url: `/api/graphql?query[0]=${encodeURIComponent('mutation { logout }')}`, headers: {} }, 'write', 'ambiguous-params'],
+  ['qs bracket syntax for extensions on POST', post({ query: Q_ME }, `/graphql?extensions[persistedQuery][sha256Hash]=${sha(M_LOGOUT)}`), 'write', 'ambiguous-params'],
   ['duplicate operationName in the URL', { method: 'GET', url: `/graphql?query=${encodeURIComponent(MULTI)}&operationName=Cart&operationName=Checkout`, headers: {} }, 'write', 'ambiguous-params'],
   ['raw ";" in the query string (a separator for some parsers)', { method: 'GET', url: `/graphql?query=${encodeURIComponent(MULTI)}&x=1;operationName=Checkout&operationName=Cart`, headers: {} }, 'write', 'ambiguous-params'],
   ['"#" in the request target', { method: 'GET', url: `/graphql?query=${encodeURIComponent('{ me { id } }')}#&query=x`, headers: {} }, 'write', 'ambiguous-params'],

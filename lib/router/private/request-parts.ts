@@ -78,8 +78,9 @@ export interface UrlParams {
   /**
    * A server could read these parameters differently: a name given twice
    * (first wins in URLSearchParams, last in PHP or ASP.NET, both in qs), in a
-   * different letter case (ASP.NET binds case-insensitively), or a raw `;`
-   * (a separator for some parsers).
+   * different letter case (ASP.NET binds case-insensitively), with brackets
+   * (`query[0]=`, an array or object to qs), or a raw `;` (a separator for
+   * some parsers).
    */
   readonly ambiguous: boolean;
   /** `_method=` is present (method-override middleware). */
@@ -97,6 +98,14 @@ export function readUrlParams(search: string): UrlParams {
   let methodOverride = false;
   for (const [name, value] of new URLSearchParams(search)) {
     const lower = name.toLowerCase();
+    const bracket = lower.indexOf('[');
+    if (bracket > 0 && CANONICAL.has(lower.slice(0, bracket))) {
+      // `query[0]=…`, `extensions[persistedQuery][sha256Hash]=…`: Express's qs
+      // parser makes these the parameter itself (an array or object).
+      if (DETECT.has(lower.slice(0, bracket))) graphql = true;
+      ambiguous = true;
+      continue;
+    }
     const canonical = CANONICAL.get(lower);
     if (canonical === undefined) continue;
     if (canonical === METHOD_OVERRIDE_PARAM) {
@@ -107,8 +116,8 @@ export function readUrlParams(search: string): UrlParams {
     if (name !== canonical || values.has(canonical)) ambiguous = true;
     values.set(canonical, value);
   }
-  if (values.size > 0 && search.includes(';')) ambiguous = true;
-  return values.size === 0 && !methodOverride ? NO_PARAMS : { values, graphql, ambiguous, methodOverride };
+  if ((values.size > 0 || ambiguous) && search.includes(';')) ambiguous = true;
+  return values.size === 0 && !methodOverride && !ambiguous ? NO_PARAMS : { values, graphql, ambiguous, methodOverride };
 }
 
 /**
