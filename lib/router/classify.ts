@@ -195,6 +195,7 @@ export function createClassifier(options: ClassifierOptions = {}): Classifier {
 
   const fromParams = (params: unknown): RouteDecision => {
     if (typeof params !== 'object' || params === null || Array.isArray(params)) return WRITE('invalid-params');
+    if (hasCaseVariant(params, PARAM_NAMES)) return WRITE('ambiguous-params');
     const { query, operationName, extensions } = params as Params;
     if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') {
       return WRITE('invalid-params');
@@ -203,6 +204,7 @@ export function createClassifier(options: ClassifierOptions = {}): Classifier {
     if (extensions !== undefined && extensions !== null && (typeof extensions !== 'object' || Array.isArray(extensions))) {
       return WRITE('invalid-params');
     }
+    if (extensions && hasCaseVariant(extensions, EXTENSION_NAMES)) return WRITE('ambiguous-params');
     const persistedQuery = (extensions as { persistedQuery?: unknown } | null | undefined)?.persistedQuery;
     if (persistedQuery !== undefined && persistedQuery !== null && (typeof persistedQuery !== 'object' || Array.isArray(persistedQuery))) {
       return WRITE('invalid-params');
@@ -403,6 +405,23 @@ export function classify(request: ClassifiableRequest, options?: ClassifierOptio
   if (options) return createClassifier(options).classify(request);
   defaultClassifier ??= createClassifier();
   return defaultClassifier.classify(request);
+}
+
+const canonicalNames = (names: readonly string[]): ReadonlyMap<string, string> => new Map(names.map((n) => [n.toLowerCase(), n]));
+const PARAM_NAMES = canonicalNames([...SELECTING_FIELDS, 'variables']);
+const EXTENSION_NAMES = canonicalNames(['persistedQuery']);
+
+/**
+ * A key that names a GraphQL parameter in another letter case (`"QUERY"`,
+ * `"PersistedQuery"`): servers that bind JSON case-insensitively (ASP.NET
+ * Core's default) read it, the router does not.
+ */
+function hasCaseVariant(object: object, names: ReadonlyMap<string, string>): boolean {
+  for (const key in object) {
+    const canonical = names.get(key.toLowerCase());
+    if (canonical !== undefined && canonical !== key) return true;
+  }
+  return false;
 }
 
 function persistedHash(persistedQuery: unknown): string | undefined {

@@ -202,6 +202,8 @@ export const LEAKS: Row[] = [
   ['duplicate JSON key spelled with an escape', json('{"query":"mutation { logout }","\\u0071uery":"{ me { id } }"}'), 'write', 'ambiguous-params'],
   ['duplicate "operationName"', json(`{"query":${JSON.stringify(MULTI)},"operationName":"Checkout","operationName":"Cart"}`), 'write', 'ambiguous-params'],
   ['duplicate key inside extensions.persistedQuery', json(`{"extensions":{"persistedQuery":{"version":1,"sha256Hash":"${sha(M_ADD)}","sha256Hash":"${sha(Q_ME)}"}}}`), 'write', 'ambiguous-params'],
+  ['JSON key in another letter case ("QUERY": case-insensitive binders read it)', json('{"query":"{ me { id } }","QUERY":"mutation { logout }"}'), 'write', 'ambiguous-params'],
+  ['extensions key in another letter case ("PersistedQuery")', json({ query: Q_ME, extensions: { PersistedQuery: { version: 1, sha256Hash: sha(M_LOGOUT) } } }), 'write', 'ambiguous-params'],
   ['duplicate key in a batch entry', json('[{"query":"mutation { logout }","query":"{ me { id } }"}]'), 'write', 'ambiguous-params'],
   ['"__proto__" key (Object.assign makes it a prototype)', json('{"__proto__":{"query":"mutation { logout }"},"operationName":null,"query":"{ me { id } }"}'), 'write', 'ambiguous-params'],
   ['duplicate URL parameter query', { method: 'GET', url: `/graphql?query=${encodeURIComponent('{ me { id } }')}&query=${encodeURIComponent('mutation { logout }')}`, headers: {} }, 'write', 'ambiguous-params'],
