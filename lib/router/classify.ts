@@ -1,18 +1,25 @@
 import { isUtf8 } from 'buffer';
-import { ConfigProblem, MultiRegionConfigError, show } from '../core/errors';
 import { DEFAULT_DOCUMENT_BUDGET, DocumentBudget, DocumentCache, DocumentSummary, OperationType, selectOperation, sha256Hex } from './document';
 import { normalizeManifest, PersistedQueryManifest, PersistedQueryManifestInput } from './manifest';
+import { validateClassifierOptions } from './private/classifier-options';
 import { hasAmbiguousKeys } from './private/json-keys';
+import { EXTENSION_NAMES, hasCaseVariant, PARAM_NAMES, Params, persistedHash, persistedId, SELECTING_FIELDS } from './private/params';
 import {
+  bodySize,
   EVENT_STREAM_TOKEN_HEADER,
   exactPath,
+  hasBody,
+  header,
   isUtf8Charset,
   METHOD_OVERRIDE_HEADERS,
   normalizePath,
   parseContentType,
   readUrlParams,
+  splitUrl,
   UrlParams,
 } from './private/request-parts';
+
+export { mediaType, splitUrl } from './private/request-parts';
 
 /** Where a request goes: `read` → the nearest replica, `write` → the primary. */
 export type Route = 'read' | 'write';
@@ -167,9 +174,6 @@ export interface Classifier {
 const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 const READ = (reason: RouteReason): RouteDecision => ({ route: 'read', reason });
 const WRITE = (reason: RouteReason): RouteDecision => ({ route: 'write', reason });
-/** Body fields that select what runs, in the order servers read them. */
-const SELECTING_FIELDS = ['query', 'operationName', 'extensions', 'documentId', 'doc_id', 'id', 'queryId'] as const;
-type Params = Partial<Record<(typeof SELECTING_FIELDS)[number], unknown>>;
 
 /** Build a classifier. Throws `MultiRegionConfigError` on bad options or an unreadable manifest. */
 export function createClassifier(options: ClassifierOptions = {}): Classifier {
@@ -405,112 +409,4 @@ export function classify(request: ClassifiableRequest, options?: ClassifierOptio
   if (options) return createClassifier(options).classify(request);
   defaultClassifier ??= createClassifier();
   return defaultClassifier.classify(request);
-}
-
-const canonicalNames = (names: readonly string[]): ReadonlyMap<string, string> => new Map(names.map((n) => [n.toLowerCase(), n]));
-const PARAM_NAMES = canonicalNames([...SELECTING_FIELDS, 'variables']);
-const EXTENSION_NAMES = canonicalNames(['persistedQuery']);
-
-/**
- * A key that names a GraphQL parameter in another letter case (`"QUERY"`,
- * `"PersistedQuery"`): servers that bind JSON case-insensitively (ASP.NET
- * Core's default) read it, the router does not.
- */
-function hasCaseVariant(object: object, names: ReadonlyMap<string, string>): boolean {
-  for (const key in object) {
-    const canonical = names.get(key.toLowerCase());
-    if (canonical !== undefined && canonical !== key) return true;
-  }
-  return false;
-}
-
-function persistedHash(persistedQuery: unknown): string | undefined {
-  if (typeof persistedQuery !== 'object' || persistedQuery === null) return undefined;
-  const hash = (persistedQuery as { sha256Hash?: unknown }).sha256Hash;
-  return typeof hash === 'string' && hash !== '' ? hash : undefined;
-}
-
-/**
- * The stored-document id a request names (`documentId`, Relay's `doc_id`/`id`,
- * `queryId`), lower case, without a `sha256:` prefix; `undefined` for none,
- * `null` for several that disagree or one that is not a string.
- */
-function persistedId(params: Params): string | undefined | null {
-  let found: string | undefined;
-  for (const field of ['documentId', 'doc_id', 'id', 'queryId'] as const) {
-    const value = params[field];
-    if (value === undefined || value === null) continue;
-    if (typeof value !== 'string' || value === '') return null;
-    const id = value.toLowerCase().replace(/^sha256:/, '');
-    if (found !== undefined && found !== id) return null;
-    found = id;
-  }
-  return found;
-}
-
-function header(request: ClassifiableRequest, name: string): string | undefined {
-  const value = request.headers?.[name];
-  return typeof value === 'string' ? value : value?.[0];
-}
-
-function hasBody(request: ClassifiableRequest): boolean {
-  if (header(request, 'transfer-encoding') !== undefined) return true;
-  const length = header(request, 'content-length');
-  return length !== undefined && length.trim() !== '0';
-}
-
-function bodySize(body: string | Uint8Array): number {
-  return typeof body === 'string' ? body.length : body.byteLength;
-}
-
-/** `application/json; charset=utf-8` → `application/json`. */
-export function mediaType(contentType: string | undefined): string | undefined {
-  if (contentType === undefined) return undefined;
-  return parseContentType(contentType).type;
-}
-
-/** Split a request target into path and query string (without `?`). */
-export function splitUrl(url: string): [string, string] {
-  let target = url;
-  if (!target.startsWith('/')) {
-    // absolute-form (`GET http://host/graphql`), as sent to a forward proxy
-    try {
-      const parsed = new URL(target);
-      target = parsed.pathname + parsed.search;
-    } catch {
-      return [target, ''];
-    }
-  }
-  const hash = target.indexOf('#');
-  if (hash !== -1) target = target.slice(0, hash);
-  const q = target.indexOf('?');
-  return q === -1 ? [target, ''] : [target.slice(0, q), target.slice(q + 1)];
-}
-
-const CONFIG_SOURCE = { construct: 'Router', path: 'classifier' };
-
-function validateClassifierOptions(options: ClassifierOptions): void {
-  const problems: ConfigProblem[] = [];
-  const positive: [keyof ClassifierOptions, unknown, string][] = [
-    ['maxBodyBytes', options.maxBodyBytes, '1048576'],
-    ['maxTokens', options.maxTokens, String(DEFAULT_DOCUMENT_BUDGET.maxTokens)],
-    ['maxDepth', options.maxDepth, String(DEFAULT_DOCUMENT_BUDGET.maxDepth)],
-    ['maxAliases', options.maxAliases, String(DEFAULT_DOCUMENT_BUDGET.maxAliases)],
-  ];
-  for (const [property, value, example] of positive) {
-    if (value !== undefined && (!Number.isSafeInteger(value) || (value as number) < 1)) {
-      problems.push({ property, message: `${property} ${show(value)} is not a whole number >= 1`, fix: `set it to a positive integer, e.g. ${example} (the default)` });
-    }
-  }
-  const cache = options.documentCacheSize;
-  if (cache !== undefined && (!Number.isSafeInteger(cache) || cache < 0)) {
-    problems.push({ property: 'documentCacheSize', message: `documentCacheSize ${show(cache)} is not a whole number >= 0`, fix: 'set it to 1000 (the default), or 0 to disable the cache' });
-  }
-  const paths = options.graphqlPath;
-  for (const p of paths === undefined ? [] : typeof paths === 'string' ? [paths] : paths) {
-    if (typeof p !== 'string' || !p.startsWith('/') || p.includes('?') || p.includes('#')) {
-      problems.push({ property: 'graphqlPath', message: `graphqlPath ${show(p)} is not an absolute path`, fix: "use a path such as '/graphql'" });
-    }
-  }
-  if (problems.length > 0) throw new MultiRegionConfigError(CONFIG_SOURCE, problems);
 }

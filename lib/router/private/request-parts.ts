@@ -5,6 +5,11 @@
  * ambiguous and the classifier sends it to the primary.
  */
 
+/** Request headers as Node (lower-case names) or a flattened CloudFront event present them. */
+export interface RequestHead {
+  readonly headers?: Readonly<Record<string, string | readonly string[] | undefined>>;
+}
+
 /** A parsed `Content-Type`. */
 export interface ContentType {
   /** `type/subtype`, lower case, or '' when absent. */
@@ -157,3 +162,46 @@ export const METHOD_OVERRIDE_HEADERS = ['x-http-method-override', 'x-http-method
  * that stream belongs to the server that took the reservation.
  */
 export const EVENT_STREAM_TOKEN_HEADER = 'x-graphql-event-stream-token';
+
+/** The first value of a request header (lower-case `name`). */
+export function header(request: RequestHead, name: string): string | undefined {
+  const value = request.headers?.[name];
+  return typeof value === 'string' ? value : value?.[0];
+}
+
+/** The headers announce a body (`Transfer-Encoding`, or a `Content-Length` other than 0). */
+export function hasBody(request: RequestHead): boolean {
+  if (header(request, 'transfer-encoding') !== undefined) return true;
+  const length = header(request, 'content-length');
+  return length !== undefined && length.trim() !== '0';
+}
+
+/** Body length in bytes (UTF-16 code units for a string, as the platform handed it over). */
+export function bodySize(body: string | Uint8Array): number {
+  return typeof body === 'string' ? body.length : body.byteLength;
+}
+
+/** `application/json; charset=utf-8` → `application/json`. */
+export function mediaType(contentType: string | undefined): string | undefined {
+  if (contentType === undefined) return undefined;
+  return parseContentType(contentType).type;
+}
+
+/** Split a request target into path and query string (without `?`). */
+export function splitUrl(url: string): [string, string] {
+  let target = url;
+  if (!target.startsWith('/')) {
+    // absolute-form (`GET http://host/graphql`), as sent to a forward proxy
+    try {
+      const parsed = new URL(target);
+      target = parsed.pathname + parsed.search;
+    } catch {
+      return [target, ''];
+    }
+  }
+  const hash = target.indexOf('#');
+  if (hash !== -1) target = target.slice(0, hash);
+  const q = target.indexOf('?');
+  return q === -1 ? [target, ''] : [target.slice(0, q), target.slice(q + 1)];
+}
+
