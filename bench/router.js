@@ -1,51 +1,79 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * Added latency of the multiregion router (Node reverse proxy) on loopback.
+ * The multiregion router (Node reverse proxy) on loopback, three measurements:
  *
- * Three processes, so the load generator, the router and the GraphQL servers
- * do not share an event loop:
- *   - this process: autocannon at a fixed overall rate;
- *   - `--role upstream`: two graphql-http servers ("primary", "replica");
- *   - `--role router`: the router (lib/router through ts-node, transpile-only).
- * Each scenario is measured direct (client → server) and via the router
- * (client → router → server); "added" is the difference of the percentiles.
- * Latencies are taken per response from autocannon's `response` event
- * (hrtime, sub-millisecond), not from its histogram (whole milliseconds).
+ * 1. Added latency: autocannon at a fixed rate (BENCH_RATE, default 500 req/s,
+ *    one connection), direct (client → server) vs via the router; latencies
+ *    per response from autocannon's hrtime `response` event.
+ * 2. Throughput against a minimal node:http pipe proxy (the floor any proxy
+ *    pays): max-rate autocannon at 1 and BENCH_CONNECTIONS_HIGH (default 16)
+ *    connections, router and pipe proxy interleaved round by round in one run
+ *    (order alternating), so machine noise hits both alike. Reports the ratio
+ *    router/pipe of the summed requests, the median ratio of adjacent
+ *    router/pipe round pairs (robust to bursts of load from other processes),
+ *    and each proxy's CPU time per request (its own process).
+ * 3. The large-document attack: the same max-rate load at
+ *    BENCH_CONNECTIONS_HIGH connections, with and without one attacker
+ *    sending ATTACK_RATE (default 5) distinct ~1 MB documents of aliases per
+ *    second (just under the router's 1 MiB body limit, so the router reads
+ *    and classifies every one). Interleaved rounds; reports other clients'
+ *    throughput under attack as a share of normal (target ≥ 80 %).
+ *    The attack's primary here only drains bodies: the benchmark measures the
+ *    router, not the primary's parser.
  *
- * Only 127.0.0.1 is targeted. Prints a table, then one line
- * `BENCH_JSON {...}` for bench/run.js.
+ * Processes, so no two roles share an event loop: this one (autocannon),
+ * `--role upstream` (two graphql-http servers and the drain server),
+ * `--role router` (lib/router compiled to CommonJS), `--role pipe`
+ * (the pipe proxy), `--role attacker`. Only 127.0.0.1 is targeted. Prints
+ * tables, then one line `BENCH_JSON {...}` for bench/run.js.
  *
- * Environment: BENCH_RATE (req/s, default 500), BENCH_SECONDS (default 8),
- * BENCH_CONNECTIONS (default 1).
+ * Environment: BENCH_RATE, BENCH_SECONDS (latency, default 8),
+ * BENCH_ROUNDS (default 8), BENCH_ROUND_SECONDS (default 1.5),
+ * BENCH_CONNECTIONS_HIGH (default 16), ATTACK_RATE (default 5),
+ * BENCH_ONLY (comma-separated subset of latency,throughput,attack).
  */
 const { fork } = require('child_process');
 const path = require('path');
 
 const RATE = Number(process.env.BENCH_RATE || 500);
 const SECONDS = Number(process.env.BENCH_SECONDS || 8);
-// autocannon's rate limiter lets each connection send back-to-back until its
-// per-second budget is spent, then pauses: with N connections the servers see
-// bursts N requests deep. One connection measures per-request latency without
-// that self-inflicted queueing; raise it to see the router under concurrency.
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 1);
+const ROUNDS = Number(process.env.BENCH_ROUNDS || 8);
+const ROUND_SECONDS = Number(process.env.BENCH_ROUND_SECONDS || 1.5);
+const HIGH = Number(process.env.BENCH_CONNECTIONS_HIGH || 16);
+const ATTACK_RATE = Number(process.env.ATTACK_RATE || 5);
+const ATTACK_BYTES = 1000 * 1000;
 const WARMUP_SECONDS = 2;
 const HOST = '127.0.0.1';
+const ONLY = new Set((process.env.BENCH_ONLY || 'latency,throughput,attack').split(','));
 
-const role = process.argv[process.argv.indexOf('--role') + 1];
-if (process.argv.includes('--role')) {
-  (role === 'upstream' ? runUpstreams() : runRouter(JSON.parse(process.argv[process.argv.indexOf('--config') + 1]))).catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
-} else {
-  main().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+const QUERY = JSON.stringify({
+  query: 'query Product($id: String) { product(id: $id) { id name price } servedBy }',
+  operationName: 'Product',
+  variables: { id: '42' },
+});
+const MUTATION = JSON.stringify({ query: 'mutation Add($sku: String) { addToCart(sku: $sku) }', variables: { sku: 'A-1' } });
+
+const argv = process.argv;
+const role = argv.includes('--role') ? argv[argv.indexOf('--role') + 1] : undefined;
+const config = argv.includes('--config') ? JSON.parse(argv[argv.indexOf('--config') + 1]) : {};
+const roles = { upstream: runUpstreams, router: runRouter, pipe: runPipe, attacker: runAttacker };
+(role ? roles[role](config) : main()).catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
 
 // --- child roles -----------------------------------------------------------
+
+/** Answer `cpu` with this process's CPU time in µs (user + system). */
+function serveCpu() {
+  process.on('message', (m) => {
+    if (m === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      process.send({ cpu: user + system });
+    }
+  });
+}
 
 async function runUpstreams() {
   const http = require('http');
@@ -78,21 +106,131 @@ async function runUpstreams() {
     await new Promise((resolve) => server.listen(0, HOST, resolve));
     ports[name] = server.address().port;
   }
+  // The attack's primary: reads the body, answers a small GraphQL error.
+  const drain = http.createServer({ keepAlive: true }, (req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end('{"errors":[{"message":"drained"}]}');
+    });
+  });
+  await new Promise((resolve) => drain.listen(0, HOST, resolve));
+  ports.drain = drain.address().port;
   process.send({ ready: true, ports });
 }
 
-async function runRouter(config) {
-  require('ts-node').register({ transpileOnly: true, project: path.join(__dirname, '..', 'tsconfig.json') });
-  const { createRouterServer } = require('../lib/router');
-  const router = createRouterServer(config);
+/**
+ * lib/router compiled to plain CommonJS (as the published dist/ is). Not
+ * ts-node: its register() loads node:repl, which loads node:domain, which
+ * patches EventEmitter construction for every request and response object,
+ * a cost neither the published router nor the pipe proxy pays.
+ */
+function compileRouter() {
+  const fs = require('fs');
+  const ts = require('typescript');
+  const root = path.join(__dirname, '..');
+  const cache = path.join(root, 'node_modules', '.cache');
+  fs.mkdirSync(cache, { recursive: true });
+  const out = fs.mkdtempSync(path.join(cache, 'router-bench-'));
+  process.on('exit', () => fs.rmSync(out, { recursive: true, force: true }));
+  const emit = (src, dest, include = () => true) => {
+    fs.mkdirSync(dest, { recursive: true });
+    for (const entry of fs.readdirSync(src, { withFileTypes: true })) {
+      const from = path.join(src, entry.name);
+      if (entry.isDirectory()) emit(from, path.join(dest, entry.name), include);
+      else if (/\.ts$/.test(entry.name) && !/\.d\.ts$/.test(entry.name) && include(entry.name)) {
+        const { outputText } = ts.transpileModule(fs.readFileSync(from, 'utf8'), {
+          fileName: entry.name,
+          compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+        });
+        fs.writeFileSync(path.join(dest, entry.name.replace(/\.ts$/, '.js')), outputText);
+      }
+    }
+  };
+  emit(path.join(root, 'lib', 'router'), path.join(out, 'router'));
+  emit(path.join(root, 'lib', 'core'), path.join(out, 'core'), (name) => name === 'errors.ts');
+  return path.join(out, 'router');
+}
+
+async function runRouter(options) {
+  const { createRouterServer } = require(compileRouter());
+  // No access log (onRequest): the pipe proxy has none either.
+  const router = createRouterServer(options);
   const { port } = await router.listen(0, HOST);
-  process.send({ ready: true, port });
+  serveCpu();
   process.on('message', async (m) => {
     if (m === 'stop') {
       await router.close(2000);
       process.exit(0);
     }
   });
+  process.send({ ready: true, port });
+}
+
+/** The floor: a minimal node:http reverse proxy that pipes both ways over a keep-alive agent. */
+async function runPipe({ target }) {
+  const http = require('http');
+  const upstream = new URL(target);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 256, scheduling: 'lifo' });
+  const server = http.createServer({ keepAlive: true }, (req, res) => {
+    const out = http.request(
+      { hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent },
+      (upstreamRes) => {
+        res.writeHead(upstreamRes.statusCode, upstreamRes.headers);
+        upstreamRes.pipe(res);
+      },
+    );
+    out.on('error', () => res.destroy());
+    req.pipe(out);
+  });
+  await new Promise((resolve) => server.listen(0, HOST, resolve));
+  serveCpu();
+  process.send({ ready: true, port: server.address().port });
+}
+
+/** Sends ATTACK_RATE distinct ~1 MB alias documents per second while told to. */
+async function runAttacker({ url }) {
+  const http = require('http');
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+  // One shared tail; each request gets its own operation name up front, so no
+  // two documents are the same (the router's cache cannot help).
+  let tail = '';
+  for (let i = 0; tail.length < ATTACK_BYTES - 64; i++) tail += ` a${i}: servedBy`;
+  tail = Buffer.from(`${tail} }"}`);
+  let timer;
+  let n = 0;
+  let stats = { sent: 0, answered: 0, statuses: {}, reasons: {}, latencies: [] };
+  const send = () => {
+    const head = Buffer.from(`{"query":"query Attack${String(n++).padStart(8, '0')} {`);
+    const started = process.hrtime.bigint();
+    const req = http.request(url, {
+      method: 'POST',
+      agent,
+      headers: { 'content-type': 'application/json', 'content-length': head.length + tail.length },
+    }, (res) => {
+      res.resume();
+      res.on('end', () => {
+        stats.answered++;
+        stats.statuses[res.statusCode] = (stats.statuses[res.statusCode] || 0) + 1;
+        const reason = res.headers['x-multiregion-route-reason'];
+        stats.reasons[reason] = (stats.reasons[reason] || 0) + 1;
+        stats.latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+      });
+    });
+    req.on('error', () => undefined);
+    req.write(head);
+    req.end(tail);
+    stats.sent++;
+  };
+  process.on('message', (m) => {
+    if (m === 'start') timer = setInterval(send, 1000 / ATTACK_RATE);
+    if (m === 'stop') {
+      clearInterval(timer);
+      process.send({ stats });
+      stats = { sent: 0, answered: 0, statuses: {}, reasons: {}, latencies: [] };
+    }
+  });
+  process.send({ ready: true, bodyBytes: 64 + tail.length });
 }
 
 // --- load generator ----------------------------------------------------------
@@ -105,7 +243,20 @@ function start(args) {
   });
 }
 
-async function load(url, body, seconds, record) {
+function ask(child, message, key) {
+  return new Promise((resolve) => {
+    const onMessage = (m) => {
+      if (m && m[key] !== undefined) {
+        child.off('message', onMessage);
+        resolve(m[key]);
+      }
+    };
+    child.on('message', onMessage);
+    child.send(message);
+  });
+}
+
+async function load(url, body, { seconds, connections, rate, record }) {
   const autocannon = require('autocannon');
   const samples = [];
   const instance = autocannon({
@@ -113,8 +264,8 @@ async function load(url, body, seconds, record) {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
     body,
-    connections: CONNECTIONS,
-    overallRate: RATE,
+    connections,
+    overallRate: rate,
     duration: seconds,
   });
   let non2xx = 0;
@@ -123,7 +274,8 @@ async function load(url, body, seconds, record) {
     if (record) samples.push(ms);
   });
   const result = await instance;
-  return { samples, non2xx: non2xx + result.errors + result.timeouts, requests: result.requests.total };
+  samples.sort((a, b) => a - b);
+  return { samples, failures: non2xx + result.errors + result.timeouts, requests: result.requests.total };
 }
 
 function percentile(sorted, p) {
@@ -131,76 +283,195 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-async function measure(url, body) {
-  await load(url, body, WARMUP_SECONDS, false);
-  const { samples, non2xx, requests } = await load(url, body, SECONDS, true);
-  samples.sort((a, b) => a - b);
-  return { p50: percentile(samples, 50), p99: percentile(samples, 99), requests, failures: non2xx };
+async function measureLatency(url, body) {
+  await load(url, body, { seconds: WARMUP_SECONDS, connections: 1, rate: RATE });
+  const { samples, failures, requests } = await load(url, body, { seconds: SECONDS, connections: 1, rate: RATE, record: true });
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99), requests, failures };
+}
+
+/** Max-rate load on `target` for one round, with the target process's CPU time. */
+async function throughputRound(target, connections, record = false) {
+  const cpu0 = await ask(target.child, 'cpu', 'cpu');
+  const r = await load(`${target.url}/graphql`, QUERY, { seconds: ROUND_SECONDS, connections, record });
+  const cpu1 = await ask(target.child, 'cpu', 'cpu');
+  return { requests: r.requests, failures: r.failures, cpuUs: cpu1 - cpu0, samples: r.samples };
 }
 
 async function main() {
   const upstream = await start(['--role', 'upstream']);
-  const primary = `http://${HOST}:${upstream.ports.primary}`;
-  const replica = `http://${HOST}:${upstream.ports.replica}`;
-  const router = await start(['--role', 'router', '--config', JSON.stringify({ primary, read: replica })]);
-  const via = `http://${HOST}:${router.port}`;
-
-  const scenarios = [
-    {
-      scenario: 'query (→ replica)',
-      direct: replica,
-      body: JSON.stringify({
-        query: 'query Product($id: String) { product(id: $id) { id name price } servedBy }',
-        operationName: 'Product',
-        variables: { id: '42' },
-      }),
-    },
-    {
-      scenario: 'mutation (→ primary)',
-      direct: primary,
-      body: JSON.stringify({ query: 'mutation Add($sku: String) { addToCart(sku: $sku) }', variables: { sku: 'A-1' } }),
-    },
-  ];
-
-  const rows = [];
+  const url = (port) => `http://${HOST}:${port}`;
+  const primary = url(upstream.ports.primary);
+  const replica = url(upstream.ports.replica);
+  const children = [upstream.child];
+  const routers = new Set();
+  const spawn = async (args) => {
+    const c = await start(args);
+    children.push(c.child);
+    if (args[1] === 'router') routers.add(c.child);
+    return { ...c, url: url(c.port) };
+  };
+  const report = { name: 'router', node: process.version };
   try {
-    for (const s of scenarios) {
-      const direct = await measure(`${s.direct}/graphql`, s.body);
-      const routed = await measure(`${via}/graphql`, s.body);
-      rows.push({
+    const router = await spawn(['--role', 'router', '--config', JSON.stringify({ primary, read: replica })]);
+    const pipe = await spawn(['--role', 'pipe', '--config', JSON.stringify({ target: replica })]);
+    const attackRouter = await spawn(['--role', 'router', '--config', JSON.stringify({ primary: url(upstream.ports.drain), read: replica })]);
+
+    // 1. added latency
+    report.latency = [];
+    for (const s of !ONLY.has('latency') ? [] : [
+      { scenario: 'query (→ replica)', direct: replica, body: QUERY },
+      { scenario: 'mutation (→ primary)', direct: primary, body: MUTATION },
+    ]) {
+      const direct = await measureLatency(`${s.direct}/graphql`, s.body);
+      const routed = await measureLatency(`${router.url}/graphql`, s.body);
+      report.latency.push({
         scenario: s.scenario,
-        rate: RATE,
-        seconds: SECONDS,
         direct_p50_ms: round(direct.p50),
         direct_p99_ms: round(direct.p99),
         router_p50_ms: round(routed.p50),
         router_p99_ms: round(routed.p99),
         added_p50_ms: round(routed.p50 - direct.p50),
         added_p99_ms: round(routed.p99 - direct.p99),
-        requests: direct.requests + routed.requests,
         failures: direct.failures + routed.failures,
       });
     }
-  } finally {
-    router.child.send('stop');
-    upstream.child.kill('SIGTERM');
-  }
 
-  const header = ['scenario', 'direct p50/p99 ms', 'via router p50/p99 ms', 'added p50/p99 ms', 'failures'];
-  const table = rows.map((r) => [
-    r.scenario,
-    `${fmt(r.direct_p50_ms)} / ${fmt(r.direct_p99_ms)}`,
-    `${fmt(r.router_p50_ms)} / ${fmt(r.router_p99_ms)}`,
-    `${fmt(r.added_p50_ms)} / ${fmt(r.added_p99_ms)}`,
-    String(r.failures),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
-  const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  console.log(`Router added latency, loopback, ${RATE} req/s over ${CONNECTIONS} connection(s), ${SECONDS} s per measurement (node ${process.version})`);
-  console.log(line(header));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const row of table) console.log(line(row));
-  console.log(`BENCH_JSON ${JSON.stringify({ name: 'router', rate: RATE, connections: CONNECTIONS, seconds: SECONDS, rows })}`);
+    // 2. throughput vs the pipe proxy, interleaved
+    report.throughput = [];
+    for (const connections of !ONLY.has('throughput') ? [] : [1, HIGH]) {
+      await load(`${router.url}/graphql`, QUERY, { seconds: 1, connections });
+      await load(`${pipe.url}/graphql`, QUERY, { seconds: 1, connections });
+      const sum = { router: { requests: 0, cpuUs: 0, failures: 0 }, pipe: { requests: 0, cpuUs: 0, failures: 0 } };
+      const pairs = [];
+      for (let i = 0; i < ROUNDS; i++) {
+        const order = i % 2 === 0 ? ['router', 'pipe'] : ['pipe', 'router'];
+        const pair = {};
+        for (const name of order) {
+          const r = await throughputRound(name === 'router' ? router : pipe, connections);
+          sum[name].requests += r.requests;
+          sum[name].cpuUs += r.cpuUs;
+          sum[name].failures += r.failures;
+          pair[name] = r;
+        }
+        pairs.push({ ratio: pair.router.requests / pair.pipe.requests, cpu: (pair.router.cpuUs / pair.router.requests) / (pair.pipe.cpuUs / pair.pipe.requests) });
+      }
+      const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+      const seconds = ROUNDS * ROUND_SECONDS;
+      report.throughput.push({
+        connections,
+        seconds_each: seconds,
+        pipe_rps: Math.round(sum.pipe.requests / seconds),
+        router_rps: Math.round(sum.router.requests / seconds),
+        ratio: round(sum.router.requests / sum.pipe.requests),
+        median_pair_ratio: round(median(pairs.map((x) => x.ratio))),
+        median_pair_cpu_ratio: round(median(pairs.map((x) => x.cpu))),
+        pipe_cpu_us_per_req: round(sum.pipe.cpuUs / sum.pipe.requests),
+        router_cpu_us_per_req: round(sum.router.cpuUs / sum.router.requests),
+        failures: sum.router.failures + sum.pipe.failures,
+      });
+    }
+
+    // 3. the large-document attack
+    if (ONLY.has('attack')) {
+      const attacker = await spawn(['--role', 'attacker', '--config', JSON.stringify({ url: `${attackRouter.url}/graphql` })]);
+      await load(`${attackRouter.url}/graphql`, QUERY, { seconds: 1, connections: HIGH });
+      const attack = { normal: { requests: 0, samples: [] }, attacked: { requests: 0, samples: [] }, failures: 0, cpuUs: 0 };
+      for (let i = 0; i < ROUNDS; i++) {
+        const order = i % 2 === 0 ? ['normal', 'attacked'] : ['attacked', 'normal'];
+        for (const phase of order) {
+          if (phase === 'attacked') attacker.child.send('start');
+          const r = await throughputRound(attackRouter, HIGH, true);
+          if (phase === 'attacked') {
+            const stats = await ask(attacker.child, 'stop', 'stats');
+            attack.stats = mergeStats(attack.stats, stats);
+            attack.cpuUs += r.cpuUs;
+          }
+          attack[phase].requests += r.requests;
+          attack[phase].samples.push(...r.samples);
+          attack.failures += r.failures;
+        }
+      }
+      const seconds = ROUNDS * ROUND_SECONDS;
+      const p = (phase, q) => round(percentile(attack[phase].samples.sort((a, b) => a - b), q));
+      const lat = attack.stats.latencies.sort((a, b) => a - b);
+      report.attack = {
+        connections: HIGH,
+        attack_rate_per_s: ATTACK_RATE,
+        attack_body_bytes: attacker.bodyBytes,
+        seconds_each: seconds,
+        normal_rps: Math.round(attack.normal.requests / seconds),
+        attacked_rps: Math.round(attack.attacked.requests / seconds),
+        share: round(attack.attacked.requests / attack.normal.requests),
+        normal_p50_ms: p('normal', 50),
+        normal_p99_ms: p('normal', 99),
+        attacked_p50_ms: p('attacked', 50),
+        attacked_p99_ms: p('attacked', 99),
+        attack_sent: attack.stats.sent,
+        attack_answered: attack.stats.answered,
+        attack_reasons: attack.stats.reasons,
+        attack_p50_ms: round(percentile(lat, 50)),
+        failures: attack.failures,
+      };
+    }
+  } finally {
+    // Routers drain and exit on 'stop'; the rest are ended; anything still
+    // running after 3 s is killed.
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise((resolve) => {
+            if (child.exitCode !== null) return resolve();
+            const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+            child.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            if (routers.has(child)) child.send('stop');
+            else child.kill('SIGTERM');
+          }),
+      ),
+    );
+  }
+  print(report);
+}
+
+function mergeStats(a, b) {
+  if (!a) return b;
+  const merge = (x, y) => Object.fromEntries([...new Set([...Object.keys(x), ...Object.keys(y)])].map((k) => [k, (x[k] || 0) + (y[k] || 0)]));
+  return { sent: a.sent + b.sent, answered: a.answered + b.answered, statuses: merge(a.statuses, b.statuses), reasons: merge(a.reasons, b.reasons), latencies: [...a.latencies, ...b.latencies] };
+}
+
+function print(report) {
+  const table = (title, header, rows) => {
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => String(row[i]).length)));
+    const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
+    console.log(`\n${title}`);
+    console.log(line(header));
+    console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+    for (const row of rows) console.log(line(row));
+  };
+  table(
+    `Router added latency, loopback, ${RATE} req/s over 1 connection, ${SECONDS} s per measurement (node ${process.version})`,
+    ['scenario', 'direct p50/p99 ms', 'via router p50/p99 ms', 'added p50/p99 ms', 'failures'],
+    report.latency.map((r) => [r.scenario, `${fmt(r.direct_p50_ms)} / ${fmt(r.direct_p99_ms)}`, `${fmt(r.router_p50_ms)} / ${fmt(r.router_p99_ms)}`, `${fmt(r.added_p50_ms)} / ${fmt(r.added_p99_ms)}`, r.failures]),
+  );
+  table(
+    `Throughput vs a node:http pipe proxy (max rate, ${ROUNDS} interleaved rounds of ${ROUND_SECONDS} s each; target ratio >= 0.9)`,
+    ['connections', 'pipe req/s', 'router req/s', 'ratio', 'median pair ratio', 'pipe CPU µs/req', 'router CPU µs/req', 'failures'],
+    report.throughput.map((r) => [r.connections, r.pipe_rps, r.router_rps, r.ratio.toFixed(3), r.median_pair_ratio.toFixed(3), r.pipe_cpu_us_per_req.toFixed(1), r.router_cpu_us_per_req.toFixed(1), r.failures]),
+  );
+  const a = report.attack;
+  if (!a) return console.log(`BENCH_JSON ${JSON.stringify(report)}`);
+  table(
+    `Large-document attack: ${a.attack_rate_per_s}/s distinct ${a.attack_body_bytes}-byte alias documents, ${a.connections} other connections (target share >= 0.8)`,
+    ['phase', 'others req/s', 'others p50/p99 ms'],
+    [
+      ['normal', a.normal_rps, `${fmt(a.normal_p50_ms)} / ${fmt(a.normal_p99_ms)}`],
+      ['under attack', a.attacked_rps, `${fmt(a.attacked_p50_ms)} / ${fmt(a.attacked_p99_ms)}`],
+    ],
+  );
+  console.log(`share under attack: ${a.share.toFixed(3)}; attack requests sent ${a.attack_sent}, answered ${a.attack_answered} (p50 ${fmt(a.attack_p50_ms)} ms), routed ${JSON.stringify(a.attack_reasons)}`);
+  console.log(`BENCH_JSON ${JSON.stringify(report)}`);
 }
 
 function round(n) {

@@ -1,5 +1,25 @@
-import { DocumentCache, DocumentSummary, OperationType, selectOperation } from './document';
+import { isUtf8 } from 'buffer';
+import { DEFAULT_DOCUMENT_BUDGET, DocumentBudget, DocumentCache, DocumentSummary, OperationType, selectOperation, sha256Hex } from './document';
 import { normalizeManifest, PersistedQueryManifest, PersistedQueryManifestInput } from './manifest';
+import { validateClassifierOptions } from './private/classifier-options';
+import { hasAmbiguousKeys } from './private/json-keys';
+import { EXTENSION_NAMES, hasCaseVariant, PARAM_NAMES, Params, persistedHash, persistedId, SELECTING_FIELDS } from './private/params';
+import {
+  bodySize,
+  EVENT_STREAM_TOKEN_HEADER,
+  exactPath,
+  hasBody,
+  header,
+  isUtf8Charset,
+  METHOD_OVERRIDE_HEADERS,
+  normalizePath,
+  parseContentType,
+  readUrlParams,
+  splitUrl,
+  UrlParams,
+} from './private/request-parts';
+
+export { mediaType, splitUrl } from './private/request-parts';
 
 /** Where a request goes: `read` → the nearest replica, `write` → the primary. */
 export type Route = 'read' | 'write';
@@ -13,7 +33,7 @@ export type RouteReason =
   | 'query' // a GraphQL query, parsed
   | 'persisted-query' // a hash the manifest knows as a query
   | 'batch-of-queries' // a JSON array whose every entry is a query
-  | 'safe-method' // not the GraphQL path; GET, HEAD or OPTIONS
+  | 'safe-method' // GET, HEAD or OPTIONS without GraphQL parameters, not on the GraphQL path
   | 'cors-preflight' // OPTIONS on the GraphQL path
   // → write
   | 'mutation'
@@ -22,20 +42,32 @@ export type RouteReason =
   | 'persisted-mutation'
   | 'persisted-subscription'
   | 'persisted-query-unknown' // hash only, and the manifest does not know it
-  | 'batch-with-write' // a JSON array with a mutation (or anything not provably a query)
+  | 'persisted-query-mismatch' // query text plus a hash or document id naming something else
+  | 'batch-with-mutation' // a JSON array with a mutation entry
+  | 'batch-with-write' // a JSON array with another entry not provably a query
   | 'batch-empty'
   | 'missing-query' // neither `query` nor a persisted-query hash
   | 'invalid-params' // `query`/`operationName`/`extensions` of the wrong type
   | 'invalid-json'
+  | 'ambiguous-params' // duplicate JSON keys or URL parameters, `__proto__`, odd letter case, `;` or `#` in the URL
+  | 'url-params-on-post' // GraphQL parameters in the URL of a POST, and some reading is not a query
   | 'parse-error' // `query` is not a valid GraphQL document
+  | 'document-over-budget' // more tokens, nesting or aliases than the parse budget allows
   | 'no-operation' // a document with fragments only
   | 'operation-ambiguous' // several operations and no operationName
   | 'operation-not-found' // operationName names no operation in the document
   | 'body-too-large' // over maxBodyBytes: not buffered, streamed to the primary
   | 'body-truncated' // the platform cut the body (CloudFront `inputTruncated`)
   | 'missing-body'
+  | 'get-with-body' // GET/HEAD/OPTIONS with a body: which one does the server read?
+  | 'method-override' // X-HTTP-Method-Override & co., or `_method=`
+  | 'event-stream' // a GraphQL-over-SSE stream reserved on the primary
   | 'unsupported-content-type'
+  | 'unsupported-charset' // a charset other than UTF-8, or bytes that are not UTF-8
+  | 'unsupported-content-encoding' // a compressed body
+  | 'multipart-upload' // multipart/form-data on the GraphQL path (file-upload mutations)
   | 'unsafe-method' // not the GraphQL path, or PUT/DELETE/... on it
+  | 'malformed-request' // the platform handed over a request without the parts the router needs
   | 'read-your-writes'; // a read from a client that wrote within the window
 
 /** The router's decision for one request. */
@@ -44,6 +76,28 @@ export interface RouteDecision {
   readonly reason: RouteReason;
   /** For batches: the index of the entry that made it a write. */
   readonly batchIndex?: number;
+}
+
+/**
+ * Reasons after which the client may have changed data, so read-your-own-
+ * writes marks it: identified mutations (plain, persisted, in a batch), file
+ * uploads and non-GraphQL writes (POST/PUT/PATCH/DELETE…). Requests that go
+ * to the primary only because the router cannot prove them read-only — an
+ * unknown persisted-query hash (an APQ miss), a parse error, an ambiguous
+ * request — do not mark: otherwise APQ clients without a manifest would be
+ * pinned to the primary for good.
+ */
+const MAY_WRITE: ReadonlySet<string> = new Set<RouteReason>([
+  'mutation',
+  'persisted-mutation',
+  'batch-with-mutation',
+  'multipart-upload',
+  'unsafe-method',
+]);
+
+/** Does a request routed for `reason` mark the client for read-your-own-writes (when it succeeds)? */
+export function marksReadYourWrites(reason: string): boolean {
+  return MAY_WRITE.has(reason);
 }
 
 /** The parts of an HTTP request the classifier looks at. */
@@ -61,10 +115,13 @@ export interface ClassifiableRequest {
 }
 
 /** Options of {@link createClassifier}. */
-export interface ClassifierOptions {
+export interface ClassifierOptions extends DocumentBudget {
   /**
-   * Path(s) that serve GraphQL. Exact match on the path (query string
-   * ignored); a trailing slash is tolerated.
+   * Path(s) that serve GraphQL. A POST is classified only on exactly this
+   * path (query string ignored, a trailing slash tolerated); GETs are
+   * classified on any spelling servers treat as the same path (letter case,
+   * `//`, percent-encoding, dot segments) — and on any path at all when they
+   * carry GraphQL parameters.
    * @default '/graphql'
    */
   readonly graphqlPath?: string | readonly string[];
@@ -75,13 +132,14 @@ export interface ClassifierOptions {
    */
   readonly maxBodyBytes?: number;
   /**
-   * Persisted-query manifest: hash → operation type or document. Hashes not
-   * in it go to the primary.
+   * Persisted-query manifest: hash (or document id) → operation type or
+   * document. Hashes not in it go to the primary.
    * @default - no manifest: every hash-only request goes to the primary
    */
   readonly manifest?: PersistedQueryManifestInput | PersistedQueryManifest;
   /**
-   * Parsed documents kept (least recently used evicted). 0 disables the cache.
+   * Parsed documents kept (least recently used evicted); documents over
+   * 16 KiB are keyed by their SHA-256. 0 disables the cache.
    * @default 1000
    */
   readonly documentCacheSize?: number;
@@ -92,9 +150,11 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 /** A configured classifier. Build it once; `classify` is cheap and never throws. */
 export interface Classifier {
-  /** Paths that serve GraphQL, normalized. */
+  /** Paths that serve GraphQL, as configured (trailing slash removed). */
   readonly graphqlPaths: ReadonlySet<string>;
   readonly maxBodyBytes: number;
+  /** The document cache (its `misses` count parses). */
+  readonly documents: DocumentCache;
   /**
    * Decide from the method, URL and headers alone. Returns `undefined` when
    * the decision needs the body (a GraphQL POST with an acceptable content
@@ -104,106 +164,207 @@ export interface Classifier {
   classifyHead(request: ClassifiableRequest): RouteDecision | undefined;
   /** Decide from the whole request. */
   classify(request: ClassifiableRequest): RouteDecision;
+  /**
+   * Decide a request whose head `classifyHead` already passed (returned
+   * `undefined` for), from its complete body, without checking the head again.
+   */
+  classifyBody(request: ClassifiableRequest & { readonly body: string | Uint8Array }): RouteDecision;
 }
 
 const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 const READ = (reason: RouteReason): RouteDecision => ({ route: 'read', reason });
 const WRITE = (reason: RouteReason): RouteDecision => ({ route: 'write', reason });
 
-/** Build a classifier. Throws on an unreadable manifest (a deployment bug). */
+/** Build a classifier. Throws `MultiRegionConfigError` on bad options or an unreadable manifest. */
 export function createClassifier(options: ClassifierOptions = {}): Classifier {
+  validateClassifierOptions(options);
   const paths = options.graphqlPath ?? DEFAULT_GRAPHQL_PATH;
-  const graphqlPaths = new Set((typeof paths === 'string' ? [paths] : paths).map(normalizePath));
+  const pathList = typeof paths === 'string' ? [paths] : paths;
+  const graphqlPaths = new Set(pathList.map(exactPath));
+  const normalizedPaths = new Set(pathList.map(normalizePath));
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const manifest = options.manifest ? normalizeManifest(options.manifest) : new Map<string, DocumentSummary>();
-  const cache = new DocumentCache(options.documentCacheSize ?? 1000);
+  const budget: DocumentBudget = {
+    maxTokens: options.maxTokens ?? DEFAULT_DOCUMENT_BUDGET.maxTokens,
+    maxDepth: options.maxDepth ?? DEFAULT_DOCUMENT_BUDGET.maxDepth,
+    maxAliases: options.maxAliases ?? DEFAULT_DOCUMENT_BUDGET.maxAliases,
+  };
+  const documents = new DocumentCache(options.documentCacheSize ?? 1000, 16 * 1024, budget);
 
   const fromDocument = (query: string, operationName: unknown, persisted: boolean): RouteDecision => {
-    const summary = cache.summarize(query);
-    if (!summary) return WRITE('parse-error');
-    return fromSummary(summary, operationName, persisted);
+    const analysis = documents.analyze(query);
+    if (!analysis.ok) return WRITE(analysis.reason);
+    return fromSummary(analysis.summary, operationName, persisted);
   };
 
   const fromParams = (params: unknown): RouteDecision => {
     if (typeof params !== 'object' || params === null || Array.isArray(params)) return WRITE('invalid-params');
-    const { query, operationName, extensions } = params as Record<string, unknown>;
+    if (hasCaseVariant(params, PARAM_NAMES)) return WRITE('ambiguous-params');
+    const { query, operationName, extensions } = params as Params;
     if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') {
       return WRITE('invalid-params');
     }
+    if (query !== undefined && query !== null && typeof query !== 'string') return WRITE('invalid-params');
+    if (extensions !== undefined && extensions !== null && (typeof extensions !== 'object' || Array.isArray(extensions))) {
+      return WRITE('invalid-params');
+    }
+    if (extensions && hasCaseVariant(extensions, EXTENSION_NAMES)) return WRITE('ambiguous-params');
+    const persistedQuery = (extensions as { persistedQuery?: unknown } | null | undefined)?.persistedQuery;
+    if (persistedQuery !== undefined && persistedQuery !== null && (typeof persistedQuery !== 'object' || Array.isArray(persistedQuery))) {
+      return WRITE('invalid-params');
+    }
+    const hash = persistedHash(persistedQuery);
+    const documentId = persistedId(params as Params);
+    if (documentId === null) return WRITE('invalid-params');
     if (typeof query === 'string' && query !== '') {
-      // Automatic persisted queries send the hash and the query together on
-      // a retry: the query is the truth, parse it.
+      // A query plus a stored-document reference: servers that prefer the
+      // stored document run something else unless both name the same
+      // document. Only the APQ hash can be checked (SHA-256 of the text).
+      if (documentId !== undefined) return WRITE('persisted-query-mismatch');
+      if (persistedQuery !== undefined && persistedQuery !== null) {
+        if (hash === undefined || hash.toLowerCase() !== sha256Hex(query)) return WRITE('persisted-query-mismatch');
+      }
       return fromDocument(query, operationName, false);
     }
-    if (query !== undefined && query !== null && typeof query !== 'string') return WRITE('invalid-params');
-    const hash = persistedHash(extensions);
-    if (hash === undefined) return WRITE('missing-query');
-    const summary = manifest.get(hash.toLowerCase());
+    if (hash !== undefined && documentId !== undefined && hash.toLowerCase() !== documentId) {
+      return WRITE('persisted-query-mismatch');
+    }
+    const key = hash?.toLowerCase() ?? documentId;
+    if (key === undefined) return WRITE('missing-query');
+    const summary = manifest.get(key);
     if (!summary) return WRITE('persisted-query-unknown');
     return fromSummary(summary, operationName, true);
   };
 
-  const classifyHead = (request: ClassifiableRequest): RouteDecision | undefined => {
-    const method = request.method.toUpperCase();
-    const [path, search] = splitUrl(request.url);
-    if (!graphqlPaths.has(normalizePath(path))) {
-      return SAFE_METHODS.has(method) ? READ('safe-method') : WRITE('unsafe-method');
+  /** Every way a server could combine URL and body parameters; read only if all are queries. */
+  const fromReadings = (body: Params, url: UrlParams): RouteDecision => {
+    let readings: Params[] = [{}];
+    for (const field of SELECTING_FIELDS) {
+      const choices: unknown[] = [body[field]];
+      const raw = url.values.get(field);
+      if (raw !== undefined) {
+        let value: unknown = raw;
+        if (field === 'extensions') {
+          try {
+            value = JSON.parse(raw);
+          } catch {
+            return WRITE('invalid-params');
+          }
+        }
+        choices.push(value);
+      }
+      readings = readings.flatMap((r) => choices.map((c) => (c === undefined ? r : { ...r, [field]: c })));
     }
-    if (method === 'OPTIONS') return READ('cors-preflight');
-    if (method === 'GET' || method === 'HEAD') return classifyGet(search);
-    if (method !== 'POST') return WRITE('unsafe-method');
-    if (request.bodyTruncated) return WRITE('body-truncated');
-    const type = mediaType(header(request, 'content-type'));
-    if (type !== 'application/json' && type !== 'application/graphql') return WRITE('unsupported-content-type');
-    const length = Number(header(request, 'content-length'));
-    if (Number.isFinite(length) && length > maxBodyBytes) return WRITE('body-too-large');
-    return undefined;
+    for (const reading of readings) {
+      if (fromParams(reading).route === 'write') return WRITE('url-params-on-post');
+    }
+    return fromParams(body);
   };
 
-  const classifyGet = (search: string): RouteDecision => {
-    const params = new URLSearchParams(search);
-    let extensions: unknown;
-    const rawExtensions = params.get('extensions');
-    if (rawExtensions !== null && rawExtensions !== '') {
+  const classifyGet = (url: UrlParams): RouteDecision => {
+    if (url.ambiguous) return WRITE('ambiguous-params');
+    const params: Record<string, unknown> = Object.fromEntries(url.values);
+    const rawExtensions = url.values.get('extensions');
+    if (rawExtensions !== undefined && rawExtensions !== '') {
       try {
-        extensions = JSON.parse(rawExtensions);
+        params.extensions = JSON.parse(rawExtensions);
       } catch {
         return WRITE('invalid-params');
       }
+      if (hasAmbiguousKeys(rawExtensions)) return WRITE('ambiguous-params');
+    } else {
+      delete params.extensions;
     }
-    const decision = fromParams({
-      query: params.get('query') ?? undefined,
-      operationName: params.get('operationName') ?? undefined,
-      extensions,
-    });
+    const decision = fromParams(params);
     return decision.reason === 'mutation' ? WRITE('mutation-over-get') : decision;
+  };
+
+  const classifyHead = (request: ClassifiableRequest): RouteDecision | undefined => {
+    const method = request.method.toUpperCase();
+    const url = request.url;
+    for (const name of METHOD_OVERRIDE_HEADERS) if (header(request, name) !== undefined) return WRITE('method-override');
+    if (header(request, EVENT_STREAM_TOKEN_HEADER) !== undefined) return WRITE('event-stream');
+    const [path, search] = splitUrl(url);
+    const params = readUrlParams(search);
+    if (params.methodOverride) return WRITE('method-override');
+    // A fragment never leaves a browser; some servers split on `#`, some do not.
+    if (url.includes('#')) return WRITE('ambiguous-params');
+    if (SAFE_METHODS.has(method)) {
+      if (hasBody(request)) return WRITE('get-with-body');
+      const onGraphqlPath = normalizedPaths.has(normalizePath(path));
+      if (method === 'OPTIONS') return READ(onGraphqlPath ? 'cors-preflight' : 'safe-method');
+      // GET/HEAD: classified on the GraphQL path in any spelling, and wherever
+      // it carries GraphQL parameters (another mount, an SSE endpoint …).
+      if (!onGraphqlPath && !params.graphql) return READ('safe-method');
+      return classifyGet(params);
+    }
+    if (!graphqlPaths.has(exactPath(path)) || method !== 'POST') return WRITE('unsafe-method');
+    if (request.bodyTruncated) return WRITE('body-truncated');
+    const contentType = parseContentType(header(request, 'content-type'));
+    if (contentType.type === 'multipart/form-data') return WRITE('multipart-upload');
+    if (contentType.type !== 'application/json' && contentType.type !== 'application/graphql') return WRITE('unsupported-content-type');
+    if (!isUtf8Charset(contentType.charset)) return WRITE('unsupported-charset');
+    const encoding = header(request, 'content-encoding');
+    if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') return WRITE('unsupported-content-encoding');
+    const length = Number(header(request, 'content-length'));
+    if (Number.isFinite(length) && length > maxBodyBytes) return WRITE('body-too-large');
+    if (params.ambiguous) return WRITE('ambiguous-params');
+    return undefined;
+  };
+
+  const decideBody = (request: ClassifiableRequest, body: string | Uint8Array): RouteDecision => {
+    const size = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+    if (size > maxBodyBytes) return WRITE('body-too-large');
+    let text: string;
+    if (typeof body === 'string') {
+      text = body;
+    } else {
+      const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+      if (!isUtf8(bytes)) return WRITE('unsupported-charset');
+      text = bytes.toString('utf8');
+    }
+    // Any GraphQL parameter or document id in the URL of a POST: some servers
+    // (express-graphql) read the URL first, others only the body.
+    const url = readUrlParams(splitUrl(request.url)[1]);
+    const inUrl = url.values.size > 0;
+    if (parseContentType(header(request, 'content-type')).type === 'application/graphql') {
+      return inUrl ? fromReadings({ query: text }, url) : fromDocument(text, undefined, false);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return WRITE('invalid-json');
+    }
+    if (hasAmbiguousKeys(text)) return WRITE('ambiguous-params');
+    if (!Array.isArray(json)) {
+      if (!inUrl) return fromParams(json);
+      if (typeof json !== 'object' || json === null) return WRITE('invalid-params');
+      return fromReadings(json as Params, url);
+    }
+    if (inUrl) return WRITE('url-params-on-post');
+    if (json.length === 0) return WRITE('batch-empty');
+    let firstWrite: RouteDecision | undefined;
+    for (let i = 0; i < json.length; i++) {
+      const entry = fromParams(json[i]);
+      if (entry.reason === 'mutation' || entry.reason === 'persisted-mutation') {
+        return { route: 'write', reason: 'batch-with-mutation', batchIndex: i };
+      }
+      if (entry.route === 'write') firstWrite ??= { route: 'write', reason: 'batch-with-write', batchIndex: i };
+    }
+    return firstWrite ?? READ('batch-of-queries');
   };
 
   const classify = (request: ClassifiableRequest): RouteDecision => {
     try {
       const head = classifyHead(request);
-      if (head) return head;
-      const body = request.body;
-      if (body === undefined) return WRITE('missing-body');
-      const size = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
-      if (size > maxBodyBytes) return WRITE('body-too-large');
-      const text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
-      if (mediaType(header(request, 'content-type')) === 'application/graphql') {
-        return fromDocument(text, undefined, false);
+      if (head) {
+        // A platform may hand over a body the headers did not announce.
+        if (head.route === 'read' && request.body !== undefined && bodySize(request.body) > 0) return WRITE('get-with-body');
+        return head;
       }
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        return WRITE('invalid-json');
-      }
-      if (!Array.isArray(json)) return fromParams(json);
-      if (json.length === 0) return WRITE('batch-empty');
-      for (let i = 0; i < json.length; i++) {
-        const entry = fromParams(json[i]);
-        if (entry.route === 'write') return { route: 'write', reason: 'batch-with-write', batchIndex: i };
-      }
-      return READ('batch-of-queries');
+      if (request.body === undefined) return WRITE('missing-body');
+      return decideBody(request, request.body);
     } catch {
       // Defence in depth: nothing above should throw, but a classifier bug
       // must cost a trip to the primary, never a crashed request.
@@ -211,7 +372,15 @@ export function createClassifier(options: ClassifierOptions = {}): Classifier {
     }
   };
 
-  return { graphqlPaths, maxBodyBytes, classifyHead, classify };
+  const classifyBody = (request: ClassifiableRequest & { readonly body: string | Uint8Array }): RouteDecision => {
+    try {
+      return decideBody(request, request.body);
+    } catch {
+      return WRITE('invalid-params');
+    }
+  };
+
+  return { graphqlPaths, maxBodyBytes, documents, classifyHead, classify, classifyBody };
 }
 
 function fromSummary(summary: DocumentSummary, operationName: unknown, persisted: boolean): RouteDecision {
@@ -240,46 +409,4 @@ export function classify(request: ClassifiableRequest, options?: ClassifierOptio
   if (options) return createClassifier(options).classify(request);
   defaultClassifier ??= createClassifier();
   return defaultClassifier.classify(request);
-}
-
-function persistedHash(extensions: unknown): string | undefined {
-  if (typeof extensions !== 'object' || extensions === null) return undefined;
-  const pq = (extensions as { persistedQuery?: unknown }).persistedQuery;
-  if (typeof pq !== 'object' || pq === null) return undefined;
-  const hash = (pq as { sha256Hash?: unknown }).sha256Hash;
-  return typeof hash === 'string' && hash !== '' ? hash : undefined;
-}
-
-function header(request: ClassifiableRequest, name: string): string | undefined {
-  const value = request.headers?.[name];
-  return typeof value === 'string' ? value : value?.[0];
-}
-
-/** `application/json; charset=utf-8` → `application/json`. */
-export function mediaType(contentType: string | undefined): string | undefined {
-  if (contentType === undefined) return undefined;
-  const semi = contentType.indexOf(';');
-  return (semi === -1 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
-}
-
-/** Split a request target into path and query string (without `?`). */
-export function splitUrl(url: string): [string, string] {
-  let target = url;
-  if (!target.startsWith('/')) {
-    // absolute-form (`GET http://host/graphql`), as sent to a forward proxy
-    try {
-      const parsed = new URL(target);
-      target = parsed.pathname + parsed.search;
-    } catch {
-      return [target, ''];
-    }
-  }
-  const hash = target.indexOf('#');
-  if (hash !== -1) target = target.slice(0, hash);
-  const q = target.indexOf('?');
-  return q === -1 ? [target, ''] : [target.slice(0, q), target.slice(q + 1)];
-}
-
-function normalizePath(path: string): string {
-  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
 }

@@ -5,10 +5,12 @@
  *
  *   multiregion-router --listen 127.0.0.1:8080 \
  *     --primary http://10.0.0.10:4000 --read http://127.0.0.1:4001 \
- *     [--manifest persisted.json] [--max-body-bytes 1048576] [--ryw-window-ms 5000]
+ *     [--manifest persisted.json] [--max-body-bytes 1048576] [--ryw-window-ms 5000] …
+ *   (`--help` lists every option)
  */
 import { readFileSync } from 'fs';
 import { parseArgs } from 'util';
+import { MIN_SIGNING_KEY_LENGTH } from './read-your-writes';
 import { createRouterServer, RouterServer, RouterServerOptions } from './server';
 
 export const USAGE = `Usage: multiregion-router --primary <url> --read <url> [options]
@@ -20,9 +22,19 @@ export const USAGE = `Usage: multiregion-router --primary <url> --read <url> [op
   --manifest <file>            persisted-query manifest (JSON: hash → type or document,
                                or an Apollo persisted-query manifest)
   --max-body-bytes <n>         largest GraphQL body classified (default 1048576)
+  --max-tokens <n>             parse budget: GraphQL tokens read before a document goes
+                               to the primary unparsed (default 15000)
+  --max-depth <n>              parse budget: deepest nesting of { ( [ (default 64)
+  --max-aliases <n>            parse budget: field aliases (default 1000)
+  --document-cache-size <n>    parsed documents kept, 0 disables (default 1000)
+  --no-read-fallback           answer 502 when the read upstream is down, instead of
+                               sending reads to the primary (default: fall back)
   --ryw-window-ms <n>          read-your-own-writes window, 0 disables (default 5000)
-  --ryw-mode <cookie|header>   how clients are marked after a write (default cookie)
+  --ryw-mode <cookie|header>   how clients are marked after a mutation (default cookie)
   --ryw-name <name>            marker cookie/header name (default mr_ryw / x-multiregion-ryw)
+  --ryw-key-file <file>        sign the marker with HMAC-SHA256: one key per line (>= 32
+                               characters; the first signs, all verify), same file on
+                               every instance (default: unsigned marker)
   --insecure-cookie            omit Secure on the marker cookie (plain-HTTP development)
   --preserve-host              forward the client's Host (default: the upstream's host)
   --trust-forwarded            keep X-Forwarded-Proto/-Host sent by a trusted load balancer
@@ -53,7 +65,13 @@ export function parseCliArgs(argv: readonly string[]): CliConfig | 'help' {
       'graphql-path': { type: 'string', multiple: true },
       manifest: { type: 'string' },
       'max-body-bytes': { type: 'string' },
+      'max-tokens': { type: 'string' },
+      'max-depth': { type: 'string' },
+      'max-aliases': { type: 'string' },
+      'document-cache-size': { type: 'string' },
+      'no-read-fallback': { type: 'boolean', default: false },
       'ryw-window-ms': { type: 'string' },
+      'ryw-key-file': { type: 'string' },
       'ryw-mode': { type: 'string' },
       'ryw-name': { type: 'string' },
       'insecure-cookie': { type: 'boolean', default: false },
@@ -72,6 +90,8 @@ export function parseCliArgs(argv: readonly string[]): CliConfig | 'help' {
   const { host, port } = parseListen(values.listen ?? '127.0.0.1:8080');
   const mode = values['ryw-mode'];
   if (mode !== undefined && mode !== 'cookie' && mode !== 'header') throw new Error(`--ryw-mode '${mode}' must be cookie or header`);
+  let signingKey: string[] | undefined;
+  if (values['ryw-key-file'] !== undefined) signingKey = readKeys(values['ryw-key-file']);
   let manifest: RouterServerOptions['manifest'];
   if (values.manifest) {
     try {
@@ -85,29 +105,53 @@ export function parseCliArgs(argv: readonly string[]): CliConfig | 'help' {
     read: values.read,
     graphqlPath: values['graphql-path'],
     manifest,
-    maxBodyBytes: int(values, 'max-body-bytes'),
+    maxBodyBytes: int(values, 'max-body-bytes', 1),
+    maxTokens: int(values, 'max-tokens', 1),
+    maxDepth: int(values, 'max-depth', 1),
+    maxAliases: int(values, 'max-aliases', 1),
+    documentCacheSize: int(values, 'document-cache-size'),
+    readFallback: !values['no-read-fallback'],
     readYourWrites: {
       windowMs: int(values, 'ryw-window-ms'),
       mode,
       name: values['ryw-name'],
       secure: !values['insecure-cookie'],
+      signingKey,
     },
     hostHeader: values['preserve-host'] ? 'preserve' : 'upstream',
     trustForwardedHeaders: values['trust-forwarded'],
     healthPath: values['health-path'],
-    upstreamTimeoutMs: int(values, 'upstream-timeout-ms'),
-    shutdownTimeoutMs: int(values, 'shutdown-timeout-ms'),
+    upstreamTimeoutMs: int(values, 'upstream-timeout-ms', 1),
+    shutdownTimeoutMs: int(values, 'shutdown-timeout-ms', 1),
     onRequest: values['access-log'] ? (entry) => process.stdout.write(`${JSON.stringify(entry)}\n`) : undefined,
   };
   return { host, port, options };
 }
 
-function int(values: Record<string, unknown>, name: string): number | undefined {
+function int(values: Record<string, unknown>, name: string, min = 0): number | undefined {
   const raw = values[name];
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`--${name} '${String(raw)}' must be a whole number >= 0`);
+  if (raw === '' || !Number.isSafeInteger(n) || n < min) throw new Error(`--${name} '${String(raw)}' must be a whole number >= ${min}`);
   return n;
+}
+
+/** Signing keys from a file: one per line, blank lines and surrounding spaces ignored. */
+function readKeys(file: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`--ryw-key-file ${file}: ${(err as Error).message}`);
+  }
+  const keys = text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '');
+  if (keys.length === 0) throw new Error(`--ryw-key-file ${file}: no key in the file`);
+  keys.forEach((key, i) => {
+    if (key.length < MIN_SIGNING_KEY_LENGTH) {
+      throw new Error(`--ryw-key-file ${file}: key ${i + 1} has ${key.length} characters; use at least ${MIN_SIGNING_KEY_LENGTH} (e.g. openssl rand -base64 48)`);
+    }
+  });
+  return keys;
 }
 
 /** `127.0.0.1:8080`, `[::1]:8080`, `:8080` or `8080`. */
@@ -141,7 +185,14 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     process.stdout.write(USAGE);
     return undefined;
   }
-  const router = createRouterServer(config.options);
+  let router: RouterServer;
+  try {
+    router = createRouterServer(config.options);
+  } catch (err) {
+    process.stderr.write(`multiregion-router: ${(err as Error).message}\n`);
+    process.exitCode = 2;
+    return undefined;
+  }
   await router.listen(config.port, config.host);
   process.stderr.write(
     `multiregion-router listening on ${router.url} (write → ${String(config.options.primary)}, read → ${String(config.options.read)})\n`,

@@ -7,7 +7,8 @@ import type {
   CloudFrontResponse,
 } from 'aws-lambda';
 import { ConfigProblem, MultiRegionConfigError, show } from '../core/errors';
-import { ClassifierOptions, createClassifier, RouteDecision } from './classify';
+import { ClassifierOptions, createClassifier, marksReadYourWrites, RouteDecision } from './classify';
+import type { DocumentBudget } from './document';
 import type { PersistedQueryManifestInput } from './manifest';
 import { ReadYourWrites, ReadYourWritesOptions } from './read-your-writes';
 import { REASON_HEADER, ROUTE_HEADER } from './route-headers';
@@ -17,7 +18,7 @@ import { REASON_HEADER, ROUTE_HEADER } from './route-headers';
  * environment variables: the handler reads it from `router-config.json`
  * next to itself, see `edge-handler.ts`).
  */
-export interface EdgeRouterConfig {
+export interface EdgeRouterConfig extends DocumentBudget {
   /** Hostname of the write endpoint (failover record → the primary region), e.g. `write.api.example.com`. */
   readonly writeHost: string;
   /** Hostname of the read endpoint (latency record → the nearest healthy region), e.g. `read.api.example.com`. */
@@ -32,7 +33,12 @@ export interface EdgeRouterConfig {
   readonly maxBodyBytes?: number;
   /** Persisted-query manifest (see `PersistedQueryManifestInput`). */
   readonly manifest?: PersistedQueryManifestInput;
-  /** Read-your-own-writes; `false` turns it off. @default 5 s cookie `mr_ryw` */
+  /**
+   * Read-your-own-writes; `false` turns it off. A `signingKey` here lives in
+   * the function's code package (Lambda@Edge has no environment variables or
+   * secret injection): see docs/router.md for the trade-off.
+   * @default 5 s cookie `mr_ryw`, unsigned
+   */
   readonly readYourWrites?: ReadYourWritesOptions | false;
   /** Protocol to the origin, used when the event's origin is not already a custom origin. @default 'https' */
   readonly originProtocol?: 'http' | 'https';
@@ -73,7 +79,14 @@ export function validateEdgeConfig(config: unknown): EdgeRouterConfig {
  */
 export function createOriginRequestHandler(config: EdgeRouterConfig): OriginRequestHandler {
   const cfg = validateEdgeConfig(config);
-  const classifierOptions: ClassifierOptions = { graphqlPath: cfg.graphqlPath, maxBodyBytes: cfg.maxBodyBytes, manifest: cfg.manifest };
+  const classifierOptions: ClassifierOptions = {
+    graphqlPath: cfg.graphqlPath,
+    maxBodyBytes: cfg.maxBodyBytes,
+    manifest: cfg.manifest,
+    maxTokens: cfg.maxTokens,
+    maxDepth: cfg.maxDepth,
+    maxAliases: cfg.maxAliases,
+  };
   const classifier = createClassifier(classifierOptions);
   const ryw = rywOf(cfg);
   const protocol = cfg.originProtocol ?? 'https';
@@ -81,21 +94,28 @@ export function createOriginRequestHandler(config: EdgeRouterConfig): OriginRequ
 
   return async (event) => {
     const request = event.Records[0].cf.request;
-    const headers = flatten(request.headers);
     let decision: RouteDecision;
-    try {
-      const body = request.body;
-      decision = classifier.classify({
-        method: request.method,
-        url: request.querystring ? `${request.uri}?${request.querystring}` : request.uri,
-        headers,
-        bodyTruncated: body?.inputTruncated === true,
-        body: body?.data === undefined ? undefined : body.encoding === 'base64' ? Buffer.from(body.data, 'base64') : body.data,
-      });
-    } catch {
-      decision = { route: 'write', reason: 'invalid-params' };
+    let headers: Record<string, string | string[]> = {};
+    if (!isHeaders(request.headers) || typeof request.method !== 'string' || typeof request.uri !== 'string') {
+      // Fail safe: without the parts the router reads, the primary answers.
+      if (!isHeaders(request.headers)) request.headers = {};
+      decision = { route: 'write', reason: 'malformed-request' };
+    } else {
+      try {
+        headers = flatten(request.headers);
+        const body = request.body;
+        decision = classifier.classify({
+          method: request.method,
+          url: request.querystring ? `${request.uri}?${request.querystring}` : request.uri,
+          headers,
+          bodyTruncated: body?.inputTruncated === true,
+          body: body?.data === undefined ? undefined : body.encoding === 'base64' ? Buffer.from(body.data, 'base64') : body.data,
+        });
+        if (decision.route === 'read' && ryw.isMarked(headers)) decision = { route: 'write', reason: 'read-your-writes' };
+      } catch {
+        decision = { route: 'write', reason: 'malformed-request' };
+      }
     }
-    if (decision.route === 'read' && ryw.isMarked(headers)) decision = { route: 'write', reason: 'read-your-writes' };
 
     const host = decision.route === 'write' ? cfg.writeHost : cfg.readHost;
     const custom: CloudFrontCustomOrigin = request.origin?.custom ?? {
@@ -127,14 +147,16 @@ export function createOriginResponseHandler(config: EdgeRouterConfig): OriginRes
   const ryw = rywOf(validateEdgeConfig(config));
   return async (event) => {
     const { request, response } = event.Records[0].cf;
-    const route = request.headers[ROUTE_HEADER]?.[0]?.value;
-    const reason = request.headers[REASON_HEADER]?.[0]?.value;
+    if (!isHeaders(response.headers)) response.headers = {};
+    const requestHeaders = isHeaders(request?.headers) ? request.headers : {};
+    const route = requestHeaders[ROUTE_HEADER]?.[0]?.value;
+    const reason = requestHeaders[REASON_HEADER]?.[0]?.value;
     if (route === 'read' || route === 'write') {
       response.headers[ROUTE_HEADER] = [{ key: ROUTE_HEADER, value: route }];
       if (reason) response.headers[REASON_HEADER] = [{ key: REASON_HEADER, value: reason }];
     }
     const status = Number(response.status);
-    if (route === 'write' && reason !== 'read-your-writes' && ryw.enabled && status < 400) {
+    if (route === 'write' && reason !== undefined && marksReadYourWrites(reason) && ryw.enabled && status < 400) {
       const marker = ryw.marker();
       const key = marker.name === 'set-cookie' ? 'Set-Cookie' : marker.name;
       response.headers[marker.name] = [...(response.headers[marker.name] ?? []), { key, value: marker.value }];
@@ -147,11 +169,16 @@ function rywOf(cfg: EdgeRouterConfig): ReadYourWrites {
   return cfg.readYourWrites === false ? new ReadYourWrites({ windowMs: 0 }) : new ReadYourWrites(cfg.readYourWrites);
 }
 
+function isHeaders(value: unknown): value is CloudFrontHeaders {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** CloudFront's `{ name: [{ key, value }] }` → `{ name: value | value[] }`. */
 function flatten(headers: CloudFrontHeaders): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const name in headers) {
     const values = headers[name];
+    if (!Array.isArray(values)) continue;
     out[name] = values.length === 1 ? values[0].value : values.map((v) => v.value);
   }
   return out;

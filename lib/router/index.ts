@@ -3,8 +3,8 @@
  *
  * - `classify` / `createClassifier`: the cloud-neutral decision (read → the
  *   nearest replica, write → the primary), with a reason for observability.
- * - `ReadYourWrites`: the marker that sends a client's reads to the primary
- *   for a window after it wrote.
+ * - `ReadYourWrites`: the (optionally signed) marker that sends a client's
+ *   reads to the primary for a window after a mutation.
  * - `createRouterServer`: a Node reverse proxy (also `multiregion-router` CLI).
  * - `createOriginRequestHandler` / `createOriginResponseHandler`: the
  *   Lambda@Edge runtime (entry module: `router/edge-handler`).
@@ -12,13 +12,14 @@
 export {
   classify,
   createClassifier,
+  marksReadYourWrites,
   mediaType,
   DEFAULT_GRAPHQL_PATH,
   DEFAULT_MAX_BODY_BYTES,
 } from './classify';
 export type { Classifier, ClassifierOptions, ClassifiableRequest, Route, RouteDecision, RouteReason } from './classify';
-export { summarizeDocument, selectOperation, DocumentCache } from './document';
-export type { DocumentSummary, OperationSelection, OperationType } from './document';
+export { analyzeDocument, summarizeDocument, selectOperation, DocumentCache, DEFAULT_DOCUMENT_BUDGET } from './document';
+export type { DocumentAnalysis, DocumentBudget, DocumentSummary, OperationSelection, OperationType } from './document';
 export { normalizeManifest } from './manifest';
 export type { ApolloPersistedQueryManifest, PersistedQueryManifest, PersistedQueryManifestInput } from './manifest';
 export {
@@ -27,9 +28,10 @@ export {
   DEFAULT_RYW_COOKIE,
   DEFAULT_RYW_HEADER,
   DEFAULT_RYW_WINDOW_MS,
+  MIN_SIGNING_KEY_LENGTH,
 } from './read-your-writes';
 export type { HeaderBag, ReadYourWritesOptions } from './read-your-writes';
-export { ROUTE_HEADER, REASON_HEADER } from './route-headers';
+export { ROUTE_HEADER, REASON_HEADER, FALLBACK_HEADER } from './route-headers';
 export { createRouterServer } from './server';
 export type { RouterServer, RouterServerOptions, RouteLogEntry } from './server';
 export { createOriginRequestHandler, createOriginResponseHandler, validateEdgeConfig } from './edge';

@@ -61,7 +61,7 @@ export function normalizeManifest(input: PersistedQueryManifestInput | Persisted
       });
       return;
     }
-    out.set(hash.toLowerCase(), summary);
+    out.set(hash.toLowerCase().replace(/^sha256:/, ''), summary);
   };
 
   if (isApollo(input)) {

@@ -1,16 +1,19 @@
+import { createHmac, timingSafeEqual } from 'crypto';
 import { ConfigProblem, MultiRegionConfigError, show } from '../core/errors';
 
 /**
- * Read-your-own-writes: after a write, the router marks the client and sends
- * that client's reads to the primary for `windowMs`, so it never reads a
- * replica that has not yet replayed its own write.
+ * Read-your-own-writes: after a mutation, the router marks the client and
+ * sends that client's reads to the primary for `windowMs`, so it never reads
+ * a replica that has not yet replayed its own write.
  *
- * The marker carries its expiry time (milliseconds since the epoch) and no
- * secret. It is deliberately unsigned: its only effect is to send reads to
- * the primary, which answers them correctly anyway, so a forged or replayed
- * marker costs the forger some latency and nothing else. Markers whose
- * expiry lies further in the future than one window (plus clock skew between
- * router instances) are ignored, so even a forged marker lasts one window.
+ * The marker carries its expiry time (milliseconds since the epoch), and with
+ * a `signingKey` an HMAC-SHA256 of it: `<expiry>.<base64url mac>`. Its only
+ * effect is to send reads to the primary, which answers them correctly
+ * anyway, so a forged marker can never cause a wrong answer; signing stops a
+ * client from pinning itself (or a script from pinning its traffic) to the
+ * primary without writing. Markers whose expiry lies further in the future
+ * than one window (plus 1 s of clock skew between router instances) are
+ * ignored either way, so router instances need synchronized clocks.
  */
 export interface ReadYourWritesOptions {
   /**
@@ -44,7 +47,17 @@ export interface ReadYourWritesOptions {
    * @default '/'
    */
   readonly path?: string;
+  /**
+   * Key(s) for HMAC-SHA256 signatures on the marker, at least 32 characters
+   * each. The first signs; all verify (rotation: prepend the new key, drop
+   * the old one after one window). Every router instance needs the same keys.
+   * @default - unsigned markers (a client can mint one and pin itself to the primary)
+   */
+  readonly signingKey?: string | readonly string[];
 }
+
+/** Shortest accepted signing key, in characters. */
+export const MIN_SIGNING_KEY_LENGTH = 32;
 
 export const DEFAULT_RYW_WINDOW_MS = 5000;
 export const DEFAULT_RYW_COOKIE = 'mr_ryw';
@@ -64,6 +77,7 @@ export class ReadYourWrites {
   readonly name: string;
   readonly secure: boolean;
   readonly path: string;
+  private readonly keys: readonly Buffer[];
 
   constructor(options: ReadYourWritesOptions = {}) {
     this.windowMs = options.windowMs ?? DEFAULT_RYW_WINDOW_MS;
@@ -85,7 +99,23 @@ export class ReadYourWrites {
     if (this.path.includes(';') || !this.path.startsWith('/')) {
       problems.push({ property: 'readYourWrites.path', message: `readYourWrites.path ${show(this.path)} is not a cookie path`, fix: "use an absolute path such as '/'" });
     }
+    const keys = options.signingKey === undefined ? [] : typeof options.signingKey === 'string' ? [options.signingKey] : [...options.signingKey];
+    if (options.signingKey !== undefined && keys.length === 0) {
+      problems.push({ property: 'readYourWrites.signingKey', message: 'readYourWrites.signingKey is an empty list', fix: 'give at least one key, or leave signingKey unset for unsigned markers' });
+    }
+    keys.forEach((key, i) => {
+      if (typeof key !== 'string' || key.length < MIN_SIGNING_KEY_LENGTH) {
+        const shown = typeof key === 'string' ? `a ${key.length}-character string` : show(key);
+        problems.push({ property: `readYourWrites.signingKey[${i}]`, message: `readYourWrites.signingKey[${i}] is ${shown}`, fix: `use a random string of at least ${MIN_SIGNING_KEY_LENGTH} characters, e.g. from \`openssl rand -base64 48\`, kept in a secrets manager` });
+      }
+    });
     if (problems.length > 0) throw new MultiRegionConfigError({ construct: 'Router', path: 'readYourWrites' }, problems);
+    this.keys = keys.map((k) => Buffer.from(k, 'utf8'));
+  }
+
+  /** Markers carry an HMAC signature. */
+  get signed(): boolean {
+    return this.keys.length > 0;
   }
 
   get enabled(): boolean {
@@ -95,15 +125,29 @@ export class ReadYourWrites {
   /** Does this request carry a live marker? */
   isMarked(headers: HeaderBag, now = Date.now()): boolean {
     if (!this.enabled) return false;
-    const raw = this.mode === 'cookie' ? readCookie(headers.cookie, this.name) : first(headers[this.name]);
-    if (raw === undefined) return false;
-    const expiry = Number(raw);
-    return Number.isSafeInteger(expiry) && expiry > now && expiry <= now + this.windowMs + CLOCK_SKEW_MS;
+    const values = this.mode === 'cookie' ? cookieValues(headers.cookie, this.name) : listOf(headers[this.name]);
+    return values.some((value) => this.isLive(value, now));
+  }
+
+  private isLive(value: string, now: number): boolean {
+    const dot = value.indexOf('.');
+    const expiryText = dot === -1 ? value : value.slice(0, dot);
+    if (!/^\d{1,16}$/.test(expiryText)) return false;
+    const expiry = Number(expiryText);
+    if (!(expiry > now && expiry <= now + this.windowMs + CLOCK_SKEW_MS)) return false;
+    if (this.keys.length === 0) return dot === -1;
+    if (dot === -1) return false;
+    const given = Buffer.from(value.slice(dot + 1), 'utf8');
+    return this.keys.some((key) => {
+      const expected = Buffer.from(mac(key, expiryText), 'utf8');
+      return expected.length === given.length && timingSafeEqual(expected, given);
+    });
   }
 
   /** The marker to return after a write, as one response header. */
   marker(now = Date.now()): { readonly name: string; readonly value: string } {
-    const expiry = String(now + this.windowMs);
+    const expiryText = String(now + this.windowMs);
+    const expiry = this.keys.length > 0 ? `${expiryText}.${mac(this.keys[0], expiryText)}` : expiryText;
     if (this.mode === 'header') return { name: this.name, value: expiry };
     const maxAge = Math.max(1, Math.ceil(this.windowMs / 1000));
     const attrs = [`${this.name}=${expiry}`, `Max-Age=${maxAge}`, `Path=${this.path}`, 'HttpOnly', 'SameSite=Lax'];
@@ -112,26 +156,34 @@ export class ReadYourWrites {
   }
 }
 
-function first(value: string | readonly string[] | undefined): string | undefined {
-  return typeof value === 'string' ? value : value?.[0];
+function mac(key: Buffer, expiry: string): string {
+  return createHmac('sha256', key).update(`mr_ryw:${expiry}`).digest('base64url');
 }
 
-/** Value of cookie `name` in one or more `Cookie` header values. */
-export function readCookie(cookie: string | readonly string[] | undefined, name: string): string | undefined {
-  if (cookie === undefined) return undefined;
-  const values = typeof cookie === 'string' ? [cookie] : cookie;
-  let found: string | undefined;
-  for (const value of values) {
+function listOf(value: string | readonly string[] | undefined): readonly string[] {
+  return value === undefined ? [] : typeof value === 'string' ? [value] : value;
+}
+
+/** Every value of cookie `name` in one or more `Cookie` header values. */
+function cookieValues(cookie: string | readonly string[] | undefined, name: string): string[] {
+  const found: string[] = [];
+  for (const value of listOf(cookie)) {
     for (const part of value.split(';')) {
       const eq = part.indexOf('=');
-      if (eq === -1) continue;
-      if (part.slice(0, eq).trim() === name) {
-        const v = part.slice(eq + 1).trim();
-        // Several cookies of the same name (different paths): the most
-        // recent expiry wins.
-        if (found === undefined || Number(v) > Number(found)) found = v;
-      }
+      if (eq !== -1 && part.slice(0, eq).trim() === name) found.push(part.slice(eq + 1).trim());
     }
+  }
+  return found;
+}
+
+/**
+ * Value of cookie `name` in one or more `Cookie` header values. Several
+ * cookies of the same name (different paths): the most recent expiry wins.
+ */
+export function readCookie(cookie: string | readonly string[] | undefined, name: string): string | undefined {
+  let found: string | undefined;
+  for (const v of cookieValues(cookie, name)) {
+    if (found === undefined || parseInt(v, 10) > parseInt(found, 10)) found = v;
   }
   return found;
 }

@@ -2,3 +2,7 @@
 export const ROUTE_HEADER = 'x-multiregion-route';
 /** Header carrying the {@link RouteReason} of the decision. */
 export const REASON_HEADER = 'x-multiregion-route-reason';
+/** On a response: the read upstream failed and the primary answered instead (`primary`). */
+export const FALLBACK_HEADER = 'x-multiregion-fallback';
+/** Headers only the router sets: a client's values are removed before forwarding. */
+export const ROUTER_HEADERS: readonly string[] = [ROUTE_HEADER, REASON_HEADER, FALLBACK_HEADER];

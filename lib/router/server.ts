@@ -1,12 +1,13 @@
 import * as http from 'http';
+import { ConfigProblem, MultiRegionConfigError, show } from '../core/errors';
 import type { AddressInfo } from 'net';
 import type { Duplex } from 'stream';
-import { ClassifierOptions, createClassifier, RouteDecision, splitUrl } from './classify';
+import { ClassifierOptions, createClassifier, marksReadYourWrites, RouteDecision, splitUrl } from './classify';
 import { proxyUpgrade } from './private/upgrade';
 import { upstreamRequestHeaders, ForwardingPolicy, stripHopByHop } from './private/proxy-headers';
 import { createUpstream, PoolOptions, Upstream, upstreamRequestOptions } from './private/upstream';
 import { ReadYourWrites, ReadYourWritesOptions } from './read-your-writes';
-import { REASON_HEADER, ROUTE_HEADER } from './route-headers';
+import { FALLBACK_HEADER, REASON_HEADER, ROUTE_HEADER } from './route-headers';
 
 
 /** Options of {@link createRouterServer}. */
@@ -40,8 +41,17 @@ export interface RouterServerOptions extends ClassifierOptions, PoolOptions {
    */
   readonly healthPath?: string | false;
   /**
-   * Time to wait for an upstream's response headers before answering 504.
-   * Once headers arrive the body may stream for as long as it takes.
+   * When the read upstream cannot be reached (connection refused or reset,
+   * DNS failure — not a slow answer), send the read to the primary instead;
+   * the response carries `x-multiregion-fallback: primary`. `false` answers
+   * 502 instead.
+   * @default true
+   */
+  readonly readFallback?: boolean;
+  /**
+   * Time to wait for an upstream's response headers (or, for a WebSocket
+   * upgrade, its handshake) before answering 504. Once headers arrive the
+   * body may stream for as long as it takes.
    * @default 30000
    */
   readonly upstreamTimeoutMs?: number;
@@ -64,6 +74,10 @@ export interface RouteLogEntry {
   /** Status sent to the client (502/504 when the upstream failed; 0 if the client left first). */
   readonly status: number;
   readonly durationMs: number;
+  /** Upstream requests sent: 2 after a retry on a stale keep-alive connection or a fallback. */
+  readonly attempts: number;
+  /** The read upstream failed and the primary answered. */
+  readonly fallback: boolean;
   readonly error?: string;
 }
 
@@ -82,6 +96,7 @@ export interface RouterServer {
 
 /** Create the GraphQL-aware read/write reverse proxy. Throws on bad options. */
 export function createRouterServer(options: RouterServerOptions): RouterServer {
+  validateServerOptions(options);
   const classifier = createClassifier(options);
   const primary = createUpstream('primary', options.primary, options);
   const read = createUpstream('read', options.read, options);
@@ -92,6 +107,7 @@ export function createRouterServer(options: RouterServerOptions): RouterServer {
   };
   const healthPath = options.healthPath === undefined ? '/healthz' : options.healthPath;
   const upstreamTimeoutMs = options.upstreamTimeoutMs ?? 30_000;
+  const readFallback = options.readFallback ?? true;
   const maxBody = classifier.maxBodyBytes;
   let closing = false;
   let inFlight = 0;
@@ -126,7 +142,7 @@ export function createRouterServer(options: RouterServerOptions): RouterServer {
     };
     const onEnd = () => {
       const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
-      forward(req, res, classifier.classify({ method: req.method ?? 'POST', url, headers: req.headers, body }), body);
+      forward(req, res, classifier.classifyBody({ method: req.method ?? 'POST', url, headers: req.headers, body }), body);
     };
     req.on('data', onData);
     req.once('end', onEnd);
@@ -143,89 +159,127 @@ export function createRouterServer(options: RouterServerOptions): RouterServer {
     const started = process.hrtime.bigint();
     const decision: RouteDecision =
       classified.route === 'read' && ryw.isMarked(req.headers) ? { route: 'write', reason: 'read-your-writes' } : classified;
-    const upstream: Upstream = decision.route === 'write' ? primary : read;
+    const method = req.method ?? 'GET';
     const url = originForm(req.url ?? '/');
-    const headers = upstreamRequestHeaders(req, upstream.host, policy);
-    if (body) {
-      headers['content-length'] = body.length;
-    } else if (req.headers['transfer-encoding'] && req.headers['content-length'] === undefined) {
-      headers['transfer-encoding'] = 'chunked';
-    }
+    // Reads are complete before they are sent (a buffered body, or none: a
+    // GET with a body is a write), so they can be sent again.
+    const replayable = decision.route === 'read';
+    if (replayable && !body) req.resume();
     let done = false;
-    const finish = (status: number, error?: string) => {
+    let clientGone = false;
+    const finish = (upstream: Upstream, status: number, attempts: number, fallback: boolean, error?: string) => {
       if (done) return;
       done = true;
       options.onRequest?.({
-        method: req.method ?? '',
+        method,
         url,
         route: decision.route,
         reason: decision.reason,
         upstream: upstream.role,
         status,
         durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+        attempts,
+        fallback,
         error,
       });
     };
-
-    const upstreamReq = upstream.request(upstreamRequestOptions(upstream, req.method ?? 'GET', url, headers));
-    const timer = setTimeout(() => upstreamReq.destroy(new GatewayTimeout()), upstreamTimeoutMs);
-
-    upstreamReq.once('response', (upstreamRes) => {
-      clearTimeout(timer);
-      const status = upstreamRes.statusCode ?? 502;
-      const out = stripHopByHop(upstreamRes.headers);
-      out[ROUTE_HEADER] = decision.route;
-      out[REASON_HEADER] = decision.reason;
-      if (decision.route === 'write' && decision.reason !== 'read-your-writes' && ryw.enabled && status < 400) {
-        const marker = ryw.marker();
-        const prior = out[marker.name];
-        out[marker.name] = prior === undefined ? marker.value : ([] as string[]).concat(prior as string | string[], marker.value);
-      }
-      if (closing) out.connection = 'close';
-      res.writeHead(status, out);
-      upstreamRes.pipe(res);
-      upstreamRes.once('error', () => res.destroy());
-      upstreamRes.once('aborted', () => res.destroy());
-      res.once('finish', () => finish(status));
-    });
-
-    upstreamReq.once('error', (err) => {
-      clearTimeout(timer);
-      const timeout = err instanceof GatewayTimeout;
-      finish(res.headersSent ? res.statusCode : timeout ? 504 : 502, err.message);
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      res.setHeader(ROUTE_HEADER, decision.route);
-      res.setHeader(REASON_HEADER, decision.reason);
-      sendJson(res, timeout ? 504 : 502, {
-        errors: [
-          {
-            message: `multiregion-router: the ${upstream.role} upstream ${timeout ? 'did not answer in time' : 'is unavailable'}`,
-            extensions: { code: timeout ? 'GATEWAY_TIMEOUT' : 'BAD_GATEWAY', route: decision.route, upstream: upstream.role },
-          },
-        ],
-      });
-      // The request body may still be arriving; drop it rather than hang.
-      if (!req.complete) req.resume();
-    });
-
+    let current: { req: http.ClientRequest; upstream: Upstream; attempts: number; fallback: boolean } | undefined;
     res.once('close', () => {
       if (!res.writableFinished) {
         // The client left: stop the upstream work too.
-        clearTimeout(timer);
-        upstreamReq.destroy();
-        finish(0, 'client closed the connection');
+        clientGone = true;
+        if (current) {
+          current.req.destroy();
+          finish(current.upstream, 0, current.attempts, current.fallback, 'client closed the connection');
+        }
       }
     });
 
-    if (body) {
-      upstreamReq.end(body);
-    } else {
-      for (const chunk of prefix ?? []) upstreamReq.write(chunk);
-      req.pipe(upstreamReq);
-    }
+    const attempt = (upstream: Upstream, attempts: number, fallback: boolean, freshSocket: boolean) => {
+      const headers = upstreamRequestHeaders(req, upstream.host, policy);
+      headers[ROUTE_HEADER] = decision.route;
+      headers[REASON_HEADER] = decision.reason;
+      if (body) {
+        headers['content-length'] = body.length;
+      } else if (req.headers['transfer-encoding'] && req.headers['content-length'] === undefined) {
+        headers['transfer-encoding'] = 'chunked';
+      }
+      const requestOptions = upstreamRequestOptions(upstream, method, url, headers);
+      if (freshSocket) requestOptions.agent = false;
+      const upstreamReq = upstream.request(requestOptions);
+      current = { req: upstreamReq, upstream, attempts, fallback };
+      const timer = setTimeout(() => upstreamReq.destroy(new GatewayTimeout()), upstreamTimeoutMs);
+
+      upstreamReq.once('response', (upstreamRes) => {
+        clearTimeout(timer);
+        const status = upstreamRes.statusCode ?? 502;
+        const out = stripHopByHop(upstreamRes.headers);
+        out[ROUTE_HEADER] = decision.route;
+        out[REASON_HEADER] = decision.reason;
+        if (fallback) out[FALLBACK_HEADER] = 'primary';
+        if (decision.route === 'write' && ryw.enabled && status < 400 && marksReadYourWrites(decision.reason)) {
+          const marker = ryw.marker();
+          const prior = out[marker.name];
+          out[marker.name] = prior === undefined ? marker.value : ([] as string[]).concat(prior as string | string[], marker.value);
+        }
+        if (closing) out.connection = 'close';
+        res.writeHead(status, out);
+        upstreamRes.pipe(res);
+        upstreamRes.once('error', () => res.destroy());
+        upstreamRes.once('aborted', () => res.destroy());
+        res.once('finish', () => finish(upstream, status, attempts, fallback));
+      });
+
+      upstreamReq.once('error', (err: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        if (clientGone) {
+          finish(upstream, 0, attempts, fallback, 'client closed the connection');
+          return;
+        }
+        const timeout = err instanceof GatewayTimeout;
+        if (replayable && !res.headersSent && !timeout) {
+          // A kept-alive socket the upstream closed while idle: the request
+          // never reached it. Send it once more on a new connection.
+          if (upstreamReq.reusedSocket && err.code === 'ECONNRESET' && !freshSocket) {
+            attempt(upstream, attempts + 1, fallback, true);
+            return;
+          }
+          // The read upstream is down: the primary answers reads correctly.
+          if (readFallback && upstream === read) {
+            attempt(primary, attempts + 1, true, false);
+            return;
+          }
+        }
+        finish(upstream, res.headersSent ? res.statusCode : timeout ? 504 : 502, attempts, fallback, err.message);
+        if (res.headersSent) {
+          res.destroy();
+          return;
+        }
+        res.setHeader(ROUTE_HEADER, decision.route);
+        res.setHeader(REASON_HEADER, decision.reason);
+        if (fallback) res.setHeader(FALLBACK_HEADER, 'primary');
+        sendJson(res, timeout ? 504 : 502, {
+          errors: [
+            {
+              message: `multiregion-router: the ${upstream.role} upstream ${timeout ? 'did not answer in time' : 'is unavailable'}`,
+              extensions: { code: timeout ? 'GATEWAY_TIMEOUT' : 'BAD_GATEWAY', route: decision.route, upstream: upstream.role },
+            },
+          ],
+        });
+        // The request body may still be arriving; drop it rather than hang.
+        if (!req.complete) req.resume();
+      });
+
+      if (body) {
+        upstreamReq.end(body);
+      } else if (replayable) {
+        upstreamReq.end();
+      } else {
+        for (const chunk of prefix ?? []) upstreamReq.write(chunk);
+        req.pipe(upstreamReq);
+      }
+    };
+    attempt(decision.route === 'write' ? primary : read, 1, false, false);
   }
 
   // Upgraded (WebSocket) connections leave the HTTP server's bookkeeping:
@@ -239,7 +293,7 @@ export function createRouterServer(options: RouterServerOptions): RouterServer {
     upgraded.add(socket);
     socket.once('close', () => upgraded.delete(socket));
     // WebSocket upgrades (graphql-ws subscriptions) always go to the primary.
-    proxyUpgrade(req, socket, head, primary, policy);
+    proxyUpgrade(req, socket, head, primary, policy, upstreamTimeoutMs);
   });
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
@@ -295,6 +349,20 @@ export function createRouterServer(options: RouterServerOptions): RouterServer {
       return closed;
     },
   };
+}
+
+function validateServerOptions(options: RouterServerOptions): void {
+  const problems: ConfigProblem[] = [];
+  for (const property of ['upstreamTimeoutMs', 'shutdownTimeoutMs'] as const) {
+    const value = options[property];
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 1)) {
+      problems.push({ property, message: `${property} ${show(value)} is not a whole number of milliseconds >= 1`, fix: `set it to a positive integer, e.g. ${property === 'upstreamTimeoutMs' ? 30000 : 10000} (the default)` });
+    }
+  }
+  if (options.readFallback !== undefined && typeof options.readFallback !== 'boolean') {
+    problems.push({ property: 'readFallback', message: `readFallback ${show(options.readFallback)} is not a boolean`, fix: 'set it to true (the default) or false' });
+  }
+  if (problems.length > 0) throw new MultiRegionConfigError({ construct: 'Router', path: 'server' }, problems);
 }
 
 class GatewayTimeout extends Error {

@@ -58,4 +58,18 @@ describe('multiregion-router CLI', () => {
     expect(stderr).toContain('--primary <url> is required');
     expect(stderr).toContain('Usage: multiregion-router');
   });
+
+  it('exits 2 with the fix when an option is rejected by the router itself', async () => {
+    const child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', join(__dirname, '../../lib/router/cli.ts'),
+        '--primary', 'http://127.0.0.1:1', '--read', 'http://127.0.0.1:2', '--graphql-path', 'graphql'],
+      { cwd: join(__dirname, '../..'), stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(2);
+    expect(stderr).toContain("Router 'classifier': graphqlPath 'graphql' is not an absolute path; use a path such as '/graphql'");
+  });
 });

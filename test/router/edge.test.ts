@@ -187,3 +187,79 @@ describe('edge-handler config file', () => {
     }
   });
 });
+
+describe('Lambda@Edge fails safe (issue 19, item 9)', () => {
+  const handler = createOriginRequestHandler(config);
+
+  it('an event without headers goes to the write host instead of throwing', async () => {
+    const event = originRequest({ querystring: 'query=%7Ba%7D' });
+    delete (event.Records[0].cf.request as Partial<CloudFrontRequest>).headers;
+    const req = await handler(event);
+    expect(req.origin?.custom?.domainName).toBe('write.api.example.com');
+    expect(req.headers.host).toEqual([{ key: 'Host', value: 'write.api.example.com' }]);
+    expect(req.headers['x-multiregion-route-reason'][0].value).toBe('malformed-request');
+  });
+
+  it('headers that are not CloudFront-shaped, or a missing method, go to the write host', async () => {
+    const nullHeaders = originRequest({ querystring: 'query=%7Ba%7D' });
+    (nullHeaders.Records[0].cf.request as { headers: unknown }).headers = null;
+    expect((await handler(nullHeaders)).origin?.custom?.domainName).toBe('write.api.example.com');
+    const noMethod = originRequest({ querystring: 'query=%7Ba%7D' });
+    delete (noMethod.Records[0].cf.request as { method?: string }).method;
+    expect((await handler(noMethod)).origin?.custom?.domainName).toBe('write.api.example.com');
+    const oddValue = originRequest({ querystring: 'query=%7Ba%7D' });
+    (oddValue.Records[0].cf.request.headers as Record<string, unknown>).cookie = 'not-a-list';
+    expect((await handler(oddValue)).origin?.custom?.domainName).toBe('read.api.example.com');
+  });
+
+  it('the origin-response handler copes with an event without headers', async () => {
+    const response = createOriginResponseHandler(config);
+    const event = {
+      Records: [{ cf: { config: { distributionDomainName: 'd', distributionId: 'E', eventType: 'origin-response', requestId: 'r' }, request: { clientIp: '203.0.113.1', method: 'GET', uri: '/graphql', querystring: '' }, response: { status: '200', statusDescription: 'OK' } } }],
+    } as unknown as CloudFrontResponseEvent;
+    const res = await response(event);
+    expect(res.headers).toEqual({});
+  });
+});
+
+describe('Lambda@Edge read-your-own-writes (issue 19, item 8)', () => {
+  const signed: EdgeRouterConfig = { ...config, readYourWrites: { windowMs: 5000, signingKey: 's'.repeat(48) } };
+  const responseEvent = (reason: string): CloudFrontResponseEvent => ({
+    Records: [
+      {
+        cf: {
+          config: { distributionDomainName: 'd1.cloudfront.net', distributionId: 'E1', eventType: 'origin-response', requestId: 'r1' },
+          request: {
+            clientIp: '203.0.113.178',
+            method: 'POST',
+            uri: '/graphql',
+            querystring: '',
+            headers: {
+              'x-multiregion-route': [{ key: 'x-multiregion-route', value: 'write' }],
+              'x-multiregion-route-reason': [{ key: 'x-multiregion-route-reason', value: reason }],
+            },
+          },
+          response: { status: '200', statusDescription: 'OK', headers: {} },
+        },
+      },
+    ],
+  });
+
+  it('an APQ miss or a parse error on the primary does not mark the client', async () => {
+    const response = createOriginResponseHandler(config);
+    for (const reason of ['persisted-query-unknown', 'parse-error', 'missing-query', 'ambiguous-params']) {
+      expect((await response(responseEvent(reason))).headers['set-cookie']).toBeUndefined();
+    }
+    expect((await response(responseEvent('batch-with-mutation'))).headers['set-cookie']).toHaveLength(1);
+  });
+
+  it('signed markers: the one the response handler sets is honoured, a forged one is not', async () => {
+    const res = await createOriginResponseHandler(signed)(responseEvent('mutation'));
+    const cookie = res.headers['set-cookie'][0].value.split(';')[0];
+    expect(cookie).toMatch(/^mr_ryw=\d+\.[A-Za-z0-9_-]{43}$/);
+    const handler = createOriginRequestHandler(signed);
+    const withCookie = (value: string) => originRequest({ querystring: 'query=%7Ba%7D', headers: { ...jsonHeaders, cookie: [{ key: 'Cookie', value }] } });
+    expect((await handler(withCookie(cookie))).origin?.custom?.domainName).toBe('write.api.example.com');
+    expect((await handler(withCookie(`mr_ryw=${Date.now() + 2000}`))).origin?.custom?.domainName).toBe('read.api.example.com');
+  });
+});

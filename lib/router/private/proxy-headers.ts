@@ -1,5 +1,8 @@
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from 'http';
 import type { TLSSocket } from 'tls';
+import { ROUTER_HEADERS } from '../route-headers';
+
+const ROUTER_HEADER_NAMES: ReadonlySet<string> = new Set(ROUTER_HEADERS);
 
 /**
  * Hop-by-hop headers (RFC 9110 §7.6.1): they describe one connection, not
@@ -18,13 +21,16 @@ const HOP_BY_HOP: ReadonlySet<string> = new Set([
   'upgrade',
 ]);
 
-/** Copy `headers` without hop-by-hop headers (and those `Connection` lists). */
-export function stripHopByHop(headers: IncomingHttpHeaders, keep: ReadonlySet<string> = EMPTY): OutgoingHttpHeaders {
+/**
+ * Copy `headers` without hop-by-hop headers (and those `Connection` lists),
+ * and without the names in `drop` (headers only the router may set).
+ */
+export function stripHopByHop(headers: IncomingHttpHeaders, keep: ReadonlySet<string> = EMPTY, drop: ReadonlySet<string> = EMPTY): OutgoingHttpHeaders {
   const listed = connectionTokens(headers.connection);
   const out: OutgoingHttpHeaders = {};
   for (const name in headers) {
     const value = headers[name];
-    if (value === undefined) continue;
+    if (value === undefined || drop.has(name)) continue;
     if ((HOP_BY_HOP.has(name) || listed.has(name)) && !keep.has(name)) continue;
     out[name] = value;
   }
@@ -33,9 +39,9 @@ export function stripHopByHop(headers: IncomingHttpHeaders, keep: ReadonlySet<st
 
 const EMPTY: ReadonlySet<string> = new Set();
 
-function connectionTokens(value: string | undefined): Set<string> {
+function connectionTokens(value: string | undefined): ReadonlySet<string> {
+  if (!value || value === 'keep-alive' || value === 'close') return EMPTY;
   const tokens = new Set<string>();
-  if (!value) return tokens;
   for (const token of value.split(',')) {
     const t = token.trim().toLowerCase();
     if (t) tokens.add(t);
@@ -52,8 +58,9 @@ export interface ForwardingPolicy {
 }
 
 /**
- * Headers for the upstream request: hop-by-hop stripped, Host set per the
- * policy, X-Forwarded-For appended, X-Forwarded-Proto/-Host set.
+ * Headers for the upstream request: hop-by-hop and router headers stripped,
+ * Host set per the policy, X-Forwarded-For appended, X-Forwarded-Proto/-Host
+ * set.
  */
 export function upstreamRequestHeaders(
   req: IncomingMessage,
@@ -61,7 +68,7 @@ export function upstreamRequestHeaders(
   policy: ForwardingPolicy,
   keep?: ReadonlySet<string>,
 ): OutgoingHttpHeaders {
-  const headers = stripHopByHop(req.headers, keep);
+  const headers = stripHopByHop(req.headers, keep, ROUTER_HEADER_NAMES);
   const clientHost = req.headers.host;
   headers.host = policy.hostHeader === 'preserve' && clientHost ? clientHost : upstreamHost;
 
@@ -73,7 +80,7 @@ export function upstreamRequestHeaders(
   if (!(policy.trustForwardedHeaders && req.headers['x-forwarded-proto'])) headers['x-forwarded-proto'] = proto;
   if (!(policy.trustForwardedHeaders && req.headers['x-forwarded-host'])) {
     if (clientHost) headers['x-forwarded-host'] = clientHost;
-    else delete headers['x-forwarded-host'];
+    else delete headers['x-forwarded-host']; // HTTP/1.0 without Host: rare
   }
   return headers;
 }

@@ -13,6 +13,9 @@ export interface Upstream {
   readonly basePath: string;
   readonly agent: http.Agent;
   readonly request: typeof http.request;
+  /** Hostname without IPv6 brackets, and the TLS server name (computed once). */
+  readonly hostname: string;
+  readonly servername: string | undefined;
 }
 
 export interface PoolOptions {
@@ -32,6 +35,7 @@ export function createUpstream(role: 'primary' | 'read', value: string | URL, po
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw configError(role, value, 'is not http(s)');
   if (url.search || url.hash) throw configError(role, value, 'has a query string or fragment');
   const secure = url.protocol === 'https:';
+  const hostname = url.hostname.replace(/^\[|\]$/g, '');
   const agentOptions: http.AgentOptions = {
     keepAlive: true,
     maxSockets: pool.maxSockets ?? Infinity,
@@ -45,6 +49,8 @@ export function createUpstream(role: 'primary' | 'read', value: string | URL, po
     basePath: url.pathname === '/' ? '' : url.pathname.replace(/\/$/, ''),
     agent: secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions),
     request: secure ? https.request : http.request,
+    hostname,
+    servername: secure && !isIP(hostname) ? hostname : undefined,
   };
 }
 
@@ -65,15 +71,14 @@ export function upstreamRequestOptions(
   url: string,
   headers: http.OutgoingHttpHeaders,
 ): https.RequestOptions {
-  const hostname = upstream.url.hostname.replace(/^\[|\]$/g, '');
   return {
     protocol: upstream.url.protocol,
-    hostname,
+    hostname: upstream.hostname,
     port: upstream.url.port || undefined,
     method,
     path: upstream.basePath + (url.startsWith('/') ? url : `/${url}`),
     headers,
     agent: upstream.agent,
-    servername: upstream.url.protocol === 'https:' && !isIP(hostname) ? hostname : undefined,
+    servername: upstream.servername,
   };
 }
