@@ -12,7 +12,8 @@
  *   npx cdk synth -c primaryRegion=us-east-1 -c replicaRegions=eu-west-1,ap-southeast-2 -c account=123456789012 \
  *     -c availabilityZones=us-east-1a,us-east-1b,us-east-1c,eu-west-1a,eu-west-1b,eu-west-1c,ap-southeast-2a,ap-southeast-2b,ap-southeast-2c
  */
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Aspects, IAspect, Validations } from 'aws-cdk-lib';
+import { IConstruct, MetadataEntry } from 'constructs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { LadderConfig, readLadderConfig } from '../../lib/aws';
 import { MultiRegionConfigError, show } from '../../lib/core';
@@ -65,10 +66,27 @@ export function selectedPhases(app: App): number[] {
   return [...new Set(phases)].sort();
 }
 
+/**
+ * cdk.out holds no path of the machine that ran synth (it is the same on every
+ * machine, and says nothing about the builder's disk). cdk.json turns stack
+ * traces off (`aws:cdk:disable-stack-trace`, `aws:cdk:disable-creation-stack-traces`),
+ * but aws-cdk-lib records a trace with every validation acknowledgement
+ * whatever those settings say (`Validations.acknowledge`, also used by
+ * aws-cdk-lib's own VPC); this aspect drops those traces before synthesis.
+ */
+class DropAcknowledgementTraces implements IAspect {
+  public visit(node: IConstruct): void {
+    for (const entry of node.node.metadata) {
+      if (entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY) delete (entry as { -readonly [K in keyof MetadataEntry]: MetadataEntry[K] }).trace;
+    }
+  }
+}
+
 /** Builds the selected examples into `app` (used by cdk.json and by the tests). */
 export function buildExamples(app: App): void {
   for (const phase of selectedPhases(app)) phaseBuilders()[phase](app);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  Aspects.of(app).add(new DropAcknowledgementTraces());
 }
 
 if (require.main === module) {
