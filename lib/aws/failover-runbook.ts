@@ -14,6 +14,7 @@ import {
 import { GlobalRouter } from './global-router';
 import { PrimaryRegion } from './primary-region';
 import { AWS_RECOVERY_WORDS, awsRecoveryInputs, GLOBAL_DB_RPO_MAX_SECONDS, GLOBAL_DB_RPO_MIN_SECONDS } from './private/aws-recovery';
+import { DeploymentStack } from './private/aws-outage';
 import { buildAwsRunbook } from './private/aws-runbook';
 import { alarmArn, automaticRuleName, createDetectionAlarm, detectionAlarmName, resolveDecision, wireAutomaticStepFunctions } from './private/decision';
 import { checkRpoGuard, createRpoLagAlarms, rpoLagAlarmName } from './private/rpo-guard';
@@ -374,6 +375,12 @@ export class FailoverRunbook extends Construct {
         detectionAlarm: this.detectionAlarm ? detectionName : undefined,
         ruleName: this.detectionAlarm && engine === 'stepfunctions' ? automaticRuleName(globalId!) : undefined,
       },
+      stacks: deploymentStacks([
+        [primary, 'primary database: cluster, key, master secret, global cluster'],
+        ...replicas.map((r): [Construct, string] => [r, `secondary database of ${r.region}`]),
+        [router, 'write and read routes'],
+        [this, engine === 'region-switch' ? 'Region switch plan' : 'failover automation'],
+      ]),
       regionSwitchChecksAttached: router.writeRecordHealthChecks !== undefined && Object.keys(router.writeRecordHealthChecks).length > 0
         && router.node.tryFindChild(`RegionSwitchHealthCheck-${primary.region}`) !== undefined,
     });
@@ -398,4 +405,15 @@ export class FailoverRunbook extends Construct {
       });
     }
   }
+}
+
+/** The stacks of the deployment, once each, with what the constructs in it hold. */
+function deploymentStacks(parts: readonly [Construct, string][]): DeploymentStack[] {
+  const byName = new Map<string, DeploymentStack>();
+  for (const [construct, holds] of parts) {
+    const stack = Stack.of(construct);
+    const seen = byName.get(stack.stackName);
+    byName.set(stack.stackName, { name: stack.stackName, region: stack.region, holds: seen ? `${seen.holds}; ${holds}` : holds });
+  }
+  return [...byName.values()];
 }

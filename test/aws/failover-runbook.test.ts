@@ -219,6 +219,33 @@ describe('FailoverRunbook with ARC Region switch (default)', () => {
     expect(md).not.toMatch(/arc-region-switch list-plans /);
   });
 
+  test('the runbook says where each stack\'s state is and what can be changed while each region is lost', () => {
+    const state = rb.model.deploymentState!;
+    expect(state.locations.map((l) => l.label)).toEqual([
+      'CloudFormation stack Primary (primary database: cluster, key, master secret, global cluster)',
+      'CloudFormation stack Replica-eu-west-1 (secondary database of eu-west-1)',
+      'CloudFormation stack Routing (write and read routes; Region switch plan)',
+    ]);
+    expect(state.locations[1].value).toBe('eu-west-1: CloudFormation in eu-west-1; templates and assets in the CDK bootstrap bucket of aws://111111111111/eu-west-1');
+    // One outage per region the deployment uses (us-east-1 holds the primary, the routing and the global control planes).
+    expect(state.outages.map((o) => o.region)).toEqual(['us-east-1', 'eu-west-1']);
+    const east = state.outages[0];
+    expect(east.doesNotWork.map((i) => i.what)).toEqual([
+      'Deploying, updating or deleting Primary, Routing (and `cdk deploy --all`)',
+      'A switchover, or deploying the database stacks to "match" the new writer',
+      'Editing Route 53 records or health checks, the CloudFront distribution, its WAF web ACL or Lambda@Edge code; creating IAM roles or policies',
+    ]);
+    expect(east.works.map((i) => i.commands?.map((c) => c.command))).toContainEqual([
+      'aws rds failover-global-cluster --region eu-west-1 \\\n  --global-cluster-identifier orders \\\n  --target-db-cluster-identifier arn:aws:rds:eu-west-1:111111111111:cluster:orders-eu-west-1 --allow-data-loss',
+    ]);
+    expect(east.works[0].commands).toEqual([{ command: 'npx cdk deploy --exclusively Replica-eu-west-1' }]);
+    const west = state.outages[1];
+    expect(west.doesNotWork.map((i) => i.what)).toContain('A switchover or failover to eu-west-1');
+    expect(west.works[0].commands).toEqual([{ command: 'npx cdk deploy --exclusively Primary' }, { command: 'npx cdk deploy --exclusively Routing' }]);
+    expect(rb.markdown).toContain('## Deployment state and what works during an outage');
+    expect(rb.markdown).toContain('### While us-east-1 is lost');
+  });
+
   test('the runbook is written into the cloud assembly at synth', () => {
     const file = path.join(t.app.outdir, 'runbooks', 'orders.md');
     expect(fs.readFileSync(file, 'utf8')).toBe(rb.markdown);

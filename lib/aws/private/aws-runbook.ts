@@ -1,6 +1,7 @@
 import {
   formatSeconds, RecoveryEstimates, RecoveryObjectives, RunbookModel, RunbookProcedure, RunbookStep,
 } from '../../core';
+import { awsDeploymentState, DeploymentStack } from './aws-outage';
 import { AURORA_DR_DOC, GLOBAL_DB_RPO_DOC, ROUTE53_METRICS_DOC } from './aws-recovery';
 
 /** Plain facts about a deployment, for the AWS runbook. */
@@ -26,6 +27,8 @@ export interface AwsRunbookFacts {
   /** AuroraGlobalDBRPOLag alarms per secondary region (with an enforced RPO). */
   readonly rpoLagAlarmNames?: Readonly<Record<string, string>>;
   readonly regionSwitchChecksAttached: boolean;
+  /** The CloudFormation stacks of the deployment (for the deployment-state section). */
+  readonly stacks: readonly DeploymentStack[];
   /** Who decides to fail over. */
   readonly decision: {
     readonly mode: 'manual' | 'automatic';
@@ -160,6 +163,7 @@ export function buildAwsRunbook(f: AwsRunbookFacts): RunbookModel {
   const p = f.primaryRegion;
   const s = f.standbyRegion;
   const engineName = f.engine === 'region-switch' ? 'ARC Region switch plan' : 'Step Functions state machines';
+  const manualFailover = `aws rds failover-global-cluster --region ${s} \\\n  --global-cluster-identifier ${f.globalClusterIdentifier} \\\n  --target-db-cluster-identifier ${clusterArn(f, s)} --allow-data-loss`;
   const procedures: RunbookProcedure[] = [{
     id: 'switchover',
     title: `Switchover to ${s}`,
@@ -192,7 +196,7 @@ export function buildAwsRunbook(f: AwsRunbookFacts): RunbookModel {
       kind: 'database-failover',
       title: 'Fail over with the RDS CLI',
       detail: 'Without --allow-data-loss, failover-global-cluster performs a switchover instead, which cannot complete while the primary is down.',
-      commands: [{ command: `aws rds failover-global-cluster --region ${s} \\\n  --global-cluster-identifier ${f.globalClusterIdentifier} \\\n  --target-db-cluster-identifier ${clusterArn(f, s)} --allow-data-loss` }],
+      commands: [{ command: manualFailover }],
       timeoutSeconds: 900,
     }, ...verify(f, s), notify(`writes moved to ${s} by a manual failover`)],
   }, {
@@ -297,6 +301,13 @@ export function buildAwsRunbook(f: AwsRunbookFacts): RunbookModel {
     procedures,
     estimates: f.estimates,
     objectives: f.objectives,
+    deploymentState: awsDeploymentState({
+      account: f.account,
+      primaryRegion: p,
+      standbyRegion: s,
+      stacks: f.stacks,
+      failoverCommand: manualFailover,
+    }),
     notes,
     references: [
       { label: 'Aurora: using switchover or failover', value: AURORA_DR_DOC },
