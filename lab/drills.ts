@@ -16,7 +16,7 @@ import { HealthEvent } from './health';
 import { Lab } from './lab';
 import { sleep } from './postgres';
 import { analyse, DrillReport, Outage } from './report';
-import { labRunbook } from './runbook';
+import { LabAction, labRunbook } from './runbook';
 import { LabSettings } from './settings';
 import { Workload } from './workload';
 
@@ -34,7 +34,20 @@ export interface DrillTiming {
   readonly cutMs?: number;
 }
 
-export interface DrillOptions extends LabSettings, DrillTiming {}
+export interface DrillOptions extends LabSettings, DrillTiming {
+  /**
+   * Fault injection: the runbook step with this action fails instead of
+   * running.
+   * @default - none
+   */
+  readonly failAtStep?: LabAction;
+  /**
+   * Called with the lab after the report is made and before the lab closes
+   * (tests look inside).
+   * @default - none
+   */
+  readonly inspect?: (lab: Lab) => Promise<void>;
+}
 
 /** Checks a drill name; throws a one-line error naming the drills there are. */
 export function drillName(name: string): DrillName {
@@ -55,7 +68,9 @@ export async function runDrill(name: string, options: DrillOptions = {}): Promis
     await sleep(options.tailMs ?? 1000);
     await workload.stop();
     lab.mark('note', 'workload stopped');
-    return await analyse(drill, lab, workload, outages);
+    const report = await analyse(drill, lab, workload, outages);
+    await options.inspect?.(lab);
+    return report;
   } finally {
     await lab.close();
   }
@@ -72,20 +87,20 @@ const BODIES: Record<DrillName, Body> = {
       const procedure = model.procedures.find((p) => p.id === id)!;
       const run: ProcedureRun = { from, target: to, steps: [] };
       const startedAt = lab.clock();
-      await runProcedure(lab, procedure, run);
+      await runProcedure(lab, procedure, run, options.failAtStep);
       outages.push({ name: id, kind: 'switchover', failureAt: fenceTime(lab, startedAt), from: from.name, to: to.name, steps: run.steps });
       if (id === 'switchover') await sleep(options.holdMs ?? 1000);
     }
     return outages;
   },
 
-  failover: async (lab) => {
+  failover: async (lab, _workload, options) => {
     const primary = lab.primary;
     const detected = detection(lab, primary.name);
-    await primary.db.kill9();
     const failureAt = lab.clock();
+    await primary.db.kill9();
     lab.mark('failure', `${primary.name} killed (kill -9 of every server process)`, failureAt);
-    return [await failover(lab, primary.name, failureAt, await detected.promise)];
+    return [await failover(lab, primary.name, failureAt, await detected.promise, options.failAtStep)];
   },
 
   partition: async (lab, workload, options) => {
@@ -102,8 +117,8 @@ const BODIES: Record<DrillName, Body> = {
     workload.resume();
     await sleep(options.cutMs ?? 1500);
     const detected = detection(lab, primary.name);
-    await primary.db.kill9();
     const failureAt = lab.clock();
+    await primary.db.kill9();
     lab.mark('failure', `${primary.name} killed during the cut`, failureAt);
     // The dead primary's undelivered WAL dies with it; the links are free again.
     for (const s of lab.standbys) {
@@ -111,16 +126,16 @@ const BODIES: Record<DrillName, Body> = {
       s.relay.heal();
     }
     lab.mark('heal', 'links reset and healed (nothing of the dead primary left on them)');
-    const outage = await failover(lab, primary.name, failureAt, await detected.promise);
+    const outage = await failover(lab, primary.name, failureAt, await detected.promise, options.failAtStep);
     return [{ ...outage, cutAt }];
   },
 };
 
-async function failover(lab: Lab, primary: string, failureAt: number, detectedAt: number): Promise<Outage> {
+async function failover(lab: Lab, primary: string, failureAt: number, detectedAt: number, failAt?: LabAction): Promise<Outage> {
   const standby = lab.standbys[0];
   const model = labRunbook(topology(lab, primary, standby.name));
   const run: ProcedureRun = { from: lab.region(primary), steps: [] };
-  await runProcedure(lab, model.procedures.find((p) => p.id === 'failover')!, run);
+  await runProcedure(lab, model.procedures.find((p) => p.id === 'failover')!, run, failAt);
   return { name: 'failover', kind: 'failover', failureAt, detectedAt, from: primary, to: run.target!.name, steps: run.steps };
 }
 

@@ -140,12 +140,17 @@ export function formatLsn(lsn: bigint): string {
   return `${(lsn >> 32n).toString(16).toUpperCase()}/${(lsn & 0xffffffffn).toString(16).toUpperCase()}`;
 }
 
-/** Runs `procedure`'s steps in order. */
-export async function runProcedure(lab: Lab, procedure: RunbookProcedure, run: ProcedureRun): Promise<ProcedureRun> {
+/**
+ * Runs `procedure`'s steps in order. `failAt` injects a fault: the step with
+ * that action fails instead of running (to drill a procedure that breaks
+ * halfway, and to test that the lab still cleans up).
+ */
+export async function runProcedure(lab: Lab, procedure: RunbookProcedure, run: ProcedureRun, failAt?: LabAction): Promise<ProcedureRun> {
   for (const s of procedure.steps) {
     const action = s.action as LabAction | undefined;
     const handler = action ? HANDLERS[action] : undefined;
     if (!handler) throw new LabRunError(`step '${s.title}' of '${procedure.id}' has no action the local engine knows (${String(s.action)})`);
+    if (action === failAt) throw new LabRunError(`fault injected at step '${s.title}' of '${procedure.id}'`);
     const startedAt = lab.clock();
     lab.mark('step', s.title, startedAt);
     const detail = await handler(lab, run);

@@ -83,10 +83,17 @@ export class HealthChecker {
     return s;
   }
 
-  /** Checks run on a fixed grid (epoch + k × interval), so a slow tick does not push the next one. */
+  /**
+   * Checks run on a fixed grid (epoch + k × interval), so a slow tick does
+   * not push the next ones back; a slot closer than half an interval to the
+   * check just made (the event loop was busy) is skipped, so checks never
+   * come in bursts.
+   */
   private schedule(): void {
     if (!this.running) return;
-    const next = this.epoch + this.tick * this.settings.intervalMs;
+    const interval = this.settings.intervalMs;
+    let next = this.epoch + this.tick * interval;
+    while (this.tick > 0 && next - this.clock() < interval / 2) next = this.epoch + ++this.tick * interval;
     this.timer = setTimeout(() => {
       this.tick++;
       for (const t of this.targets) {

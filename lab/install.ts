@@ -145,7 +145,8 @@ function currentUser(): string {
 }
 
 let setprivCache: string | null | undefined;
-function findSetpriv(): string | undefined {
+/** util-linux `setpriv` if it can set a parent-death signal here. */
+export function findSetpriv(): string | undefined {
   if (setprivCache === undefined) {
     setprivCache = null;
     for (const p of ['/usr/bin/setpriv', '/bin/setpriv']) {

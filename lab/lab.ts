@@ -124,8 +124,10 @@ export class Lab {
 
   private async setUp(): Promise<void> {
     const s = this.settings;
-    this.install = findPostgres({ binDir: s.postgresBin, runAs: s.runAs });
+    // Bad input first, before anything starts: ports, the data folder, the binaries.
     const ports = await this.choosePorts();
+    this.checkDataDir();
+    this.install = findPostgres({ binDir: s.postgresBin, runAs: s.runAs });
     this.makeRoot();
     const n = s.regions;
     for (let i = 0; i < n; i++) {
@@ -231,6 +233,16 @@ export class Lab {
     throw new LabRunError('found no block of 34 free ports between 15000 and 31000; pass --base-port');
   }
 
+  /** A given data folder must be new, empty, or the lab's (it has the marker file). */
+  private checkDataDir(): void {
+    const wanted = this.settings.dataDir;
+    if (wanted === undefined || !existsSync(resolve(wanted))) return;
+    const entries = readdirSync(resolve(wanted));
+    if (entries.length > 0 && !entries.includes(MARKER)) {
+      throw labError('dataDir', `${resolve(wanted)} exists and is not the lab's (no ${MARKER} file, ${entries.length} entries)`, 'pass an empty or new folder to --data-dir');
+    }
+  }
+
   private makeRoot(): void {
     const wanted = this.settings.dataDir;
     if (wanted === undefined) {
@@ -239,11 +251,8 @@ export class Lab {
     } else {
       this.root = resolve(wanted);
       if (existsSync(this.root)) {
-        const entries = readdirSync(this.root);
-        if (entries.length > 0 && !entries.includes(MARKER)) {
-          throw labError('dataDir', `${this.root} exists and is not the lab's (no ${MARKER} file, ${entries.length} entries)`, 'pass an empty or new folder to --data-dir');
-        }
-        for (const e of entries) rmSync(join(this.root, e), { recursive: true, force: true });
+        // checkDataDir: empty, or a folder a previous lab run left behind.
+        for (const e of readdirSync(this.root)) rmSync(join(this.root, e), { recursive: true, force: true });
       } else {
         mkdirSync(this.root, { recursive: true });
         this.createdRoot = true;

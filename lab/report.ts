@@ -101,7 +101,7 @@ export async function analyse(drill: string, lab: Lab, workload: Workload, rawOu
   const origin = lab.events.find((e) => e.label === 'workload started')?.at ?? 0;
   const ops = workload.ops.map((o) => ({ ...o, t: o.t - origin, end: o.end - origin }));
   const acks = workload.acks.map((a) => ({ ...a, sentAt: a.sentAt - origin, ackedAt: a.ackedAt - origin }));
-  const events = lab.events.filter((e) => e.at >= origin).map((e) => ({ ...e, at: e.at - origin }));
+  const events = lab.events.filter((e) => e.at >= origin).map((e) => ({ ...e, at: e.at - origin })).sort((a, b) => a.at - b.at);
   const outages = rawOutages.map((o) => ({
     ...o,
     failureAt: o.failureAt - origin,

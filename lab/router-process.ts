@@ -7,6 +7,7 @@ import { ChildProcess, spawn } from 'child_process';
 import { join } from 'path';
 import { registerGroup, unregisterGroup } from './cleanup';
 import { LabRunError } from './errors';
+import { findSetpriv } from './install';
 import { sleep, within } from './postgres';
 
 const ROOT = join(__dirname, '..');
@@ -48,7 +49,10 @@ export class RouterProcess {
       '--ryw-mode', 'header', '--ryw-window-ms', String(o.rywWindowMs),
       '--upstream-timeout-ms', String(o.upstreamTimeoutMs ?? 5000), '--shutdown-timeout-ms', '500',
     ];
-    const child = spawn(process.execPath, args, { cwd: ROOT, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+    // Like the servers: its own process group, and it dies with the lab (setpriv --pdeathsig).
+    const setpriv = findSetpriv();
+    const [cmd, argv] = setpriv ? [setpriv, ['--pdeathsig', 'KILL', '--', process.execPath, ...args]] : [process.execPath, args];
+    const child = spawn(cmd, argv, { cwd: ROOT, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
     this.child = child;
     if (child.pid !== undefined) registerGroup(child.pid);
     child.stderr!.on('data', (d) => (this.stderr += d));
