@@ -59,8 +59,9 @@ export function drillName(name: string): DrillName {
 export async function runDrill(name: string, options: DrillOptions = {}): Promise<DrillReport> {
   const drill = drillName(name);
   const lab = await Lab.start(options);
+  let workload: Workload | undefined;
   try {
-    const workload = new Workload(lab.routerUrls, lab.settings.workload, lab.clock);
+    workload = new Workload(lab.routerUrls, lab.settings.workload, lab.clock);
     workload.start();
     lab.mark('note', 'workload started');
     await sleep(options.warmupMs ?? 1000);
@@ -72,6 +73,8 @@ export async function runDrill(name: string, options: DrillOptions = {}): Promis
     await options.inspect?.(lab);
     return report;
   } finally {
+    // Also when the drill failed: the clients stop before the servers do.
+    await workload?.stop();
     await lab.close();
   }
 }
@@ -144,6 +147,7 @@ function detection(lab: Lab, region: string): { promise: Promise<number> } {
   const limit = lab.settings.health.intervalMs * (lab.settings.health.failureThreshold + 4) + 10_000;
   const promise = new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new LabRunError(`the health checks did not find ${region} unhealthy within ${limit} ms`)), limit);
+    timer.unref();
     lab.onHealthChange((e: HealthEvent) => {
       if (e.region === region && !e.healthy) {
         clearTimeout(timer);

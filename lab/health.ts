@@ -45,6 +45,13 @@ export interface HealthEvent {
   readonly firstFailureAt?: number;
 }
 
+export interface HealthCheckRecord {
+  readonly region: string;
+  readonly start: number;
+  readonly end: number;
+  readonly ok: boolean;
+}
+
 export class HealthChecker {
   private readonly state = new Map<string, HealthState>();
   private timer?: NodeJS.Timeout;
@@ -53,6 +60,8 @@ export class HealthChecker {
   private epoch = 0;
   private readonly inFlight = new Set<Promise<void>>();
   readonly events: HealthEvent[] = [];
+  /** Every check: region, lab time it started and ended, result. */
+  readonly checks: HealthCheckRecord[] = [];
 
   constructor(
     private readonly targets: readonly HealthTarget[],
@@ -108,6 +117,7 @@ export class HealthChecker {
     const started = this.clock();
     const result = await probe(`${target.url}/health`, this.settings.timeoutMs);
     if (!this.running) return;
+    this.checks.push({ region: target.name, start: started, end: this.clock(), ok: result.ok });
     const s = this.state.get(target.name)!;
     if (result.ok) {
       s.role = result.role;

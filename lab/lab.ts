@@ -14,6 +14,7 @@
  * (and, failing that, the exit hook) removes.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, chownSync } from 'fs';
+import { spawnSync } from 'child_process';
 import * as net from 'net';
 import { rm } from 'fs/promises';
 import { tmpdir } from 'os';
@@ -27,7 +28,7 @@ import { HealthChecker, HealthEvent } from './health';
 import { findPostgres, PostgresInstall } from './install';
 import { PgServer, sleep } from './postgres';
 import { Relay } from './relay';
-import { RouterProcess } from './router-process';
+import { compileRouterCli, RouterProcess } from './router-process';
 import { RouteSwitch } from './route-switch';
 import { resolveSettings, LabSettings, ResolvedSettings } from './settings';
 
@@ -144,9 +145,10 @@ export class Lab {
     this.readRoute = new RouteSwitch('read', target(this.regions[1]), this.clock);
     await this.writeRoute.listen(ports.switches[0]);
     await this.readRoute.listen(ports.switches[1]);
+    const cliJs = compileRouterCli(join(this.root, 'router-cli'));
     this.routers = [
-      new RouterProcess({ name: 'ryw-on', port: ports.routers[0], primary: this.writeRoute.url, read: this.readRoute.url, rywWindowMs: s.rywWindowMs }),
-      new RouterProcess({ name: 'ryw-off', port: ports.routers[1], primary: this.writeRoute.url, read: this.readRoute.url, rywWindowMs: 0 }),
+      new RouterProcess({ name: 'ryw-on', port: ports.routers[0], primary: this.writeRoute.url, read: this.readRoute.url, rywWindowMs: s.rywWindowMs, cliJs }),
+      new RouterProcess({ name: 'ryw-off', port: ports.routers[1], primary: this.writeRoute.url, read: this.readRoute.url, rywWindowMs: 0, cliJs }),
     ];
     // The routers start (a Node process each) while the databases are built.
     await Promise.all([Promise.all(this.routers.map((r) => r.start())).then(() => s.log('routers listening')), this.buildDatabases()]);
@@ -167,14 +169,15 @@ export class Lab {
     await primary.db.start();
     await primary.db.query(SCHEMA_SQL);
     s.log(`${primary.name}: primary up (PostgreSQL ${this.install!.version})`);
-    for (const r of standbys) {
+    // Base backups side by side (non-exclusive backups may overlap), then each standby starts.
+    await Promise.all(standbys.map(async (r) => {
       await baseBackup(primary.db, r.db.dataDir, `lab-${r.name}`);
       if (this.install!.runAs) await chownTree(r.db.dataDir, this.install!.runAs.uid, this.install!.runAs.gid);
       this.configureStandby(r, r === this.regions[1] && s.lag.kind === 'apply' ? s.lag.ms : 0);
       r.db.setStandby(true);
       s.log(`${r.name}: base backup copied`);
-    }
-    await Promise.all(standbys.map((r) => r.db.start()));
+      await r.db.start();
+    }));
     await this.waitFor(async () => {
       const [row] = await primary.db.query<{ n: string }>("SELECT count(*) AS n FROM pg_stat_replication WHERE state = 'streaming'");
       return Number(row.n) === standbys.length;
@@ -261,7 +264,14 @@ export class Lab {
     if (this.createdRoot) registerFolder(this.root);
     writeFileSync(join(this.root, MARKER), `multiregion failover lab, pid ${process.pid}\n`);
     const runAs = this.install?.runAs;
-    if (runAs) chownSync(this.root, runAs.uid, runAs.gid);
+    if (runAs) {
+      chownSync(this.root, runAs.uid, runAs.gid);
+      // Every folder above must let that user through, or initdb fails with a riddle.
+      const probe = spawnSync('/bin/sh', ['-c', 'test -w "$1" && test -x "$1"', 'sh', this.root], { uid: runAs.uid, gid: runAs.gid });
+      if (probe.status !== 0) {
+        throw labError('dataDir', `${this.root} cannot be reached by user '${runAs.name}', who runs PostgreSQL (a folder above it is closed to that user)`, `choose a folder that user '${runAs.name}' can reach, or open the folders above it (chmod o+x)`);
+      }
+    }
   }
 
   private async tearDown(): Promise<void> {

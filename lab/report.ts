@@ -41,6 +41,8 @@ export interface MeasuredOutage extends Outage {
   readonly firstOkWriteAfterMoveAt?: number;
   /** First failed write → first successful write after the move, ms. */
   readonly rtoMs?: number;
+  /** failover: checks of the old primary that failed between the failure and the detection (the threshold, if the semantics hold). */
+  readonly failedChecksToDetection?: number;
   /** The recovery model's estimate for this kind of outage with the lab's settings. */
   readonly model: { readonly rtoMs: number; readonly estimate: RecoveryEstimate };
 }
@@ -126,7 +128,14 @@ export async function analyse(drill: string, lab: Lab, workload: Workload, rawOu
   };
   const inputs = labRecoveryInputs(lab.settings);
   const estimates = estimateRecovery(inputs);
-  const measured = outages.map((o) => measureOutage(o, events, writes, estimates[o.kind]));
+  const checks = (lab.health?.checks ?? []).map((c) => ({ ...c, start: c.start - origin, end: c.end - origin }));
+  const measured = outages.map((o) => {
+    const m = measureOutage(o, events, writes, estimates[o.kind]);
+    if (o.detectedAt === undefined) return m;
+    // Checks that ended after the failure and by the detection (a check in flight at the kill counts: it failed because of it).
+    const failed = checks.filter((c) => c.region === o.from && !c.ok && c.end >= o.failureAt && c.end <= o.detectedAt!).length;
+    return { ...m, failedChecksToDetection: failed };
+  });
   const cut = outages.find((o) => o.cutAt !== undefined);
   // The clients were held while the standbys caught up, so nothing was in flight at the cut:
   // every write the old primary acknowledged that was sent after the cut exists only there.

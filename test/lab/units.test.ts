@@ -3,12 +3,15 @@
  * switch, the health-check semantics, settings, the runbook model and the
  * report renderers, and the layering rule (lib/ never imports lab/).
  */
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as net from 'net';
+import * as os from 'os';
 import * as path from 'path';
 import { MultiRegionConfigError } from '../../lib/core/errors';
 import { validateRunbook } from '../../lib/core/runbook';
+import { findLeftovers, groupAlive, groupOf, killEverything, registerFolder, registerGroup } from '../../lab/cleanup';
 import { parseLabArgs } from '../../lab/cli';
 import { drillName } from '../../lab/drills';
 import { runProcedure } from '../../lab/engine';
@@ -63,6 +66,10 @@ async function client(port: number): Promise<{ socket: net.Socket; received: () 
   socket.on('close', () => (isClosed = true));
   await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
   return { socket, received: () => data, closed: () => isClosed };
+}
+
+function processesInGroup(pgid: number): number {
+  return fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e) && groupOf(Number(e)) === pgid).length;
 }
 
 async function until(check: () => boolean, ms = 3000): Promise<void> {
@@ -392,6 +399,22 @@ describe('report renderers', () => {
     expect(md).toContain('| read-your-own-writes off | 4 | **3** |');
     expect(md).toContain('## Mutations that reached a replica\n\n**0**');
     expect(md).toContain('![failover timeline](failover.svg)');
+  });
+});
+
+describe('cleanup registry', () => {
+  test('the exit hook kills every registered process group and removes every registered folder', async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-hook-'));
+    // A group leader with a child, like a postmaster with its backends.
+    const leader = spawn('/bin/sh', ['-c', 'sleep 60 & sleep 60; wait'], { detached: true, stdio: 'ignore' });
+    await new Promise((r) => leader.once('spawn', r));
+    registerGroup(leader.pid!);
+    registerFolder(folder);
+    await until(() => processesInGroup(leader.pid!) >= 2);
+    killEverything();
+    await until(() => !groupAlive(leader.pid!));
+    expect(fs.existsSync(folder)).toBe(false);
+    expect(findLeftovers().filter((l) => l.includes(String(leader.pid)) || l.includes(folder))).toEqual([]);
   });
 });
 
