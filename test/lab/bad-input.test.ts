@@ -37,14 +37,25 @@ afterAll(() => {
   fs.rmSync(scratch, { recursive: true, force: true });
 });
 
-/** Nothing running, and no lab folder appeared in the system temp folder. */
+/**
+ * Lab folders in the system temp folder that this process made (their
+ * marker names the pid; other test files may run labs at the same time).
+ */
+const labDirs = () =>
+  fs.readdirSync(os.tmpdir()).filter((f) => {
+    if (!f.startsWith('multiregion-lab-')) return false;
+    try {
+      return fs.readFileSync(path.join(os.tmpdir(), f, '.multiregion-lab'), 'utf8').includes(`pid ${process.pid}\n`);
+    } catch {
+      return false;
+    }
+  });
+
+/** Nothing running, and no lab folder of this process appeared in the system temp folder. */
 function expectNothingLeft(tmpBefore: string[]): void {
   expect(findLeftovers()).toEqual([]);
-  const now = fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('multiregion-lab-'));
-  expect(now.filter((f) => !tmpBefore.includes(f))).toEqual([]);
+  expect(labDirs().filter((f) => !tmpBefore.includes(f))).toEqual([]);
 }
-
-const labDirs = () => fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('multiregion-lab-'));
 
 describe('npm run lab: bad input is one line, exit 2, nothing left running', () => {
   test('a drill that does not exist', async () => {

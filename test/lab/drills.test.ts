@@ -25,10 +25,9 @@ function sideBySide(o: MeasuredOutage): string {
 function commonChecks(report: DrillReport): void {
   // 0 mutations on a replica, in every drill.
   expect(report.mutationsOnReplica).toBe(0);
-  // Read-your-own-writes on: never a stale own read. Off, under the injected lag: some.
+  // Read-your-own-writes on: never a stale own read.
   expect(report.staleOwnReads['ryw-on'].ownReads).toBeGreaterThan(0);
   expect(report.staleOwnReads['ryw-on'].stale).toBe(0);
-  expect(report.staleOwnReads['ryw-off'].stale).toBeGreaterThan(0);
   // Every outage recovered: writes went through again after the move.
   for (const o of report.outages) expect(o.rtoMs).toBeGreaterThan(0);
   // The report renders.
@@ -39,10 +38,14 @@ function commonChecks(report: DrillReport): void {
 
 describeWithPostgres('failover lab drills (real PostgreSQL)', () => {
   test('failover: kill -9 while writes flow; detection by interval × threshold; measured RTO within the recovery model', async () => {
-    const report = await runDrill('failover', quick);
+    // The read region replays 1 s late (recovery_min_apply_delay): longer than
+    // any request takes on a busy machine, so an own read there is stale.
+    const report = await runDrill('failover', { ...quick, lag: { ms: 1000, kind: 'apply' } });
     const [o] = report.outages;
     console.log(sideBySide(o));
     commonChecks(report);
+    // Off, under that lag, own reads are stale: the feature matters.
+    expect(report.staleOwnReads['ryw-off'].stale).toBeGreaterThan(0);
     const { intervalMs, failureThreshold, timeoutMs } = report.settings.health;
     const detection = o.detectedAt! - o.failureAt;
     // The health checks, not a shortcut, found the failure: at the threshold-th
