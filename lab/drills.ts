@@ -142,14 +142,19 @@ async function failover(lab: Lab, primary: string, failureAt: number, detectedAt
   return { name: 'failover', kind: 'failover', failureAt, detectedAt, from: primary, to: run.target!.name, steps: run.steps };
 }
 
-/** Resolves with the lab time at which the health checks find `region` unhealthy. */
+/**
+ * Resolves with the lab time at which the health checks find `region`
+ * unhealthy, counting only what they find from now on (armed just before
+ * the failure, so no event is missed and none from before counts).
+ */
 function detection(lab: Lab, region: string): { promise: Promise<number> } {
   const limit = lab.settings.health.intervalMs * (lab.settings.health.failureThreshold + 4) + 10_000;
+  const armedAt = lab.clock();
   const promise = new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new LabRunError(`the health checks did not find ${region} unhealthy within ${limit} ms`)), limit);
     timer.unref();
     lab.onHealthChange((e: HealthEvent) => {
-      if (e.region === region && !e.healthy) {
+      if (e.region === region && !e.healthy && e.at >= armedAt) {
         clearTimeout(timer);
         resolve(e.at);
       }

