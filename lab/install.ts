@@ -12,7 +12,7 @@
  * itself (that changes the host); the error says how.
  */
 import { spawnSync } from 'child_process';
-import { accessSync, constants, existsSync } from 'fs';
+import { accessSync, constants, existsSync, statSync } from 'fs';
 import { dirname, join } from 'path';
 import { labError } from './errors';
 
@@ -37,6 +37,13 @@ export interface PostgresInstall {
    * is killed with SIGKILL and no cleanup hook runs.
    */
   readonly setpriv?: string;
+  /**
+   * Set when the lab runs as root and a folder above the binaries is closed
+   * to the user they run as (a checkout under /root, say): the folder holding
+   * `bin`, `lib` and `share` to copy into the lab's own folder, where that
+   * user can reach them. The copy goes when the lab's folder goes.
+   */
+  readonly stageFrom?: string;
 }
 
 export interface FindPostgresOptions {
@@ -93,6 +100,15 @@ export function findPostgres(options: FindPostgresOptions = {}): PostgresInstall
       throw labError(property, `${postgres} cannot be run by ${who}: permission denied`, `make it executable (chmod +x) for ${who}`);
     }
   }
+  if (runAs && (statSync(postgres).mode & 0o001) !== 0 && !reachableBy(runAs, postgres)) {
+    // Executable by anyone, but a folder above is closed to that user: the
+    // lab copies the installation into its own folder (see stageFrom).
+    const self = spawnSync(postgres, ['--version'], { encoding: 'utf8', timeout: 20_000 });
+    if (self.status === 0) {
+      const version = /(\d+(?:\.\d+)?)/.exec(self.stdout)?.[1] ?? 'unknown';
+      return { binDir, version, runAs, setpriv: findSetpriv(), stageFrom: dirname(binDir) };
+    }
+  }
   const probe = spawnSync(postgres, ['--version'], { uid: runAs?.uid, gid: runAs?.gid, encoding: 'utf8', timeout: 20_000 });
   if (probe.error) {
     const code = (probe.error as NodeJS.ErrnoException).code;
@@ -111,6 +127,11 @@ export function findPostgres(options: FindPostgresOptions = {}): PostgresInstall
   }
   const version = /(\d+(?:\.\d+)?)/.exec(probe.stdout)?.[1] ?? 'unknown';
   return { binDir, version, runAs, setpriv: findSetpriv() };
+}
+
+/** True when `runAs` can reach and execute `file` (every folder above it open to that user). */
+function reachableBy(runAs: RunAs, file: string): boolean {
+  return spawnSync('/bin/sh', ['-c', 'test -x "$1"', 'sh', file], { uid: runAs.uid, gid: runAs.gid }).status === 0;
 }
 
 function resolveRunAs(requested: string | undefined): RunAs | undefined {

@@ -13,7 +13,7 @@
  * Everything lives in one temp folder and process groups that `close()`
  * (and, failing that, the exit hook) removes.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, chownSync } from 'fs';
+import { chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'fs';
 import { spawnSync } from 'child_process';
 import * as net from 'net';
 import { rm } from 'fs/promises';
@@ -130,6 +130,7 @@ export class Lab {
     this.checkDataDir();
     this.install = findPostgres({ binDir: s.postgresBin, runAs: s.runAs });
     this.makeRoot();
+    this.stageBinaries();
     const n = s.regions;
     for (let i = 0; i < n; i++) {
       const name = `r${i + 1}`;
@@ -244,6 +245,15 @@ export class Lab {
     if (entries.length > 0 && !entries.includes(MARKER)) {
       throw labError('dataDir', `${resolve(wanted)} exists and is not the lab's (no ${MARKER} file, ${entries.length} entries)`, 'pass an empty or new folder to --data-dir');
     }
+  }
+
+  /** Copies the PostgreSQL installation into the lab's folder when its own place is closed to the server's user. */
+  private stageBinaries(): void {
+    const from = this.install?.stageFrom;
+    if (!this.install || !from) return;
+    const to = join(this.root, 'postgresql');
+    cpSync(from, to, { recursive: true, verbatimSymlinks: true });
+    this.install = { ...this.install, binDir: join(to, 'bin'), stageFrom: undefined };
   }
 
   private makeRoot(): void {
