@@ -51,6 +51,12 @@ export interface RunbookStep {
   /** How long the step may take before it counts as failed, seconds.
    * @default - no limit stated */
   readonly timeoutSeconds?: number;
+  /**
+   * Machine-readable name of the operation, for an engine that runs the step
+   * itself (the failover lab's local engine dispatches on it). Not rendered.
+   * @default - none: a person or the cloud's orchestrator runs the commands
+   */
+  readonly action?: string;
 }
 
 /** Identifiers of the standard procedures. */
@@ -120,8 +126,8 @@ export interface RunbookDeploymentState {
 export interface RunbookModel {
   /** Title, e.g. `Failover runbook: orders-global`. */
   readonly title: string;
-  /** Which cloud the commands are for. */
-  readonly cloud: 'aws' | 'gcp';
+  /** Which cloud the commands are for; `local` for the failover lab's servers on one machine. */
+  readonly cloud: 'aws' | 'gcp' | 'local';
   /** One paragraph: what this deployment is and what the runbook moves. */
   readonly summary: string;
   /** The current write region at deployment time. */

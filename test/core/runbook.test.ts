@@ -152,3 +152,19 @@ describe('deployment state and what works during an outage (optional section, ev
     ]);
   });
 });
+
+describe('engine actions (the failover lab runs the model itself)', () => {
+  const withActions = (m: RunbookModel): RunbookModel => ({
+    ...m,
+    cloud: 'local',
+    procedures: m.procedures.map((p) => ({ ...p, steps: p.steps.map((s, i) => ({ ...s, action: `${p.id}-${i}` })) })),
+  });
+
+  test('a local model with step actions validates like any other', () => {
+    expect(validateRunbook(withActions(model()))).toEqual([]);
+  });
+
+  test('actions are for engines: the human runbook is the same with or without them', () => {
+    expect(renderRunbookMarkdown(withActions(model()))).toBe(renderRunbookMarkdown({ ...model(), cloud: 'local' }));
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * The drills against real PostgreSQL servers on loopback: the measured
+ * numbers are checked, not modelled. Each drill starts and closes its own
+ * lab; the last test checks nothing was left behind.
+ */
+import { Lab } from '../../lab/lab';
+import { findLeftovers } from '../../lab/cleanup';
+import { runDrill } from '../../lab/drills';
+import { DrillReport, MeasuredOutage } from '../../lab/report';
+import { renderReportMarkdown } from '../../lab/report-markdown';
+import { renderTimelineSvg } from '../../lab/timeline-svg';
+import { describeWithPostgres } from './helpers';
+
+const quick = { warmupMs: 700, tailMs: 600, holdMs: 500 };
+
+function sideBySide(o: MeasuredOutage): string {
+  const rows = o.model.estimate.timeline.map((e) => `  model ${e.phase.padEnd(13)} ${(e.durationSeconds * 1000).toFixed(0).padStart(6)} ms  ${e.label}`);
+  return [
+    `${o.name}: measured RTO ${o.rtoMs} ms | model RTO ${o.model.rtoMs} ms`,
+    `  measured: failure ${o.failureAt} → first failed write ${o.firstFailedWriteAt} → detected ${o.detectedAt ?? '-'} → promoted ${o.promotedAt} → route moved ${o.routeMovedAt} → first write after the move ${o.firstOkWriteAfterMoveAt} (ms)`,
+    ...rows,
+  ].join('\n');
+}
+
+function commonChecks(report: DrillReport): void {
+  // 0 mutations on a replica, in every drill.
+  expect(report.mutationsOnReplica).toBe(0);
+  // Read-your-own-writes on: never a stale own read.
+  expect(report.staleOwnReads['ryw-on'].ownReads).toBeGreaterThan(0);
+  expect(report.staleOwnReads['ryw-on'].stale).toBe(0);
+  // Every outage recovered: writes went through again after the move.
+  for (const o of report.outages) expect(o.rtoMs).toBeGreaterThan(0);
+  // The report renders.
+  const svg = renderTimelineSvg(report);
+  for (const label of ['route moved', 'promoted']) expect(svg).toContain(`>${label}</text>`);
+  expect(renderReportMarkdown(report, 'x.svg')).toContain('## Data loss (RPO)');
+}
+
+describeWithPostgres('failover lab drills (real PostgreSQL)', () => {
+  test('failover: kill -9 while writes flow; detection by interval × threshold; measured RTO within the recovery model', async () => {
+    // The read region replays 1 s late (recovery_min_apply_delay): longer than
+    // any request takes on a busy machine, so an own read there is stale.
+    const report = await runDrill('failover', { ...quick, lag: { ms: 1000, kind: 'apply' } });
+    const [o] = report.outages;
+    console.log(sideBySide(o));
+    commonChecks(report);
+    // Off, under that lag, own reads are stale: the feature matters.
+    expect(report.staleOwnReads['ryw-off'].stale).toBeGreaterThan(0);
+    const { intervalMs, failureThreshold, timeoutMs } = report.settings.health;
+    const detection = o.detectedAt! - o.failureAt;
+    // The health checks, not a shortcut, found the failure: at the threshold-th
+    // failed check, which cannot come sooner than (threshold − 1) intervals.
+    expect(o.failedChecksToDetection).toBe(failureThreshold);
+    expect(detection).toBeGreaterThanOrEqual((failureThreshold - 1) * intervalMs - timeoutMs);
+    // The measured RTO lies within the core model's prediction for these settings.
+    expect(o.rtoMs!).toBeLessThanOrEqual(o.model.rtoMs);
+    expect(o.rtoMs!).toBeGreaterThanOrEqual(detection - timeoutMs);
+    // The most advanced standby was promoted; the write route followed.
+    const choose = o.steps.find((s) => s.action === 'choose-most-advanced')!;
+    expect(choose.detail).toMatch(new RegExp(`→ ${o.to}$`));
+    expect(report.finalPrimary).toBe(o.to);
+    // Healthy replication loses at most what was in flight: writes acknowledged
+    // in the last moments before the kill, never older ones.
+    for (const id of report.rpo.lostIds) expect(id).toMatch(/^(on|off)\d+-\d+$/);
+    if (report.rpo.lostWrites > 0) expect(report.rpo.firstLostAckAt!).toBeGreaterThanOrEqual(o.failureAt - 500);
+    console.log(`failover RPO: ${report.rpo.lostWrites} lost writes (span ${report.rpo.spanMs} ms); stale own reads on/off: ${report.staleOwnReads['ryw-on'].stale}/${report.staleOwnReads['ryw-off'].stale}`);
+  });
+
+  test('switchover and failback lose 0 acknowledged writes; the engine runs the model steps; a misrouted mutation is refused and counted', async () => {
+    let misrouted: { code?: string; counted: number } | undefined;
+    const report = await runDrill('switchover', {
+      ...quick,
+      // Inside the finished lab: send a mutation straight to a standby's app.
+      inspect: async (lab: Lab) => {
+        const standby = lab.standbys[0];
+        const before = standby.app.stats.mutationsOnReplica;
+        const res = await fetch(`${standby.app.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: 'mutation { createOrder(id: "misrouted-1", customer: "x") { id } }' }),
+        });
+        const body = (await res.json()) as { errors?: { extensions?: { code?: string } }[] };
+        misrouted = { code: body.errors?.[0]?.extensions?.code, counted: standby.app.stats.mutationsOnReplica - before };
+      },
+    });
+    for (const o of report.outages) console.log(sideBySide(o));
+    commonChecks(report);
+    expect(report.outages.map((o) => [o.name, o.from, o.to])).toEqual([['switchover', 'r1', 'r2'], ['failback', 'r2', 'r1']]);
+    expect(report.rpo.lostWrites).toBe(0);
+    expect(report.writes.acknowledged).toBeGreaterThan(20);
+    expect(report.finalPrimary).toBe('r1');
+    // The engine ran exactly the model's switchover steps, in order.
+    expect(report.outages[0].steps.map((s) => s.action)).toEqual([
+      'check-standby', 'fence-primary', 'wait-replay', 'stop-primary', 'promote', 'move-write-route', 'verify-writer', 'rejoin-old-primary', 'record',
+    ]);
+    for (const o of report.outages) expect(o.rtoMs!).toBeLessThanOrEqual(o.model.rtoMs);
+    // PostgreSQL refused the write on the hot standby, and the app counted it: the 0 above can fail.
+    expect(misrouted).toEqual({ code: 'READ_ONLY_REPLICA', counted: 1 });
+  });
+
+  test('partition then failover: the data loss is exactly the writes acknowledged during the cut', async () => {
+    const report = await runDrill('partition', { ...quick, cutMs: 1000 });
+    const [o] = report.outages;
+    console.log(sideBySide(o));
+    commonChecks(report);
+    expect(o.cutAt).toBeDefined();
+    expect(report.rpo.acknowledgedDuringCut).toBeGreaterThan(0);
+    expect([...report.rpo.lostIds].sort()).toEqual([...report.rpo.duringCutIds!].sort());
+    expect(report.rpo.lostWrites).toBe(report.rpo.acknowledgedDuringCut);
+    expect(o.rtoMs!).toBeLessThanOrEqual(o.model.rtoMs);
+    console.log(`partition RPO: ${report.rpo.lostWrites} lost writes over ${report.rpo.spanMs} ms, all acknowledged during the ${1000} ms cut`);
+  });
+
+  test('nothing is left behind: no server process, no router process, no temp folder', () => {
+    expect(findLeftovers()).toEqual([]);
+  });
+});
