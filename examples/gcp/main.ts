@@ -29,8 +29,8 @@ export function buildGcpExamples(app: App, config: GcpExampleConfig = readGcpExa
   const p3 = buildGcpPhase3(app, config);
   const p4 = buildGcpPhase4(app, config);
   return {
-    [runbookFileName(p3.runbook.workflowName)]: p3.runbook.markdown,
-    [runbookFileName(p4.runbook.workflowName)]: p4.runbook.markdown,
+    [runbookFileName(p3.runbook!.workflowName)]: p3.runbook!.markdown,
+    [runbookFileName(p4.runbook!.workflowName)]: p4.runbook!.markdown,
   };
 }
 

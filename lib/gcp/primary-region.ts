@@ -1,6 +1,5 @@
-import { Fn, TerraformOutput, TerraformStack } from 'cdktf';
-import { ComputeGlobalAddress } from '@cdktf/provider-google/lib/compute-global-address';
-import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
+import { Annotations, Fn, TerraformOutput, TerraformStack } from 'cdktf';
+import { DataGoogleSqlDatabaseInstances } from '@cdktf/provider-google/lib/data-google-sql-database-instances';
 import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
 import { ServiceNetworkingConnection } from '@cdktf/provider-google/lib/service-networking-connection';
 import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-instance';
@@ -9,7 +8,10 @@ import { Construct } from 'constructs';
 import {
   DataResidency, EngineFamily, Phase, RecoveryObjectives, resolveTopology, throwIfProblems, Topology,
 } from '../core';
+import { createPrivateServiceNetwork } from './deployment-network';
 import { instanceDownAlert } from './private/alerts';
+import { describeWriteEndpoint, designateDrReplica, DrDesignationMode } from './private/dr-designation';
+import { instanceConfig, InstanceShape } from './private/instance-settings';
 import { connectionName, deterministicName } from './private/names';
 import { primaryProblems } from './private/primary-rules';
 import {
@@ -122,8 +124,11 @@ export interface PrimaryRegionProps {
   readonly allowDataLossOnDelete?: boolean;
   /**
    * VPC network (`projects/<p>/global/networks/<name>`) with private service
-   * access already configured. Replicas in other regions use it too.
-   * @default a new network with a /16 range reserved for private service access
+   * access already configured, e.g. {@link DeploymentNetwork.network} from a
+   * stack of its own. Replicas in other regions use it too. A network is
+   * global and belongs to no region's role: with replicas, give it a stack
+   * of its own (a warning says so otherwise).
+   * @default a new network with a /16 range reserved for private service access, in this construct
    */
   readonly network?: string;
   /**
@@ -165,22 +170,40 @@ export interface PrimaryRegionProps {
    */
   readonly drReplicaRegion?: string;
   /**
-   * Designate the DR replica of `drReplicaRegion` on the primary
+   * How the DR replica of `drReplicaRegion` is designated on the primary
    * (`replication_cluster.failover_dr_replica_name`). Cloud SQL only accepts
-   * an existing replica there, so the first apply must leave it out: apply
-   * the primary with false, then the replica, then set true and apply the
-   * primary again. Until then the failover runbook promotes the replica
-   * (no switchover, no replica failover).
+   * an existing replica, which is created after the primary, so the
+   * designation is always a second apply of the primary's stack.
+   *
+   * - unset (automatic): the plan reads the instances of the DR region and
+   *   designates the DR replica as soon as it exists and replicates this
+   *   primary — the same configuration every time; the output
+   *   `DrReplicaDesignation` says whether it is done or which apply is next.
+   * - `true`: always designate (the apply fails while the replica is missing).
+   * - `false`: never designate (failovers are plain promotions).
+   *
+   * Until the designation, the failover workflow promotes the replica (it
+   * checks `replicationCluster.drReplica` at run time).
    * https://cloud.google.com/sql/docs/postgres/use-advanced-disaster-recovery
-   * @default false
+   * @default - automatic
    */
   readonly drReplicaDesignated?: boolean;
   /**
    * Instance name. Replicas, the router and the runbook find the instance by
    * it, so it must not change after deployment.
-   * @default derived from the construct path, e.g. `mrc-phase2-primary-database-1a2b3c`
+   * @default `instanceNames[region]`, else derived from the construct path, e.g. `mrc-phase2-primary-database-1a2b3c`
    */
   readonly instanceName?: string;
+  /**
+   * The instance name of every region of the deployment, primary and
+   * replicas — role-free: the same map before and after a role swap, so each
+   * region's instance keeps its name (a name is create-only, and Cloud SQL
+   * does not reuse a deleted name for a week). `region` and every replica
+   * region must be keys; a region that is not is refused, because making it
+   * the primary would create a new, empty primary.
+   * @default - `instanceName` for the primary, `<instanceName>-<region>` for replicas
+   */
+  readonly instanceNames?: Readonly<Record<string, string>>;
   /**
    * Customer-managed encryption key (`projects/.../cryptoKeys/...`).
    * @default Google-managed encryption
@@ -255,8 +278,29 @@ export class PrimaryRegion extends Construct {
   public readonly network: string;
   /** Name of the DR replica instance, when `drReplicaRegion` is set. */
   public readonly drReplicaName?: string;
-  /** True when the DR replica is designated on the primary (switchover and replica failover possible). */
+  /**
+   * True when the primary designates its DR replica (automatically once the
+   * replica exists, or always): switchover and replica failover become
+   * possible from then on. The workflow checks the designation at run time.
+   */
   public readonly drReplicaDesignated: boolean;
+  /** How the DR replica is designated: `automatic` (default), `always` or `never`; undefined without a DR replica. */
+  public readonly drReplicaDesignation?: DrDesignationMode;
+  /** The plan-time lookup of the DR region's instances (automatic designation). */
+  public readonly drReplicaLookup?: DataGoogleSqlDatabaseInstances;
+  /** Name of the private service access range the instances take their IP from, when known. */
+  public readonly allocatedIpRange?: string;
+  /** The database flags of the instance (defaults merged with `databaseFlags`); replicas carry the same. */
+  public readonly databaseFlags: Readonly<Record<string, string>>;
+  /** Weekly maintenance window, UTC; replicas use the same. */
+  public readonly maintenanceWindow: MaintenanceWindow;
+  /** Query insights on; replicas follow. */
+  public readonly queryInsights: boolean;
+  /** Labels of the instance; replicas carry the same. */
+  public readonly labels: Readonly<Record<string, string>>;
+  /** Engine family. */
+  public readonly engine: EngineFamily;
+  private readonly instanceNameMap: Readonly<Record<string, string>>;
   /** Days of transaction logs kept for point-in-time recovery. */
   public readonly transactionLogRetentionDays: number;
   /** Automated daily backups kept (always more than {@link transactionLogRetentionDays}). */
@@ -301,7 +345,7 @@ export class PrimaryRegion extends Construct {
     const deletionProtection = props.deletionProtection ?? true;
     const retainBackups = props.retainBackupsOnDelete ?? true;
     const dataLossAllowed = props.allowDataLossOnDelete ?? false;
-    const instanceName = props.instanceName ?? deterministicName(this, 'mrc');
+    const instanceName = props.instanceName ?? props.instanceNames?.[props.region] ?? deterministicName(this, 'mrc');
     const databaseVersion = props.databaseVersion ?? (engine === 'mysql' ? 'MYSQL_8_0' : 'POSTGRES_16');
     const window = props.maintenanceWindow ?? { day: 7, hour: 5 };
 
@@ -321,8 +365,10 @@ export class PrimaryRegion extends Construct {
     }));
 
     this.topology = resolveTopology(spec);
+    this.instanceNameMap = { ...(props.instanceNames ?? {}) };
     this.project = props.project;
     this.region = props.region;
+    this.engine = engine;
     this.instanceName = instanceName;
     this.connectionName = connectionName(props.project, props.region, instanceName);
     this.databaseVersion = databaseVersion;
@@ -332,6 +378,10 @@ export class PrimaryRegion extends Construct {
     this.retainedBackups = retention;
     this.backupStartTime = props.backupStartTime ?? '03:00';
     this.notificationChannels = [...(props.notificationChannels ?? [])];
+    this.databaseFlags = { ...sqlFlags(engine), ...props.databaseFlags };
+    this.maintenanceWindow = { day: window.day, hour: window.hour };
+    this.queryInsights = props.queryInsights ?? true;
+    this.labels = { ...props.labels };
     useGoogleProvider(this, { project: props.project, region: props.region, versionConstraint: props.providerVersionConstraint });
 
     let connection: ServiceNetworkingConnection | undefined;
@@ -339,79 +389,64 @@ export class PrimaryRegion extends Construct {
     if (props.network) {
       this.network = props.network;
     } else {
+      // Kept for compatibility (same children, same addresses); a
+      // DeploymentNetwork in its own stack is what survives a role swap.
       const networkName = `${instanceName}-vpc`.slice(0, 63);
-      const network = new ComputeNetwork(this, 'Network', {
-        name: networkName,
-        autoCreateSubnetworks: false,
-        routingMode: 'GLOBAL',
-      });
-      const range = new ComputeGlobalAddress(this, 'PrivateServiceRange', {
-        name: `${instanceName}-psa`.slice(0, 63),
-        purpose: 'VPC_PEERING',
-        addressType: 'INTERNAL',
-        prefixLength: 16,
-        network: network.id,
-      });
-      connection = new ServiceNetworkingConnection(this, 'PrivateServiceAccess', {
-        network: network.id,
-        service: 'servicenetworking.googleapis.com',
-        reservedPeeringRanges: [range.name],
-        // Keep the peering when the stack is destroyed while replicas elsewhere still use it.
-        deletionPolicy: 'ABANDON',
-      });
+      connection = createPrivateServiceNetwork(this, { networkName, rangeName: `${instanceName}-psa`.slice(0, 63) }).connection;
       this.network = `projects/${props.project}/global/networks/${networkName}`;
       allocatedIpRange = allocatedIpRange ?? `${instanceName}-psa`.slice(0, 63);
+      if (replicaRegions.length > 0) {
+        Annotations.of(this).addWarning(`PrimaryRegion '${this.node.path}': the VPC network ${networkName} is created in the primary's stack; after a role swap this stack holds a replica and Terraform would delete the network. Create it with DeploymentNetwork in a stack of its own and pass network and allocatedIpRange (docs/day-two.md)`);
+      }
     }
+    this.allocatedIpRange = allocatedIpRange;
 
-    const drReplicaName = props.drReplicaRegion ? `${instanceName}-${props.drReplicaRegion}` : undefined;
+    const drReplicaName = props.drReplicaRegion ? this.instanceNameOf(props.drReplicaRegion) : undefined;
     this.drReplicaName = drReplicaName;
-    this.drReplicaDesignated = drReplicaName !== undefined && (props.drReplicaDesignated ?? false);
-    const publicNetworks = props.authorizedNetworks ?? [];
+    const mode: DrDesignationMode | undefined = drReplicaName === undefined ? undefined
+      : props.drReplicaDesignated === undefined ? 'automatic' : props.drReplicaDesignated ? 'always' : 'never';
+    this.drReplicaDesignation = mode;
+    this.drReplicaDesignated = mode === 'automatic' || mode === 'always';
+    const designation = drReplicaName && mode
+      ? designateDrReplica(this, { project: props.project, primaryName: instanceName, drRegion: props.drReplicaRegion!, drReplicaName, mode })
+      : undefined;
+    this.drReplicaLookup = designation?.lookup;
 
-    this.instance = new SqlDatabaseInstance(this, 'Instance', {
-      name: instanceName,
+    const shape: InstanceShape = {
       project: props.project,
       region: props.region,
+      name: instanceName,
       databaseVersion,
+      engine,
+      edition,
+      tier: this.tier,
       deletionProtection,
+      retainBackupsOnDelete: retainBackups,
+      network: this.network,
+      allocatedIpRange,
+      authorizedNetworks: props.authorizedNetworks ?? [],
+      databaseFlags: this.databaseFlags,
+      maintenanceWindow: this.maintenanceWindow,
+      queryInsights: this.queryInsights,
+      labels: this.labels,
       encryptionKeyName: props.encryptionKeyName,
-      dependsOn: connection ? [connection] : undefined,
-      // Only once the replica exists (see drReplicaDesignated).
-      replicationCluster: drReplicaName && this.drReplicaDesignated ? { failoverDrReplicaName: `${props.project}:${drReplicaName}` } : undefined,
-      // Cloud SQL sets the read-only psa_write_endpoint once a DR replica is
-      // designated, and provider 6.x/7.x then shows a permanent diff on it
-      // (hashicorp/terraform-provider-google#25372); the runtime owns it.
-      lifecycle: edition === 'ENTERPRISE_PLUS' ? { ignoreChanges: ['replication_cluster[0].psa_write_endpoint'] } : undefined,
-      settings: {
-        tier: this.tier,
-        edition,
-        availabilityType: availability,
-        deletionProtectionEnabled: deletionProtection,
-        retainBackupsOnDelete: retainBackups,
-        diskAutoresize: true,
-        diskType: 'PD_SSD',
-        userLabels: { ...props.labels },
-        backupConfiguration: {
-          enabled: backups,
-          startTime: this.backupStartTime,
-          pointInTimeRecoveryEnabled: engine === 'postgresql' ? pitr : undefined,
-          binaryLogEnabled: engine === 'mysql' ? pitr : undefined,
-          transactionLogRetentionDays: logDays,
-          backupRetentionSettings: { retainedBackups: retention, retentionUnit: 'COUNT' },
-        },
-        ipConfiguration: {
-          ipv4Enabled: publicNetworks.length > 0,
-          privateNetwork: this.network,
-          allocatedIpRange,
-          sslMode: 'ENCRYPTED_ONLY',
-          authorizedNetworks: publicNetworks.map((n) => ({ name: n.name, value: n.cidr })),
-        },
-        databaseFlags: Object.entries({ ...sqlFlags(engine), ...props.databaseFlags }).map(([name, value]) => ({ name, value })),
-        maintenanceWindow: { day: window.day, hour: window.hour, updateTrack: 'stable' },
-        insightsConfig: (props.queryInsights ?? true)
-          ? { queryInsightsEnabled: true, queryPlansPerMinute: 5, queryStringLength: 1024, recordApplicationTags: true, recordClientAddress: false }
-          : undefined,
+    };
+    const config = instanceConfig(shape, {
+      kind: 'primary',
+      availabilityType: availability,
+      failoverDrReplicaName: designation?.failoverDrReplicaName,
+      backupConfiguration: {
+        enabled: backups,
+        startTime: this.backupStartTime,
+        pointInTimeRecoveryEnabled: engine === 'postgresql' ? pitr : undefined,
+        binaryLogEnabled: engine === 'mysql' ? pitr : undefined,
+        transactionLogRetentionDays: logDays,
+        backupRetentionSettings: { retainedBackups: retention, retentionUnit: 'COUNT' },
       },
+    });
+    this.instance = new SqlDatabaseInstance(this, 'Instance', {
+      ...config,
+      dependsOn: connection ? [connection] : undefined,
     });
     this.node.defaultChild = this.instance;
     this.privateIp = this.instance.privateIpAddress;
@@ -461,24 +496,19 @@ export class PrimaryRegion extends Construct {
     new TerraformOutput(this, 'WriteEndpoint', { value: this.writeEndpoint, description: this.writeEndpointDescription });
   }
 
+  /**
+   * The instance name of `region` in this deployment, whatever its role:
+   * `instanceNames[region]`, else this primary's name for its own region and
+   * `<instanceName>-<region>` for the others.
+   */
+  public instanceNameOf(region: string): string {
+    return this.instanceNameMap[region] ?? (region === this.region ? this.instanceName : `${this.instanceName}-${region}`);
+  }
+
   /** The stack that holds this primary. */
   public get stack(): TerraformStack {
     return TerraformStack.of(this);
   }
 }
 
-/**
- * What the write endpoint output is, and what it does when writes move, in
- * each state. https://cloud.google.com/sql/docs/postgres/connect-to-instance-using-write-endpoint:
- * the write endpoint is redirected by a replica failover or a switchover; a
- * plain promotion makes the replica an independent primary.
- */
-export function describeWriteEndpoint(edition: Edition, drDesignated: boolean, drReplicaName?: string): string {
-  if (edition !== 'ENTERPRISE_PLUS') {
-    return 'Private IP of this primary. It does not move: after a promotion, re-point applications to the private IP of the promoted replica.';
-  }
-  if (!drDesignated) {
-    return `PSA write endpoint if Cloud SQL created one, else the private IP of this primary. Either stays on this instance: no DR replica is designated yet${drReplicaName ? ` (set drReplicaDesignated once ${drReplicaName} exists)` : ''}, so a failover is a plain promotion and applications must be re-pointed to the promoted replica's private IP.`;
-  }
-  return 'PSA write endpoint (a DNS name ending in .global.sql-psa.goog.): follows the writes through a switchover or a replica failover (promote-replica --failover). If the output is a private IP, Cloud SQL created no write endpoint (e.g. the Cloud DNS API was off at creation) and it does not follow: re-point applications after a failover.';
-}
+export { describeWriteEndpoint } from './private/dr-designation';

@@ -8,7 +8,7 @@
  *   after DR designation (hashicorp/terraform-provider-google#25372).
  */
 import { TerraformStack, Testing } from 'cdktf';
-import { GlobalRouter, GlobalRouterProps, PrimaryRegion, PrimaryRegionProps, RouterTarget } from '../../lib/gcp';
+import { GlobalRouter, GlobalRouterProps, PrimaryRegion, PrimaryRegionProps, ReadReplicaRegion, RouterTarget } from '../../lib/gcp';
 import { all, only, PROJECT } from './helpers';
 
 const external: RouterTarget[] = [
@@ -65,16 +65,25 @@ describe('the write record belongs to the runtime after creation', () => {
   });
 });
 
-describe('the primary ignores what Cloud SQL owns', () => {
-  test('Enterprise Plus: replication_cluster[0].psa_write_endpoint (permanent diff after DR designation)', () => {
+describe('every instance ignores what the runtime owns, in both roles', () => {
+  const owned = ['settings[0].activation_policy', 'settings[0].ip_configuration[0].allocated_ip_range', 'replication_cluster[0].psa_write_endpoint'];
+
+  test('Enterprise Plus primary: the fence (activation policy), the allocated range and psa_write_endpoint (#25372); a postcondition refuses to make a replica the primary', () => {
     const { json } = routerOf('us-central1', ['europe-west1'], external.slice(0, 2), {}, { edition: 'ENTERPRISE_PLUS', drReplicaRegion: 'europe-west1', drReplicaDesignated: true });
     const instance = only(json, 'google_sql_database_instance');
     expect(instance.replication_cluster).toEqual({ failover_dr_replica_name: `${PROJECT}:orders-europe-west1` });
-    expect(instance.lifecycle).toEqual({ ignore_changes: ['replication_cluster[0].psa_write_endpoint'] });
+    expect(instance.lifecycle.ignore_changes).toEqual(owned);
+    expect(instance.lifecycle.postcondition).toEqual([{
+      condition: '${self.instance_type != "READ_REPLICA_INSTANCE"}',
+      error_message: expect.stringMatching(/^Cloud SQL instance orders in us-central1 is still a read replica, but this configuration makes it the primary: run the failover workflow/),
+    }]);
   });
 
-  test('Enterprise: nothing ignored (no write endpoint)', () => {
-    const { json } = routerOf('us-central1', ['europe-west1'], external.slice(0, 2));
-    expect(only(json, 'google_sql_database_instance').lifecycle).toBeUndefined();
+  test('a replica: the same arguments ignored, no postcondition', () => {
+    const stack = new TerraformStack(Testing.app(), 'S');
+    const primary = new PrimaryRegion(stack, 'Db', { project: PROJECT, region: 'us-central1', replicaRegions: ['europe-west1'], instanceName: 'orders' });
+    new ReadReplicaRegion(stack, 'Replica', { primary, region: 'europe-west1' });
+    const replica = all(JSON.parse(Testing.synth(stack)), 'google_sql_database_instance').find((i) => i.name === 'orders-europe-west1');
+    expect(replica.lifecycle).toEqual({ ignore_changes: owned });
   });
 });

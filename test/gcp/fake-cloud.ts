@@ -17,6 +17,10 @@ export interface FakeInstance {
   state: string;
   region: string;
   settings: Record<string, any>;
+  /** `project:name` of the primary, on a replica. */
+  masterInstanceName?: string;
+  /** The DR pair: `drReplica` on the designated replica, `failoverDrReplicaName` on its primary. */
+  replicationCluster?: { drReplica?: boolean; failoverDrReplicaName?: string };
 }
 
 interface Operation { name: string; targetId: string; operationType: string; status: string; doneAt: number; apply: () => void }
@@ -34,6 +38,8 @@ export class FakeCloud {
   public readonly patches: { instance: string; at: number; body: any }[] = [];
   public readonly dnsPatches: { at: number; body: any }[] = [];
   public faults: Fault[] = [];
+  /** Instances whose region is lost: every call about them fails to connect. */
+  public readonly unreachable = new Set<string>();
   private seq = 0;
 
   constructor(private readonly project: string, public readonly opSeconds = { move: 180, patch: 90 }) {}
@@ -90,19 +96,38 @@ export class FakeCloud {
     const name = m[1];
     const instance = this.instances[name];
     if (!instance) return { code: 404 };
+    if (this.unreachable.has(name)) return { fail: 'ConnectionFailedError' };
     const busy = this.operations.some((o) => o.targetId === name && o.status !== 'DONE');
     if (req.method === 'GET' && !m[2]) return { code: 200, body: { name, ...JSON.parse(JSON.stringify(instance)) } };
     if (req.method === 'POST' && m[2]) {
       if (busy) return { code: 409, body: { error: { code: 409, message: 'Operation failed because another operation was already in progress.' } } };
       if (instance.instanceType !== 'READ_REPLICA_INSTANCE') return { code: 400, body: { error: { message: 'The instance is not a read replica.' } } };
+      const switchover = m[3] === 'switchover';
+      const replicaFailover = !switchover && String(req.query?.failover) === 'true';
+      if ((switchover || replicaFailover) && !instance.replicationCluster?.drReplica) {
+        return { code: 400, body: { error: { message: 'The instance is not the designated DR replica.' } } };
+      }
       this.moves.push(`${m[3]} ${name}${req.query?.failover !== undefined ? ` failover=${req.query.failover}` : ''}`);
-      const o = this.startOperation(name, m[3] === 'switchover' ? 'SWITCHOVER' : 'PROMOTE_REPLICA', this.opSeconds.move, now, () => {
-        for (const [other, i] of Object.entries(this.instances)) {
-          if (other !== name && i.instanceType === 'CLOUD_SQL_INSTANCE' && m[3] === 'switchover') i.instanceType = 'READ_REPLICA_INSTANCE';
-        }
+      const formerName = instance.masterInstanceName?.replace(`${this.project}:`, '');
+      const o = this.startOperation(name, switchover ? 'SWITCHOVER' : 'PROMOTE_REPLICA', this.opSeconds.move, now, () => {
+        const former = formerName ? this.instances[formerName] : undefined;
         instance.instanceType = 'CLOUD_SQL_INSTANCE';
+        delete instance.masterInstanceName;
         // After a switchover or a promotion, point-in-time recovery is off on the new primary.
         instance.settings.backupConfiguration = { ...(instance.settings.backupConfiguration ?? {}), pointInTimeRecoveryEnabled: false };
+        if (switchover || replicaFailover) {
+          // The pair reverses: the former primary becomes the DR replica of the new one
+          // (a replica failover: once it is back online, unless it was stopped).
+          instance.replicationCluster = { failoverDrReplicaName: `${this.project}:${formerName}` };
+          if (former && (switchover || (!this.unreachable.has(formerName!) && former.settings.activationPolicy !== 'NEVER'))) {
+            former.instanceType = 'READ_REPLICA_INSTANCE';
+            former.masterInstanceName = `${this.project}:${name}`;
+            former.replicationCluster = { drReplica: true };
+          }
+        } else {
+          // A plain promotion: the replica becomes an independent primary; the former primary stays one.
+          instance.replicationCluster = {};
+        }
       });
       return { code: 200, body: { name: o.name, status: o.status } };
     }
