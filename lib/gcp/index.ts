@@ -11,6 +11,7 @@ export * from './failover-runbook';
 export * from './placeholder-guard';
 export * from './state-backend';
 export * from './deployment-network';
+export * from './database-users';
 export * from './day-two';
 export { GCP_PROFILE, GCP_WORDS, CLOUD_SQL_REGIONS, CLOUD_SQL_LIMITS } from './private/gcp-profile';
 export type { AuthorizedNetwork, Edition } from './private/sql-rules';

@@ -216,7 +216,9 @@ export interface PrimaryRegionProps {
   readonly notificationChannels?: readonly string[];
   /**
    * Google users and service accounts (bare emails) to create as database
-   * users with IAM database authentication: they log in with an IAM token,
+   * users with IAM database authentication, in the primary's stack. With
+   * replicas, prefer {@link DatabaseUsers} in a stack of its own: a role swap
+   * would move these (a warning says so). They log in with an IAM token,
    * so no password exists anywhere, Terraform state included. They also need
    * `roles/cloudsql.instanceUser` (and `roles/cloudsql.client` to connect
    * through the Cloud SQL Auth Proxy) in IAM, and database privileges granted
@@ -460,6 +462,9 @@ export class PrimaryRegion extends Construct {
       : this.privateIp;
 
     // IAM database users: no password, so nothing secret in the state.
+    if ((props.iamDatabaseUsers ?? []).length > 0 && replicaRegions.length > 0) {
+      Annotations.of(this).addWarning(`PrimaryRegion '${this.node.path}': iamDatabaseUsers live in the primary's stack, so a role swap would move them to another stack (google_sql_user.instance is create-only); declare them with DatabaseUsers in a stack of their own (docs/day-two.md)`);
+    }
     this.iamDatabaseUsers = (props.iamDatabaseUsers ?? []).map((email) => {
       const user = iamDatabaseUser(email, engine);
       return new SqlUser(this, `IamUser-${email}`, {

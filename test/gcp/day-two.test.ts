@@ -8,8 +8,11 @@
  *   after DR designation (hashicorp/terraform-provider-google#25372).
  */
 import { TerraformStack, Testing } from 'cdktf';
-import { GlobalRouter, GlobalRouterProps, PrimaryRegion, PrimaryRegionProps, ReadReplicaRegion, RouterTarget } from '../../lib/gcp';
-import { all, only, PROJECT } from './helpers';
+import { findReplacements, formatReplacementFindings } from '../../lib/core';
+import {
+  DatabaseUsers, DeploymentNetwork, GCP_REPLACEMENT_RULES, GlobalRouter, GlobalRouterProps, PrimaryRegion, PrimaryRegionProps, ReadReplicaRegion, RouterTarget, terraformResources,
+} from '../../lib/gcp';
+import { all, only, PROJECT, warningsOf } from './helpers';
 
 const external: RouterTarget[] = [
   { region: 'us-central1', ipAddress: '203.0.113.10' }, { region: 'europe-west1', ipAddress: '203.0.113.11' }, { region: 'asia-southeast1', ipAddress: '203.0.113.12' },
@@ -85,5 +88,52 @@ describe('every instance ignores what the runtime owns, in both roles', () => {
     new ReadReplicaRegion(stack, 'Replica', { primary, region: 'europe-west1' });
     const replica = all(JSON.parse(Testing.synth(stack)), 'google_sql_database_instance').find((i) => i.name === 'orders-europe-west1');
     expect(replica.lifecycle).toEqual({ ignore_changes: owned });
+  });
+});
+
+describe('the public constructs: a role swap is expressible without replacing anything', () => {
+  const names = { 'us-central1': 'orders', 'europe-west1': 'orders-europe-west1' };
+  /** A deployment written with the constructs directly: stacks by region, a network stack, a users stack. */
+  function deployment(primaryRegion: string, replicaRegion: string, usersOnPrimary = false) {
+    const app = Testing.app();
+    const networkStack = new TerraformStack(app, 'orders-network');
+    const network = new DeploymentNetwork(networkStack, 'Network', { project: PROJECT, networkName: 'orders-vpc' });
+    const primaryStack = new TerraformStack(app, `orders-${primaryRegion}`);
+    const primary = new PrimaryRegion(primaryStack, 'Database', {
+      project: PROJECT, region: primaryRegion, replicaRegions: [replicaRegion], instanceNames: names,
+      network: network.network, allocatedIpRange: network.allocatedIpRange,
+      ...(usersOnPrimary ? { iamDatabaseUsers: ['alice@example.com'] } : {}),
+    });
+    const replicaStack = new TerraformStack(app, `orders-${replicaRegion}`);
+    new ReadReplicaRegion(replicaStack, 'Database', { primary, region: replicaRegion });
+    const usersStack = new TerraformStack(app, 'orders-users');
+    new DatabaseUsers(usersStack, 'Users', { primary, iamUsers: ['alice@example.com', 'app@test-project.iam.gserviceaccount.com'] });
+    const stacks = [networkStack, primaryStack, replicaStack, usersStack];
+    return { primary, resources: terraformResources(Object.fromEntries(stacks.map((s) => [s.node.id, JSON.parse(Testing.synth(s))]))) };
+  }
+
+  test('DatabaseUsers in their own stack: users keep stack, address and (ignored) instance; nothing is replaced', () => {
+    const a = deployment('us-central1', 'europe-west1');
+    const b = deployment('europe-west1', 'us-central1');
+    expect(formatReplacementFindings(findReplacements(a.resources, b.resources, GCP_REPLACEMENT_RULES, { checkStatelessCreateOnly: true }))).toBe('');
+    const users = a.resources.filter((r) => r.type === 'google_sql_user');
+    expect(users.map((u) => [u.stack, u.properties.name])).toEqual([['orders-users', 'alice@example.com'], ['orders-users', 'app@test-project.iam']]);
+  });
+
+  test('the same users on PrimaryRegion (iamDatabaseUsers) move with the role: found, and warned about', () => {
+    const a = deployment('us-central1', 'europe-west1', true);
+    const b = deployment('europe-west1', 'us-central1', true);
+    const findings = findReplacements(a.resources, b.resources, GCP_REPLACEMENT_RULES);
+    expect(findings.map((f) => f.message)).toEqual([
+      expect.stringMatching(/^google_sql_user 'alice@example.com' moved from orders-us-central1\/google_sql_user\.\S+ to orders-europe-west1\/google_sql_user\.\S+: a deploy would delete it from one state and create it again in the other$/),
+    ]);
+    expect(warningsOf(a.primary)).toEqual([
+      "PrimaryRegion 'orders-us-central1/Database': iamDatabaseUsers live in the primary's stack, so a role swap would move them to another stack (google_sql_user.instance is create-only); declare them with DatabaseUsers in a stack of their own (docs/day-two.md)",
+    ]);
+  });
+
+  test('terraformResources leaves out what lifecycle.ignore_changes covers (it never replaces after creation)', () => {
+    const [r] = terraformResources({ s: { resource: { t: { n: { instance: 'a', name: 'x', settings: [{ activation_policy: 'ALWAYS', tier: 't' }], lifecycle: { ignore_changes: ['instance', 'settings[0].activation_policy'] } } } } } });
+    expect(r.properties).toEqual({ name: 'x', settings: [{ tier: 't' }], lifecycle: { ignore_changes: ['instance', 'settings[0].activation_policy'] } });
   });
 });
