@@ -12,6 +12,8 @@
  * findReplacements (lib/core/role-swap.ts) names the stack, resource,
  * argument and values of anything a deploy would replace.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { changedProperties, DeployedResource, findReplacements, formatReplacementFindings } from '../../lib/core';
 import { GCP_REPLACEMENT_RULES, PrimaryRegion, ReadReplicaRegion, terraformResources } from '../../lib/gcp';
@@ -168,4 +170,19 @@ describe('bad input: a role swap to a region that is not a region of the deploym
     const replica = new ReadReplicaRegion(stack, 'Replica', { primary, region: 'us-central1' });
     expect([primary.instanceName, replica.instanceName]).toEqual(['orders-europe-west1', 'orders']);
   });
+});
+
+test('docs/day-two.md: every address of the migration commands exists, in the old layout (left) or the new one (right)', () => {
+  const md = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'day-two.md'), 'utf8');
+  const migration = md.slice(md.indexOf('### Migrating a deployment of the examples'), md.indexOf('### With the constructs directly'));
+  const cited = [...new Set([...migration.matchAll(/\b(google_[a-z_]+\.[A-Za-z0-9_]+)\b/g)].map((m) => m[1]))];
+  expect(cited.length).toBeGreaterThanOrEqual(7);
+  // The old layout: PrimaryRegion with its own network, construct id 'Database', as the examples had it.
+  const old = new TerraformStack(new App(), 'gcp-phase3-primary');
+  new PrimaryRegion(old, 'Database', { project: 'example-project', region: 'us-central1', replicaRegions: ['europe-west1'], instanceName: 'orders-p3' });
+  const oldAddresses = terraformResources({ old: JSON.parse(Testing.synth(old)) }).map((r) => r.address);
+  const now = synthDeployment(TWO, { phase: 3, name: 'orders-p3', stackPrefix: 'gcp-phase3' }).map((r) => r.address);
+  expect(cited.filter((a) => !oldAddresses.includes(a) && !now.includes(a))).toEqual([]);
+  // Each state mv goes from an old address to a new one.
+  for (const m of migration.matchAll(/state mv (\S+) (\S+)/g)) expect([oldAddresses.includes(m[1]), now.includes(m[2])]).toEqual([true, true]);
 });
