@@ -1,5 +1,6 @@
 import { Annotations, TerraformOutput, TerraformStack } from 'cdktf';
 import { DnsManagedZoneIamMember } from '@cdktf/provider-google/lib/dns-managed-zone-iam-member';
+import { ProjectIamCustomRole } from '@cdktf/provider-google/lib/project-iam-custom-role';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { WorkflowsWorkflow } from '@cdktf/provider-google/lib/workflows-workflow';
@@ -66,6 +67,13 @@ export interface FailoverRunbookProps {
    * @default 3600
    */
   readonly operationTimeoutSeconds?: number;
+  /**
+   * Longest wait for the fence of the former primary (activation policy
+   * NEVER) in an unplanned failover, seconds. Past it the fence counts as
+   * pending and the failover goes on: availability first.
+   * @default 300
+   */
+  readonly fenceTimeoutSeconds?: number;
 }
 
 /**
@@ -111,6 +119,7 @@ export class FailoverRunbook extends Construct {
     const regions = [...(props.regions ?? [standbyRegion])];
     const poll = props.pollSeconds ?? 15;
     const timeout = props.operationTimeoutSeconds ?? 3600;
+    const fenceTimeout = props.fenceTimeoutSeconds ?? 300;
     const name = props.workflowName ?? deterministicName(this, 'mrc-failover', 60);
 
     if (replicas.length > 0 && !standby) {
@@ -150,6 +159,9 @@ export class FailoverRunbook extends Construct {
         fix: `add a router target with region '${standby.region}'`,
       });
     }
+    if (!(fenceTimeout >= poll) || !(fenceTimeout <= timeout)) {
+      problems.push({ property: 'fenceTimeoutSeconds', message: `fenceTimeoutSeconds ${show(fenceTimeout)} is not between pollSeconds (${poll}) and operationTimeoutSeconds (${timeout})`, fix: 'keep the default (300)' });
+    }
     if (!(poll >= 1) || !(timeout >= poll)) {
       problems.push({ property: 'pollSeconds', message: `pollSeconds ${show(poll)} / operationTimeoutSeconds ${show(timeout)} are not a positive poll within the timeout`, fix: 'keep the defaults (15 and 3600)' });
     }
@@ -183,6 +195,7 @@ export class FailoverRunbook extends Construct {
       } : undefined,
       pollSeconds: poll,
       maxPolls: Math.ceil(timeout / poll),
+      fenceMaxPolls: Math.max(1, Math.ceil(fenceTimeout / poll)),
     });
     this.workflowSource = JSON.stringify(definition, null, 2);
 
@@ -219,6 +232,18 @@ export class FailoverRunbook extends Construct {
       },
     });
     new ProjectIamMember(this, 'LogWriter', { project, role: 'roles/logging.logWriter', member });
+    // Arming the split-brain guard: list alert policies (by label) and update
+    // their `enabled` field, nothing else — a custom role, as no predefined one
+    // is narrower than roles/monitoring.alertPolicyEditor (which can also
+    // create and delete): https://cloud.google.com/monitoring/access-control
+    const guardRole = new ProjectIamCustomRole(this, 'GuardRole', {
+      project,
+      roleId: guardRoleId(name),
+      title: trimName(`Split-brain guard of ${name}`, 100),
+      description: 'Lets the failover workflow enable the split-brain alert of a former primary.',
+      permissions: ['monitoring.alertPolicies.get', 'monitoring.alertPolicies.list', 'monitoring.alertPolicies.update'],
+    });
+    new ProjectIamMember(this, 'GuardArmer', { project, role: guardRole.name, member });
     if (router) {
       // Record-set changes on the router's zone only, not the project: the
       // managed zone is the lowest level roles/dns.admin can be granted at
@@ -240,7 +265,7 @@ export class FailoverRunbook extends Construct {
     dependOnServices(this, requireServices(this, project, [
       GCP_SERVICES.iam, GCP_SERVICES.workflows, GCP_SERVICES.logging,
       // What the workflow calls at run time.
-      GCP_SERVICES.sqlAdmin, ...(router ? [GCP_SERVICES.dns] : []),
+      GCP_SERVICES.sqlAdmin, GCP_SERVICES.monitoring, ...(router ? [GCP_SERVICES.dns] : []),
     ]));
     mustSurvive(this, primary.region, 'required', `the runbook '${this.node.path}' is what runs when ${primary.region} is lost`);
     new TerraformOutput(this, 'WorkflowName', { value: name, description: `Failover workflow, deployed in ${regions.join(', ')}` });
@@ -298,6 +323,11 @@ function deploymentInstances(primary: PrimaryRegion, replicas: readonly ReadRepl
       disasterRecovery: region === primary.region ? primary.drReplicaName !== undefined : replica?.disasterRecovery ?? false,
     };
   });
+}
+
+/** A custom role id (3–64 letters, digits, `_` and `.`) derived from the workflow name. */
+export function guardRoleId(workflowName: string): string {
+  return `mrcGuard_${workflowName.replace(/[^A-Za-z0-9]/g, '_')}`.slice(0, 64);
 }
 
 /** An IAM condition that matches only the given Cloud SQL instances. */

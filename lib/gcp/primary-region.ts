@@ -9,7 +9,7 @@ import {
   DataResidency, EngineFamily, Phase, RecoveryObjectives, resolveTopology, throwIfProblems, Topology,
 } from '../core';
 import { createPrivateServiceNetwork } from './deployment-network';
-import { instanceDownAlert } from './private/alerts';
+import { instanceDownAlert, splitBrainGuard } from './private/alerts';
 import { describeWriteEndpoint, designateDrReplica, DrDesignationMode } from './private/dr-designation';
 import { instanceConfig, InstanceShape } from './private/instance-settings';
 import { connectionName, deterministicName } from './private/names';
@@ -328,6 +328,8 @@ export class PrimaryRegion extends Construct {
   public readonly writeEndpointDescription: string;
   /** Alert on the instance being down. */
   public readonly stateAlert: MonitoringAlertPolicy;
+  /** The split-brain guard (disabled; armed by the failover workflow when this instance is left behind). */
+  public readonly splitBrainGuard: MonitoringAlertPolicy;
   /** The IAM database users (`iamDatabaseUsers`), without passwords. */
   public readonly iamDatabaseUsers: readonly SqlUser[];
   /** Notification channels of the alerts. */
@@ -484,6 +486,7 @@ export class PrimaryRegion extends Construct {
       role: 'primary',
       notificationChannels: this.notificationChannels,
     });
+    this.splitBrainGuard = splitBrainGuard(this, 'SplitBrainGuard', { project: props.project, instanceName, engine, notificationChannels: this.notificationChannels });
 
     dependOnServices(this, requireServices(this, props.project, [
       GCP_SERVICES.sqlAdmin,

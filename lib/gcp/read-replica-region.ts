@@ -3,7 +3,7 @@ import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-ale
 import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-instance';
 import { Construct } from 'constructs';
 import { checkRegion, ConfigProblem, residencyAllows, show, throwIfProblems } from '../core';
-import { instanceDownAlert, replicaLagAlert } from './private/alerts';
+import { instanceDownAlert, replicaLagAlert, splitBrainGuard } from './private/alerts';
 import { GCP_PROFILE } from './private/gcp-profile';
 import { connectionName, INSTANCE_NAME, MAX_INSTANCE_NAME } from './private/names';
 import { renamedProp } from './private/deprecated';
@@ -125,6 +125,8 @@ export class ReadReplicaRegion extends Construct {
   public readonly replicationLagAlarmThresholdSeconds: number;
   /** Alert on the replica being down. */
   public readonly stateAlert: MonitoringAlertPolicy;
+  /** The split-brain guard (disabled; armed by the failover workflow when this instance, once a primary, is left behind). */
+  public readonly splitBrainGuard: MonitoringAlertPolicy;
 
   constructor(scope: Construct, id: string, props: ReadReplicaRegionProps) {
     super(scope, id);
@@ -248,6 +250,7 @@ export class ReadReplicaRegion extends Construct {
     this.stateAlert = instanceDownAlert(this, 'StateAlert', {
       project: primary.project, instanceName, role: 'replica', notificationChannels: channels,
     });
+    this.splitBrainGuard = splitBrainGuard(this, 'SplitBrainGuard', { project: primary.project, instanceName, engine: primary.engine, notificationChannels: channels });
     dependOnServices(this, requireServices(this, primary.project, [GCP_SERVICES.sqlAdmin, GCP_SERVICES.monitoring]));
     mustSurvive(this, primary.region, 'required', `the replica '${this.node.path}' is promoted when ${primary.region} is lost`);
     new TerraformOutput(this, 'ConnectionName', { value: this.connectionName, description: `Cloud SQL connection name of the replica in ${props.region}` });

@@ -137,3 +137,22 @@ describe('the public constructs: a role swap is expressible without replacing an
     expect(r.properties).toEqual({ name: 'x', settings: [{ tier: 't' }], lifecycle: { ignore_changes: ['instance', 'settings[0].activation_policy'] } });
   });
 });
+
+describe('the split-brain guard: one per instance, in its own stack, disabled until the workflow arms it', () => {
+  test.each(['postgresql', 'mysql'] as const)('%s: client connections of the instance; the same address in both roles; Terraform never resets enabled', (engine) => {
+    const stack = new TerraformStack(Testing.app(), 'S');
+    const primary = new PrimaryRegion(stack, 'Db', { project: PROJECT, region: 'us-central1', replicaRegions: ['europe-west1'], instanceName: 'orders', engine, network: `projects/${PROJECT}/global/networks/n` });
+    new ReadReplicaRegion(stack, 'Replica', { primary, region: 'europe-west1' });
+    const guards = all(JSON.parse(Testing.synth(stack)), 'google_monitoring_alert_policy').filter((a) => a.user_labels?.mrc_split_brain_guard);
+    expect(guards.map((g) => g.user_labels.mrc_split_brain_guard)).toEqual(['orders', 'orders-europe-west1']);
+    for (const g of guards) {
+      expect(g).toMatchObject({ enabled: false, severity: 'CRITICAL', lifecycle: { ignore_changes: ['enabled'] } });
+      const filter: string = g.conditions[0].condition_threshold.filter;
+      expect(filter).toContain(engine === 'postgresql' ? 'metric.type = "cloudsql.googleapis.com/database/postgresql/num_backends"' : 'metric.type = "cloudsql.googleapis.com/database/network/connections"');
+      expect(filter).toContain(`resource.labels.database_id = "${PROJECT}:${g.user_labels.mrc_split_brain_guard}"`);
+      expect(g.conditions[0].condition_threshold).toMatchObject({ comparison: 'COMPARISON_GT', threshold_value: 0 });
+      expect(g.documentation.content).toContain(`gcloud sql instances patch ${g.user_labels.mrc_split_brain_guard} --project=${PROJECT} --activation-policy=NEVER`);
+    }
+    if (engine === 'postgresql') expect(guards[0].conditions[0].condition_threshold.filter).toContain('metric.labels.database != "cloudsqladmin"');
+  });
+});

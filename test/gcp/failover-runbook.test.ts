@@ -54,7 +54,12 @@ describe('FailoverRunbook', () => {
 
   test('only the roles it needs: Cloud SQL admin on the deployment\'s instances only (sorted, role-free), viewer, log writer, DNS admin on the zone only', () => {
     const members = all(json, 'google_project_iam_member');
-    expect(members.map((m) => m.role).sort()).toEqual(['roles/cloudsql.admin', 'roles/cloudsql.viewer', 'roles/logging.logWriter']);
+    expect(members.map((m) => m.role).sort()).toEqual([expect.stringMatching(/^\$\{google_project_iam_custom_role\.\w+\.name\}$/), 'roles/cloudsql.admin', 'roles/cloudsql.viewer', 'roles/logging.logWriter']);
+    // Arming the split-brain guard: a custom role with exactly the three permissions it needs.
+    expect(only(json, 'google_project_iam_custom_role')).toMatchObject({
+      role_id: `mrcGuard_${runbook.workflowName.replace(/-/g, '_')}`,
+      permissions: ['monitoring.alertPolicies.get', 'monitoring.alertPolicies.list', 'monitoring.alertPolicies.update'],
+    });
     const admin = members.find((m) => m.role === 'roles/cloudsql.admin');
     expect(admin.condition).toEqual({
       title: `failover-${runbook.workflowName}`,
@@ -116,15 +121,23 @@ describe('FailoverRunbook', () => {
     expect(step('updateWriteRecord').try.args.url).toBe(`https://dns.googleapis.com/dns/v1/projects/${PROJECT}/managedZones/zone/rrsets/write.example.com./A`);
     // DNS first (availability), then backups and PITR (hygiene), each verified.
     expect(mainSteps.map((s) => Object.keys(s)[0])).toEqual([
-      'init', 'checkTarget', 'pick', 'checkArguments', 'settleReplica', 'describeReplica', 'readDesignation', 'checkReplica', 'moveWrites', 'waitForPromotion', 'countConflict',
+      'init', 'checkTarget', 'pick', 'checkArguments', 'settleReplica', 'describeReplica', 'readDesignation', 'checkReplica', 'fenceIfFailover', 'moveWrites', 'waitForPromotion', 'countConflict',
       'checkOtherWriters', 'markAlreadyPrimary', 'repointWrites', 'readWriteRecord', 'newWritePolicy', 'updateWriteRecord', 'rereadWriteRecord', 'verifyWriteRecord',
-      'describePromoted', 'verifyPromoted', 'checkBackups', 'enableBackups', 'waitForBackups', 'redescribePromoted', 'verifyBackups', 'done',
+      'armGuard', 'describePromoted', 'verifyPromoted', 'checkBackups', 'enableBackups', 'waitForBackups', 'redescribePromoted', 'verifyBackups', 'done',
     ]);
-    // Every HTTP call of the definition sits in a try with a retry policy.
-    const httpCalls = JSON.stringify(workflow).match(/"call":"http\.[a-z]+"/g) ?? [];
-    const retried = JSON.stringify(workflow).match(/"try":\{"call":"http\.[a-z]+"/g) ?? [];
-    expect(httpCalls.length).toBeGreaterThan(8);
-    expect(retried.length).toBe(httpCalls.length);
+    // Every HTTP call of the definition sits in a try with a retry policy (directly, or in a retried block of steps).
+    const unretried: string[] = [];
+    let count = 0;
+    const walk = (node: unknown, retriedHere: boolean, where: string): void => {
+      if (Array.isArray(node)) { node.forEach((n, i) => walk(n, retriedHere, `${where}[${i}]`)); return; }
+      if (!node || typeof node !== 'object') return;
+      const o = node as Record<string, unknown>;
+      if (typeof o.call === 'string' && o.call.startsWith('http.')) { count++; if (!retriedHere) unretried.push(where); }
+      for (const [k, v] of Object.entries(o)) walk(v, retriedHere || (k === 'try' && o.retry !== undefined), `${where}.${k}`);
+    };
+    walk(workflow, false, '');
+    expect(count).toBeGreaterThan(8);
+    expect(unretried).toEqual([]);
   });
 
   test('the Markdown runbook from the shared renderer, with gcloud commands and the target of each run', () => {
@@ -269,6 +282,29 @@ describe('FailoverRunbook', () => {
     const policy = init.find((a: object) => 'policies' in a).policies['europe-west1'];
     expect(policy.primaryBackup.trickleTraffic).toBe(0.1);
     expect(policy.primaryBackup.primaryTargets.internalLoadBalancers[0].networkUrl).toBe(`https://www.googleapis.com/compute/v1/projects/${PROJECT}/global/networks/orders-vpc`);
+  });
+
+  test('the fence in the runbook: the automated failover says the workflow fences first; the manual one fences before promoting', () => {
+    const failover = runbook.model.procedures.find((p) => p.id === 'failover')!.steps.map((st) => st.kind);
+    expect(failover.indexOf('fence')).toBeLessThan(failover.indexOf('database-failover'));
+    const manual = runbook.model.procedures.find((p) => p.id === 'manual-failover')!;
+    expect(manual.steps[0]).toMatchObject({ kind: 'fence', title: 'Fence orders (if its API answers)' });
+    expect(manual.steps[0].commands![0].command).toBe(`gcloud sql instances patch orders --project=${PROJECT} --activation-policy=NEVER`);
+    // A switchover never fences (checked by core's validateRunbook too).
+    expect(runbook.model.procedures.find((p) => p.id === 'switchover')!.steps.map((st) => st.kind)).not.toContain('fence');
+  });
+
+  test('"The lost region is back": fence before anything else, keep what only the former primary has, rebuild, disarm', () => {
+    const recover = runbook.model.procedures.find((p) => p.id === 'recover-region')!;
+    expect(recover.steps.map((st) => [st.kind, st.title])).toEqual([
+      ['fence', 'Fence orders before anything else'],
+      ['precondition', 'Keep the writes only orders has — never silently'],
+      ['configuration', 'Rebuild us-central1 as a replica of orders-europe-west1'],
+      ['verification', 'Disarm the split-brain alert and delete the clone'],
+    ]);
+    expect(recover.steps[1].commands![0].command).toBe(`gcloud sql instances clone orders orders-split --project=${PROJECT}`);
+    expect(runbook.model.decisions).toContainEqual({ situation: 'us-central1 answers again after an unplanned failover', use: 'recover-region', because: 'fence first: the former primary may be writable' });
+    expect(runbook.markdown).toContain('## The lost region is back');
   });
 
   describe('bad input', () => {

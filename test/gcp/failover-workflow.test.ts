@@ -275,6 +275,111 @@ describe('bad input: a failback while the former primary has not rejoined', () =
   });
 });
 
+describe('fencing the former primary (no split brain)', () => {
+  const plain = deployment(false).definition;
+  const dr = deployment(true).definition;
+  const isFence = (r: HttpRequest) => r.method === 'PATCH' && r.url.endsWith('/instances/orders') && (r.body as any)?.settings?.activationPolicy === 'NEVER';
+
+  /** The split-brain guards Terraform created, disabled, one per instance. */
+  function withGuards(c: FakeCloud): FakeCloud {
+    for (const [i, name] of ['orders', 'orders-europe-west1'].entries()) {
+      c.alertPolicies.push({ name: `projects/${PROJECT}/alertPolicies/${100 + i}`, userLabels: { mrc_split_brain_guard: name }, enabled: false });
+    }
+    return c;
+  }
+
+  test('the former primary answers: it is fenced (activation policy NEVER) before the promotion, then its guard is armed', () => {
+    const c = withGuards(cloud(false));
+    const run = runWorkflow(plain, FAILOVER, c.handler);
+    expect(run.error).toBeUndefined();
+    expect(run.result).toMatchObject({ fence: { instance: 'orders', state: 'done' }, splitBrainGuard: 'armed: orders' });
+    expect(c.instances.orders.settings.activationPolicy).toBe('NEVER');
+    const fenceAt = run.calls.findIndex(isFence);
+    const moveAt = run.calls.findIndex(isMove);
+    expect(fenceAt).toBeGreaterThanOrEqual(0);
+    expect(fenceAt).toBeLessThan(moveAt);
+    // The fence operation finished before the move was posted.
+    expect(run.calls[moveAt].at).toBeGreaterThanOrEqual(c.opSeconds.patch);
+    expect(c.alertPolicies.map((p) => p.enabled)).toEqual([true, false]);
+    expect(run.logs).toEqual([]);
+    expectHealthyEnd(c, 14, 7);
+  });
+
+  test('the former primary\'s region is lost: the fence is pending (result, log), the guard armed, and the failover goes on', () => {
+    const c = withGuards(regionLost(cloud(false)));
+    const run = runWorkflow(plain, FAILOVER, c.handler);
+    expect(run.error).toBeUndefined();
+    expect(run.result).toMatchObject({ fence: { instance: 'orders', state: 'pending' }, splitBrainGuard: 'armed: orders' });
+    expect(run.logs).toEqual([{
+      severity: 'WARNING',
+      at: expect.any(Number),
+      text: 'FENCE PENDING: the former primary orders did not answer (or did not confirm activation policy NEVER) before orders-europe-west1 was promoted. When its region is back, fence it before anything else: gcloud sql instances patch orders --activation-policy=NEVER (runbook: The lost region is back). Its split-brain alert is armed.',
+    }]);
+    // The probe gave up quickly (2 short retries): the region outage does not hold the failover back.
+    expect(run.calls.find(isMove)!.at).toBeLessThan(15);
+    expect(c.alertPolicies[0].enabled).toBe(true);
+    expectHealthyEnd(c, 14, 7);
+    // When the region comes back the instance is writable: the failback is refused (see below) until it is fenced.
+    c.unreachable.clear();
+    expect(String(runWorkflow(plain, { mode: 'failover', acceptDataLoss: true, target: 'us-central1' }, c.handler).error)).toMatch(/^refusing to make orders the writer/);
+  });
+
+  test('a fence that is not confirmed in time counts as pending; the promotion is not held back', () => {
+    const c = withGuards(cloud(false));
+    // The fence operation never finishes in time; later patches (backups) are normal.
+    c.opSeconds.patch = 10_000;
+    c.faults = [(req) => { if (isMove(req)) c.opSeconds.patch = 90; return undefined; }];
+    const run = runWorkflow(plain, FAILOVER, c.handler);
+    expect(run.error).toBeUndefined();
+    expect(run.result).toMatchObject({ fence: { state: 'pending' } });
+    expect(run.calls.find(isMove)!.at).toBeLessThan(400);
+  });
+
+  test('an already fenced former primary is not patched again', () => {
+    const c = withGuards(cloud(false));
+    c.instances.orders.settings.activationPolicy = 'NEVER';
+    const run = runWorkflow(plain, FAILOVER, c.handler);
+    expect(run.result).toMatchObject({ fence: { instance: 'orders', state: 'done' } });
+    expect(run.calls.filter(isFence)).toEqual([]);
+  });
+
+  test('DR replica failover while the primary answers: fenced first, then promoteReplica failover=true; it stays stopped (no rejoin)', () => {
+    const c = withGuards(cloud(true));
+    const run = runWorkflow(dr, FAILOVER, c.handler);
+    expect(run.error).toBeUndefined();
+    expect(c.moves).toEqual(['promoteReplica orders-europe-west1 failover=true']);
+    expect(c.instances.orders).toMatchObject({ instanceType: 'CLOUD_SQL_INSTANCE', settings: expect.objectContaining({ activationPolicy: 'NEVER' }) });
+    expect(run.result).toMatchObject({ fence: { state: 'done' } });
+  });
+
+  test('a switchover never fences (the former primary becomes a replica)', () => {
+    const c = withGuards(cloud(true));
+    const run = runWorkflow(dr, { mode: 'switchover' }, c.handler);
+    expect(run.error).toBeUndefined();
+    expect(run.calls.filter(isFence)).toEqual([]);
+    expect(run.result).toMatchObject({ fence: { state: 'not-needed' }, splitBrainGuard: 'none' });
+    expect(c.alertPolicies.every((p) => !p.enabled)).toBe(true);
+  });
+
+  test('the guard cannot be armed (Monitoring down): reported in the result, the failover still completes', () => {
+    const c = withGuards(cloud(false));
+    c.faults = [(req) => (req.url.startsWith('https://monitoring.googleapis.com/') ? { outcome: { code: 403 } } : undefined)];
+    const run = runWorkflow(plain, FAILOVER, c.handler);
+    expect(run.error).toBeUndefined();
+    expect(run.result).toMatchObject({ splitBrainGuard: 'not armed: enable the alert policy labelled mrc_split_brain_guard=orders by hand' });
+    expectHealthyEnd(c, 14, 7);
+  });
+
+  test('a failback while the former primary is fenced but not rejoined is refused too (it is not a replica)', () => {
+    const c = withGuards(cloud(false));
+    expect(runWorkflow(plain, FAILOVER, c.handler).error).toBeUndefined();
+    const run = runWorkflow(plain, { mode: 'failover', acceptDataLoss: true, target: 'us-central1' }, c.handler);
+    // orders is fenced (NEVER): it does not count as a writer, so "already primary" would be wrong — the
+    // target is a stopped former primary. It is refused: the move needs a replica.
+    expect(String(run.error)).toMatch(/^refusing to fail back to orders: it is a fenced former primary \(activation policy NEVER\), not a replica of the writer/);
+  });
+});
+
 describe('the interpreter itself (so the tests above can fail)', () => {
   test('an HTTP error without try/retry fails the run', () => {
     const def = { main: { params: ['args'], steps: [{ get: { call: 'http.get', args: { url: 'https://x' }, result: 'r' } }, { done: { return: '${r.body}' } }] } };

@@ -40,6 +40,8 @@ export class FakeCloud {
   public faults: Fault[] = [];
   /** Instances whose region is lost: every call about them fails to connect. */
   public readonly unreachable = new Set<string>();
+  /** Cloud Monitoring alert policies (name, user labels, enabled). */
+  public readonly alertPolicies: { name: string; userLabels: Record<string, string>; enabled: boolean }[] = [];
   private seq = 0;
 
   constructor(private readonly project: string, public readonly opSeconds = { move: 180, patch: 90 }) {}
@@ -71,6 +73,8 @@ export class FakeCloud {
   private serve(req: HttpRequest, now: number): HttpOutcome {
     const sql = `https://sqladmin.googleapis.com/v1/projects/${this.project}`;
     const dns = `https://dns.googleapis.com/dns/v1/projects/${this.project}/managedZones/`;
+    const monitoring = 'https://monitoring.googleapis.com/v3/';
+    if (req.url.startsWith(monitoring)) return this.serveMonitoring(req);
     if (req.url.startsWith(dns)) {
       if (!this.record) return { code: 404 };
       if (req.method === 'GET') return { code: 200, body: JSON.parse(JSON.stringify(this.record)) };
@@ -134,6 +138,10 @@ export class FakeCloud {
     if (req.method === 'PATCH' && !m[2]) {
       if (busy) return { code: 409, body: { error: { code: 409, message: 'Operation failed because another operation was already in progress.' } } };
       const body = req.body as any;
+      // https://cloud.google.com/sql/docs/postgres/start-stop-restart-instance: "NEVER is not supported for read replica instances."
+      if (body.settings?.activationPolicy === 'NEVER' && instance.instanceType === 'READ_REPLICA_INSTANCE') {
+        return { code: 400, body: { error: { message: 'The activation policy NEVER is not supported for read replicas.' } } };
+      }
       this.patches.push({ instance: name, at: now, body });
       const o = this.startOperation(name, 'UPDATE', this.opSeconds.patch, now, () => {
         instance.settings = deepMerge(instance.settings, body.settings ?? {});
@@ -141,6 +149,23 @@ export class FakeCloud {
       return { code: 200, body: { name: o.name, status: o.status } };
     }
     return { code: 405 };
+  }
+
+  /** alertPolicies.list (filter `user_labels.KEY = "VALUE"`) and alertPolicies.patch (`updateMask=enabled`). */
+  private serveMonitoring(req: HttpRequest): HttpOutcome {
+    const list = `https://monitoring.googleapis.com/v3/projects/${this.project}/alertPolicies`;
+    if (req.method === 'GET' && req.url === list) {
+      const m = /^user_labels\.([a-z0-9_-]+) = "([^"]*)"$/.exec(String(req.query?.filter ?? ''));
+      if (!m) return { code: 400, body: { error: { message: `bad filter ${req.query?.filter}` } } };
+      const found = this.alertPolicies.filter((p) => p.userLabels[m[1]] === m[2]);
+      return { code: 200, body: found.length ? { alertPolicies: found.map((p) => ({ ...p })) } : {} };
+    }
+    const policy = this.alertPolicies.find((p) => req.url === `https://monitoring.googleapis.com/v3/${p.name}`);
+    if (req.method === 'PATCH' && policy && req.query?.updateMask === 'enabled') {
+      policy.enabled = (req.body as { enabled: boolean }).enabled;
+      return { code: 200, body: { ...policy } };
+    }
+    return { code: 404 };
   }
 }
 

@@ -69,7 +69,7 @@ describe('PrimaryRegion defaults', () => {
   });
 
   test('an alert on instance state, and outputs for other regions', () => {
-    const alert = only(json, 'google_monitoring_alert_policy');
+    const alert = all(json, 'google_monitoring_alert_policy').find((a) => a.user_labels?.mrc_split_brain_guard === undefined);
     expect(alert.conditions[0].condition_threshold.filter).toContain('cloudsql.googleapis.com/database/up');
     expect(alert.conditions[0].condition_threshold.filter).toContain(`"${PROJECT}:orders"`);
     expect(Object.values(json.output!).map((o: any) => o.value)).toContain(`${PROJECT}:us-central1:orders`);

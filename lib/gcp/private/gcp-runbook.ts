@@ -12,6 +12,7 @@ import { PrimaryRegion } from '../primary-region';
 import { ReadReplicaRegion } from '../read-replica-region';
 import { writeRecordCommand } from './dns-commands';
 import { checksAfterMove, describeRole, newPrimaryBackups, runbookInstances, swapConfigurationStep } from './gcp-checks';
+import { manualFenceStep, recoverRegionProcedure, workflowFenceStep } from './gcp-fence';
 import { deploymentState } from './gcp-outage';
 import { IDEMPOTENT_RETRY, retryWindowSeconds } from './workflow-source';
 
@@ -118,6 +119,7 @@ export function buildGcpRunbookModel(input: GcpRunbookInput): RunbookModel {
       dataLoss: 'The writes the replica had not received (the replication lag at the time of the failure).',
       steps: [
         lagCheck,
+        workflowFenceStep(writerNow, name, p, region),
         { kind: 'database-failover', title: 'Run the workflow accepting data loss', detail: `The workflow refuses a failover unless acceptDataLoss is true${drPair ? '; with the DR replica designated it is a replica failover (the write endpoint follows)' : ''}. ${workflowOrder}`, commands: [{ command: run(to(standby.region, '"mode": "failover", "acceptDataLoss": true')) }], timeoutSeconds: 3600 },
         ...repointApps,
         ...afterFailover,
@@ -130,6 +132,7 @@ export function buildGcpRunbookModel(input: GcpRunbookInput): RunbookModel {
       whenToUse: 'Cloud Workflows is unavailable, or the workflow failed midway.',
       dataLoss: 'The writes the replica had not received.',
       steps: [
+        manualFenceStep(writerNow, p),
         {
           kind: 'database-failover',
           title: 'Promote the replica',
@@ -164,7 +167,7 @@ export function buildGcpRunbookModel(input: GcpRunbookInput): RunbookModel {
         {
           kind: 'precondition',
           title: `${writerNow.name} has rejoined as a replica of ${standbyInstance.name}`,
-          detail: `After a switchover it is a replica already. After an unplanned failover it is a standalone former primary until it is rebuilt: then do "The lost region is back" first (fence, export what only it has, rebuild it as a replica). The workflow refuses to fail back to a standalone writable instance, so this cannot be skipped by accident.`,
+          detail: `After a switchover it is a replica already. After an unplanned failover it is a fenced (or still writable) standalone former primary until it is rebuilt: then do "The lost region is back" first (fence, export what only it has, rebuild it as a replica). The workflow refuses to fail back to a fenced or writable standalone instance, so this cannot be skipped by accident.`,
           commands: [{ command: describeRole(writerNow.name, p) }],
           expect: `READ_REPLICA_INSTANCE RUNNABLE ${primary.region} ${p}:${standbyInstance.name}`,
         },
@@ -181,6 +184,7 @@ export function buildGcpRunbookModel(input: GcpRunbookInput): RunbookModel {
         { ...configBack, title: `Restore the configuration: ${primary.region} writes, then apply` },
       ],
     },
+    recoverRegionProcedure({ primary, former: writerNow, writer: standbyInstance, formerStack: writerNow.stack?.node.id }),
     {
       id: 'drill',
       title: 'Drill: switch over to the standby and back',
@@ -229,7 +233,8 @@ export function buildGcpRunbookModel(input: GcpRunbookInput): RunbookModel {
       { situation: `${primary.region} down or the primary cannot write`, use: 'failover', because: 'writes must resume; the lag is lost' },
       { situation: 'Workflows unavailable or failed', use: 'manual-failover' },
       { situation: 'After any procedure', use: 'verify' },
-      { situation: `${primary.region} recovered`, use: 'failback' },
+      { situation: `${primary.region} answers again after an unplanned failover`, use: 'recover-region', because: 'fence first: the former primary may be writable' },
+      { situation: `${primary.region} recovered and ${primary.instanceName} is a replica again`, use: 'failback' },
       { situation: 'Every quarter', use: 'drill', because: 'an untested failover is a hope' },
     ],
     procedures,

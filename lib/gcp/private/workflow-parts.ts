@@ -54,7 +54,7 @@ export function retried(call: 'http.get' | 'http.post' | 'http.patch', args: Rec
 export function subworkflows(o: { pollSeconds: number; maxPolls: number }): Record<string, unknown> {
   return {
     waitForSqlOperation: {
-      params: ['api', 'name', { failOnError: true }],
+      params: ['api', 'name', { failOnError: true }, { maxPolls: o.maxPolls }],
       steps: [
         { start: { assign: [{ polls: 0 }] } },
         { poll: retried('http.get', { url: '${api + "/operations/" + name}' }, 'op') },
@@ -63,7 +63,7 @@ export function subworkflows(o: { pollSeconds: number; maxPolls: number }): Reco
             switch: [
               { condition: '${op.body.status == "DONE" and map.get(op.body, "error") != null and failOnError}', raise: '${op.body.error}' },
               { condition: '${op.body.status == "DONE"}', return: '${op.body}' },
-              { condition: `\${polls >= ${o.maxPolls}}`, raise: '${"operation " + name + " is still " + op.body.status + "; check it with gcloud sql operations describe"}' },
+              { condition: '${polls >= maxPolls}', raise: '${"operation " + name + " is still " + op.body.status + "; check it with gcloud sql operations describe"}' },
             ],
           },
         },
