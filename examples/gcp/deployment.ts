@@ -13,7 +13,7 @@
  * (test/gcp/day-two-examples.test.ts checks it for every phase).
  */
 import { App, TerraformStack } from 'cdktf';
-import { DeploymentNetwork, FailoverRunbook, GlobalRouter, PrimaryRegion, ReadReplicaRegion } from '../../lib/gcp';
+import { DeploymentNetwork, FailoverRunbook, GlobalRouter, PrimaryRegion, ReadReplicaRegion, RouterTarget } from '../../lib/gcp';
 import { GcpExampleConfig, guardPlaceholders, instanceNamesOf, useStateBucket } from './config';
 
 export interface GcpDeploymentSpec {
@@ -99,12 +99,11 @@ export function buildGcpDeployment(app: App, config: GcpExampleConfig, spec: Gcp
   const routerStack = new TerraformStack(app, `${prefix}-router`);
   const router = new GlobalRouter(routerStack, 'Router', {
     primary,
-    managedZone: config.dnsZone,
-    zoneDnsName: config.dnsName,
+    zone: { name: config.dnsZone, dnsName: config.dnsName },
     // Each phase its own names: phases 3 and 4 can be applied in one project and zone.
-    writeHostname: `write.${spec.dnsLabel ?? `p${phase}`}.${config.dnsName}`,
-    readHostname: `read.${spec.dnsLabel ?? `p${phase}`}.${config.dnsName}`,
-    targets: [config.primaryRegion, ...replicaRegions].map((region) => ({ region, ipAddress: config.endpoints[region] })),
+    writeRecordName: `write.${spec.dnsLabel ?? `p${phase}`}`,
+    readRecordName: `read.${spec.dnsLabel ?? `p${phase}`}`,
+    endpoints: [config.primaryRegion, ...replicaRegions].map((region) => ({ region, target: RouterTarget.fromIpAddress(config.endpoints[region]) })),
   });
   const runbookStack = new TerraformStack(app, `${prefix}-runbook`);
   runbookStack.addDependency(routerStack);

@@ -1,4 +1,7 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Annotations, TerraformOutput, TerraformStack } from 'cdktf';
+import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
 import { DnsManagedZoneIamMember } from '@cdktf/provider-google/lib/dns-managed-zone-iam-member';
 import { ProjectIamCustomRole } from '@cdktf/provider-google/lib/project-iam-custom-role';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
@@ -6,7 +9,7 @@ import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { WorkflowsWorkflow } from '@cdktf/provider-google/lib/workflows-workflow';
 import { Construct } from 'constructs';
 import {
-  checkRegion, ConfigProblem, renderRunbookMarkdown, RunbookModel, show, throwIfProblems, validateRunbook,
+  checkRegion, ConfigProblem, renderRunbookMarkdown, RunbookModel, runbookFileName, show, throwIfProblems, validateRunbook,
 } from '../core';
 import { GCP_PROFILE } from './private/gcp-profile';
 import { deterministicName, trimName } from './private/names';
@@ -17,6 +20,7 @@ import { GlobalRouter } from './global-router';
 import { PrimaryRegion } from './primary-region';
 import { ReadReplicaRegion } from './read-replica-region';
 import { dependOnServices, GCP_SERVICES, requireServices } from './private/services';
+import { registerRunbook } from './private/phase-checks';
 import { mustSurvive } from './private/state-registry';
 import { useGoogleProvider } from './provider';
 
@@ -74,6 +78,13 @@ export interface FailoverRunbookProps {
    * @default 300
    */
   readonly fenceTimeoutSeconds?: number;
+  /**
+   * Write the Markdown runbook next to the stacks at synth,
+   * `<cdktf.out>/runbooks/<workflow name>.md` (as the AWS construct writes it
+   * into `cdk.out/runbooks/`).
+   * @default true
+   */
+  readonly writeRunbook?: boolean;
 }
 
 /**
@@ -101,10 +112,14 @@ export class FailoverRunbook extends Construct {
   public readonly serviceAccountEmail: string;
   /** The workflow definition (Workflows JSON, unescaped). */
   public readonly workflowSource: string;
+  /** The primary whose writes move. */
+  public readonly primary: PrimaryRegion;
   /** The replicas the writes can move to. */
   public readonly replicas: readonly ReadReplicaRegion[];
   /** The default target region. */
   public readonly standbyRegion: string;
+  /** File name of the Markdown runbook (`<workflow name>.md`), under `<outdir>/runbooks/`. */
+  public readonly runbookFileName: string;
   private readonly modelInput: GcpRunbookInput;
   private readonly source: { construct: string; path: string };
 
@@ -167,6 +182,7 @@ export class FailoverRunbook extends Construct {
     }
     throwIfProblems(source, problems);
 
+    this.primary = primary;
     this.replicas = replicas;
     this.standbyRegion = standbyRegion;
     this.regions = regions;
@@ -268,11 +284,27 @@ export class FailoverRunbook extends Construct {
       GCP_SERVICES.sqlAdmin, GCP_SERVICES.monitoring, ...(router ? [GCP_SERVICES.dns] : []),
     ]));
     mustSurvive(this, primary.region, 'required', `the runbook '${this.node.path}' is what runs when ${primary.region} is lost`);
+    registerRunbook(this);
     new TerraformOutput(this, 'WorkflowName', { value: name, description: `Failover workflow, deployed in ${regions.join(', ')}` });
 
     this.modelInput = { primary, replicas, standby: standby!, router, regions, workflowName: name, serviceAccountEmail: this.serviceAccountEmail, runbookStack: TerraformStack.of(this) };
     this.source = source;
     throwIfProblems(source, validateRunbook(this.model));
+    this.runbookFileName = runbookFileName(name);
+    if (props.writeRunbook ?? true) {
+      // Written at synth into the output directory, next to the stacks; the
+      // Markdown is rendered then, so it includes state backends added later.
+      // addCustomSynthesis is cdktf's hook for files a construct adds to the
+      // output (as aws-cdk-lib's attachCustomSynthesis on AWS).
+      const file = this.runbookFileName;
+      addCustomSynthesis(this, {
+        onSynthesize: (session) => {
+          const dir = path.join(session.outdir, 'runbooks');
+          fs.mkdirSync(dir, { recursive: true });
+          fs.writeFileSync(path.join(dir, file), this.markdown);
+        },
+      });
+    }
   }
 
   /**

@@ -13,6 +13,7 @@ import { instanceDownAlert, splitBrainGuard } from './private/alerts';
 import { describeWriteEndpoint, designateDrReplica, DrDesignationMode } from './private/dr-designation';
 import { instanceConfig, InstanceShape } from './private/instance-settings';
 import { connectionName, deterministicName } from './private/names';
+import { registerPrimary } from './private/phase-checks';
 import { primaryProblems } from './private/primary-rules';
 import {
   AuthorizedNetwork, Edition, defaultRetainedBackups, defaultTier, iamDatabaseUser, sqlFlags,
@@ -500,6 +501,7 @@ export class PrimaryRegion extends Construct {
       mustSurvive(this, props.region, 'recommended', `holds the primary of '${this.node.path}', whose stack the role swap after a failover changes`);
     }
 
+    registerPrimary(this);
     new TerraformOutput(this, 'ConnectionName', { value: this.connectionName, description: 'Cloud SQL connection name of the primary' });
     new TerraformOutput(this, 'WriteEndpoint', { value: this.writeEndpoint, description: this.writeEndpointDescription });
   }

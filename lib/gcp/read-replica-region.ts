@@ -7,6 +7,7 @@ import { instanceDownAlert, replicaLagAlert, splitBrainGuard } from './private/a
 import { GCP_PROFILE } from './private/gcp-profile';
 import { connectionName, INSTANCE_NAME, MAX_INSTANCE_NAME } from './private/names';
 import { renamedProp } from './private/deprecated';
+import { registerReplica } from './private/phase-checks';
 import { instanceConfig, InstanceShape } from './private/instance-settings';
 import { AuthorizedNetwork, checkPublicIp, checkTier, Edition } from './private/sql-rules';
 import { PrimaryRegion } from './primary-region';
@@ -253,6 +254,7 @@ export class ReadReplicaRegion extends Construct {
     this.splitBrainGuard = splitBrainGuard(this, 'SplitBrainGuard', { project: primary.project, instanceName, engine: primary.engine, notificationChannels: channels });
     dependOnServices(this, requireServices(this, primary.project, [GCP_SERVICES.sqlAdmin, GCP_SERVICES.monitoring]));
     mustSurvive(this, primary.region, 'required', `the replica '${this.node.path}' is promoted when ${primary.region} is lost`);
+    registerReplica(this);
     new TerraformOutput(this, 'ConnectionName', { value: this.connectionName, description: `Cloud SQL connection name of the replica in ${props.region}` });
   }
 }

@@ -33,3 +33,8 @@ export function renamedProp<T>(
   Annotations.of(scope).addWarning(`${construct} '${scope.node.path}': ${oldName} is deprecated; use ${newName} (same meaning). ${oldName} will be removed in a future major version.`);
   return newValue ?? oldValue;
 }
+
+/** The warning of a deprecated prop whose replacement has another shape. */
+export function deprecatedProp(scope: Construct, construct: string, oldName: string, replacement: string): void {
+  Annotations.of(scope).addWarning(`${construct} '${scope.node.path}': ${oldName} is deprecated; use ${replacement}. ${oldName} will be removed in a future major version.`);
+}
