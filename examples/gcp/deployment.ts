@@ -52,7 +52,8 @@ export function buildGcpDeployment(app: App, config: GcpExampleConfig, spec: Gcp
     project: config.project,
     networkName: `${name}-vpc`,
     rangeName: `${name}-psa`,
-    providerRegion: config.primaryRegion,
+    // A network is global; a region that does not change with the roles.
+    providerRegion: config.firstPrimaryRegion,
     providerVersionConstraint: config.providerVersion,
   });
 

@@ -78,7 +78,7 @@ describe('every instance ignores what the runtime owns, in both roles', () => {
     expect(instance.lifecycle.ignore_changes).toEqual(owned);
     expect(instance.lifecycle.postcondition).toEqual([{
       condition: '${self.instance_type != "READ_REPLICA_INSTANCE"}',
-      error_message: expect.stringMatching(/^Cloud SQL instance orders in us-central1 is still a read replica, but this configuration makes it the primary: run the failover workflow/),
+      error_message: 'Cloud SQL instance orders in us-central1 is a read replica, but this configuration makes it the primary. If the writes should move here, run the failover workflow (switchover or failover) first, then apply. If they moved away from it (a switchover, or a replica failover it rejoined after), make the configuration say which region writes now (swap the roles: docs/day-two.md).',
     }]);
   });
 

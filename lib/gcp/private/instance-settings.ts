@@ -97,7 +97,7 @@ export function instanceConfig(shape: InstanceShape, role: InstanceRole): SqlDat
       // refreshed the instance; unknown (skipped) while it is being created.
       postcondition: role.kind === 'primary' ? [{
         condition: '${self.instance_type != "READ_REPLICA_INSTANCE"}',
-        errorMessage: `Cloud SQL instance ${shape.name} in ${shape.region} is still a read replica, but this configuration makes it the primary: run the failover workflow (switchover or failover) first, then apply; or, if it should stay a replica, restore the configuration that names the current primary.`,
+        errorMessage: `Cloud SQL instance ${shape.name} in ${shape.region} is a read replica, but this configuration makes it the primary. If the writes should move here, run the failover workflow (switchover or failover) first, then apply. If they moved away from it (a switchover, or a replica failover it rejoined after), make the configuration say which region writes now (swap the roles: docs/day-two.md).`,
       }] : undefined,
     },
     settings: {
