@@ -191,6 +191,14 @@ export interface PrimaryRegionProps {
    */
   readonly encryptionKeyName?: string;
   /**
+   * Customer-managed encryption key of every region's instance (a key must be
+   * in its instance's region), role-free like {@link instanceNames}: replicas
+   * use their region's key, and a role swap keeps every instance's key
+   * (`encryption_key_name` is create-only).
+   * @default - `encryptionKeyName` for the primary; replicas Google-managed
+   */
+  readonly encryptionKeyNames?: Readonly<Record<string, string>>;
+  /**
    * Notification channels (ids) of the alert policies.
    * @default [] (incidents only appear in the console)
    */

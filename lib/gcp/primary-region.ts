@@ -76,6 +76,7 @@ export class PrimaryRegion extends Construct {
   /** Engine family. */
   public readonly engine: EngineFamily;
   private readonly instanceNameMap: Readonly<Record<string, string>>;
+  private readonly keyNameMap: Readonly<Record<string, string>>;
   /** Days of transaction logs kept for point-in-time recovery. */
   public readonly transactionLogRetentionDays: number;
   /** Automated daily backups kept (always more than {@link transactionLogRetentionDays}). */
@@ -143,6 +144,10 @@ export class PrimaryRegion extends Construct {
 
     this.topology = resolveTopology(spec);
     this.instanceNameMap = { ...(props.instanceNames ?? {}) };
+    this.keyNameMap = { ...(props.encryptionKeyNames ?? {}), ...(props.encryptionKeyName && !props.encryptionKeyNames?.[props.region] ? { [props.region]: props.encryptionKeyName } : {}) };
+    if (props.encryptionKeyName && !props.encryptionKeyNames && replicaRegions.length > 0) {
+      Annotations.of(this).addWarning(`PrimaryRegion '${this.node.path}': encryptionKeyName is the key of the primary's region only; after a role swap it would be given to another region's instance (encryption_key_name is create-only, and a key must be in its instance's region). Give every region its key in encryptionKeyNames (docs/day-two.md)`);
+    }
     this.project = props.project;
     this.region = props.region;
     this.engine = engine;
@@ -206,7 +211,7 @@ export class PrimaryRegion extends Construct {
       maintenanceWindow: this.maintenanceWindow,
       queryInsights: this.queryInsights,
       labels: this.labels,
-      encryptionKeyName: props.encryptionKeyName,
+      encryptionKeyName: this.encryptionKeyNameOf(props.region),
     };
     const config = instanceConfig(shape, {
       kind: 'primary',
@@ -285,6 +290,11 @@ export class PrimaryRegion extends Construct {
    */
   public instanceNameOf(region: string): string {
     return this.instanceNameMap[region] ?? (region === this.region ? this.instanceName : `${this.instanceName}-${region}`);
+  }
+
+  /** The customer-managed key of `region`'s instance, whatever its role (undefined: Google-managed). */
+  public encryptionKeyNameOf(region: string): string | undefined {
+    return this.keyNameMap[region];
   }
 
   /** The stack that holds this primary. */

@@ -231,6 +231,7 @@ export class ReadReplicaRegion extends Construct {
       maintenanceWindow: primary.maintenanceWindow,
       queryInsights: primary.queryInsights,
       labels: primary.labels,
+      encryptionKeyName: primary.encryptionKeyNameOf(props.region),
     };
     this.instance = new SqlDatabaseInstance(this, 'Instance', {
       ...instanceConfig(shape, {

@@ -148,7 +148,7 @@ describe('bad input: a role swap to a region that is not a region of the deploym
     );
   });
 
-  test('PrimaryRegion instanceNames: every replica region needs its name, names are distinct, instanceName agrees', () => {
+  test('PrimaryRegion instanceNames: every replica region needs its name, names are distinct, instanceName agrees (and a key agrees with encryptionKeyNames)', () => {
     const make = (props: object) => () => new PrimaryRegion(new TerraformStack(new App(), 'S'), 'Database', {
       project: PROJECT, region: 'us-central1', replicaRegions: ['europe-west1'], ...props,
     });
@@ -157,6 +157,9 @@ describe('bad input: a role swap to a region that is not a region of the deploym
     );
     expect(errorOf(make({ instanceNames: { 'us-central1': 'orders', 'europe-west1': 'orders' } }))).toBe(
       "PrimaryRegion 'S/Database': instanceNames gives 'orders' to two regions; give every region its own instance name",
+    );
+    expect(errorOf(make({ encryptionKeyName: 'k1', encryptionKeyNames: { 'us-central1': 'k2' } }))).toBe(
+      "PrimaryRegion 'S/Database': encryptionKeyName 'k1' differs from encryptionKeyNames.us-central1 'k2'; remove encryptionKeyName and keep the key in encryptionKeyNames only",
     );
     expect(errorOf(make({ instanceName: 'other', instanceNames: { 'us-central1': 'orders', 'europe-west1': 'orders-eu' } }))).toBe(
       "PrimaryRegion 'S/Database': instanceName 'other' differs from instanceNames.us-central1 'orders'; remove instanceName and keep the name in instanceNames only",

@@ -132,6 +132,25 @@ describe('the public constructs: a role swap is expressible without replacing an
     ]);
   });
 
+  test('customer-managed keys: per region (encryptionKeyNames) they stay with their instance; a single encryptionKeyName would move (found, and warned about)', () => {
+    const keys = { 'us-central1': 'projects/p/locations/us-central1/keyRings/r/cryptoKeys/k', 'europe-west1': 'projects/p/locations/europe-west1/keyRings/r/cryptoKeys/k' };
+    const build = (writer: string, other: string, props: Partial<PrimaryRegionProps>) => {
+      const app = Testing.app();
+      const ps = new TerraformStack(app, `orders-${writer}`);
+      const primary = new PrimaryRegion(ps, 'Database', { project: PROJECT, region: writer, replicaRegions: [other], instanceNames: names, network: `projects/${PROJECT}/global/networks/n`, ...props });
+      const rs = new TerraformStack(app, `orders-${other}`);
+      new ReadReplicaRegion(rs, 'Database', { primary, region: other });
+      return { primary, resources: terraformResources({ [ps.node.id]: JSON.parse(Testing.synth(ps)), [rs.node.id]: JSON.parse(Testing.synth(rs)) }) };
+    };
+    const a = build('us-central1', 'europe-west1', { encryptionKeyNames: keys });
+    const b = build('europe-west1', 'us-central1', { encryptionKeyNames: keys });
+    expect(findReplacements(a.resources, b.resources, GCP_REPLACEMENT_RULES)).toEqual([]);
+    expect(a.resources.filter((r) => r.type === 'google_sql_database_instance').map((r) => r.properties.encryption_key_name)).toEqual([keys['us-central1'], keys['europe-west1']]);
+    const single = (writer: string, other: string) => build(writer, other, { encryptionKeyName: keys[writer as keyof typeof keys] });
+    expect(findReplacements(single('us-central1', 'europe-west1').resources, single('europe-west1', 'us-central1').resources, GCP_REPLACEMENT_RULES).map((f) => f.property)).toEqual(['encryption_key_name', 'encryption_key_name']);
+    expect(warningsOf(single('us-central1', 'europe-west1').primary)[0]).toMatch(/^PrimaryRegion 'orders-us-central1\/Database': encryptionKeyName is the key of the primary's region only; after a role swap/);
+  });
+
   test('terraformResources leaves out what lifecycle.ignore_changes covers (it never replaces after creation)', () => {
     const [r] = terraformResources({ s: { resource: { t: { n: { instance: 'a', name: 'x', settings: [{ activation_policy: 'ALWAYS', tier: 't' }], lifecycle: { ignore_changes: ['instance', 'settings[0].activation_policy'] } } } } } });
     expect(r.properties).toEqual({ name: 'x', settings: [{ tier: 't' }], lifecycle: { ignore_changes: ['instance', 'settings[0].activation_policy'] } });

@@ -106,6 +106,14 @@ export function primaryProblems(props: PrimaryRegionProps, r: ResolvedPrimary): 
     }
     problems.push(...checkTier(tier, edition));
     problems.push(...instanceNamesProblems(props, replicaRegions, instanceName));
+    const key = props.encryptionKeyNames?.[props.region];
+    if (props.encryptionKeyName !== undefined && key !== undefined && key !== props.encryptionKeyName) {
+      problems.push({
+        property: 'encryptionKeyName',
+        message: `encryptionKeyName ${show(props.encryptionKeyName)} differs from encryptionKeyNames.${props.region} ${show(key)}`,
+        fix: 'remove encryptionKeyName and keep the key in encryptionKeyNames only',
+      });
+    }
     if (props.drReplicaDesignated && props.drReplicaRegion === undefined) {
       problems.push({
         property: 'drReplicaDesignated',
