@@ -9,8 +9,15 @@
  *   GCP_ENDPOINTS=us-central1=198.51.100.7,europe-west1=198.51.100.8 \
  *   GCP_PROVIDER_VERSION='>= 6.50.0, < 8.0.0' \
  *   GCP_STATE_BUCKET=acme-orders-tfstate GCP_STATE_BUCKET_LOCATION=US \
- *   GCP_DR_REPLICA_DESIGNATED=true GCP_FOR_REAL=true \
+ *   GCP_REGIONS=us-central1,europe-west1,asia-southeast1 GCP_FIRST_PRIMARY_REGION=us-central1 \
+ *   GCP_FOR_REAL=true \
  *   npx ts-node --transpile-only examples/gcp/main.ts
+ *
+ * After a switchover or failover, swap the roles: GCP_PRIMARY_REGION=<new
+ * writer> GCP_REPLICA_REGIONS=<the others>. Stacks and instance names are
+ * per region, so nothing is replaced (docs/day-two.md). GCP_REGIONS (every
+ * region of the deployment, role-free) makes a swap to a region outside the
+ * deployment a synth-time error.
  *
  * Every value has a default so the examples synthesize with no credentials
  * and no network: primary us-central1, replica europe-west1. The defaults
@@ -35,10 +42,25 @@ export interface GcpExampleConfig {
   readonly endpoints: Readonly<Record<string, string>>;
   readonly providerVersion?: string;
   /**
-   * Phases 3–4: the DR replica exists, so the primary may designate it
-   * (second apply of the primary stack; see PrimaryRegionProps.drReplicaDesignated).
+   * Phases 3–4: how the primary designates its DR replica. Unset (default):
+   * automatically, once the replica exists (see PrimaryRegionProps.drReplicaDesignated);
+   * GCP_DR_REPLICA_DESIGNATED=true / false forces it.
    */
-  readonly drReplicaDesignated: boolean;
+  readonly drReplicaDesignated?: boolean;
+  /**
+   * The region that was the primary when the deployment was created: its
+   * instance is named without a region suffix (`orders-p3`), every other
+   * region's with one (`orders-p3-europe-west1`). Instance names are
+   * create-only, so this never changes, whichever region writes today.
+   */
+  readonly firstPrimaryRegion: string;
+  /**
+   * Every region of the deployment, role-free (GCP_REGIONS). When set, the
+   * primary and the replicas must be exactly these regions, so a role swap to
+   * a region outside the deployment is refused at synth.
+   * @default - the primary and the replica regions
+   */
+  readonly regions?: readonly string[];
   /** GCP_FOR_REAL=true: every placeholder must have been replaced (checked at synth). */
   readonly forReal: boolean;
   /** The bucket every stack keeps its Terraform state in (created by the gcp-state stack). */
@@ -83,7 +105,7 @@ export const GCP_EXAMPLE_DEFAULTS: GcpExampleConfig = {
   dnsZone: GCP_EXAMPLE_PLACEHOLDERS.dnsZone.placeholder,
   dnsName: GCP_EXAMPLE_PLACEHOLDERS.dnsName.placeholder,
   endpoints: {},
-  drReplicaDesignated: false,
+  firstPrimaryRegion: 'us-central1',
   forReal: false,
   // A multi-region: survives the loss of any one region of the examples.
   stateBucket: { name: GCP_EXAMPLE_PLACEHOLDERS.stateBucket.placeholder, location: 'US' },
@@ -111,13 +133,53 @@ export function readGcpExampleConfig(env: NodeJS.ProcessEnv = process.env): GcpE
     dnsName: env.GCP_DNS_NAME || d.dnsName,
     endpoints,
     providerVersion: env.GCP_PROVIDER_VERSION || undefined,
-    drReplicaDesignated: env.GCP_DR_REPLICA_DESIGNATED === 'true',
+    drReplicaDesignated: env.GCP_DR_REPLICA_DESIGNATED === 'true' ? true : env.GCP_DR_REPLICA_DESIGNATED === 'false' ? false : undefined,
+    firstPrimaryRegion: env.GCP_FIRST_PRIMARY_REGION || d.firstPrimaryRegion,
+    regions: env.GCP_REGIONS ? parseRegionList(env.GCP_REGIONS) : undefined,
     forReal: env.GCP_FOR_REAL === 'true',
     stateBucket: { name: env.GCP_STATE_BUCKET || d.stateBucket.name, location: env.GCP_STATE_BUCKET_LOCATION || d.stateBucket.location },
     stateSelfHosted: env.GCP_STATE_SELF_HOSTED === 'true',
   };
-  if (config.forReal) throwIfProblems({ construct: 'GcpExampleConfig', path: 'examples/gcp/config.ts' }, placeholderProblems(config));
+  const source = { construct: 'GcpExampleConfig', path: 'examples/gcp/config.ts' };
+  throwIfProblems(source, regionProblems(config));
+  if (config.forReal) throwIfProblems(source, placeholderProblems(config));
   return config;
+}
+
+/**
+ * GCP_REGIONS, when set, is the deployment's role-free list of regions: the
+ * primary and the replicas must be exactly these.
+ */
+export function regionProblems(c: GcpExampleConfig): ConfigProblem[] {
+  if (!c.regions) return [];
+  const problems: ConfigProblem[] = [];
+  const roles = [c.primaryRegion, ...c.replicaRegions];
+  const outside = roles.filter((r) => !c.regions!.includes(r));
+  const missing = c.regions.filter((r) => !roles.includes(r));
+  if (outside.length > 0) {
+    problems.push({
+      property: outside.includes(c.primaryRegion) ? 'GCP_PRIMARY_REGION' : 'GCP_REPLICA_REGIONS',
+      message: `${outside.join(', ')} ${outside.length === 1 ? 'is' : 'are'} not a region of this deployment (GCP_REGIONS ${c.regions.join(',')})${outside.includes(c.primaryRegion) ? ': making it the primary would create a new, empty primary instead of moving the writes' : ''}`,
+      fix: `to swap roles, choose the primary among ${c.regions.join(', ')} and list the others in GCP_REPLICA_REGIONS; to add a region, add it to GCP_REGIONS and GCP_REPLICA_REGIONS first (a new replica), then switch over`,
+    });
+  }
+  if (missing.length > 0) {
+    problems.push({
+      property: 'GCP_REPLICA_REGIONS',
+      message: `GCP_REPLICA_REGIONS leaves out ${missing.join(', ')} of GCP_REGIONS: their instances would be deleted`,
+      fix: `list every region of GCP_REGIONS other than the primary in GCP_REPLICA_REGIONS (${c.regions.filter((r) => r !== c.primaryRegion).join(',')}), or remove the region from GCP_REGIONS to retire it on purpose`,
+    });
+  }
+  return problems;
+}
+
+/**
+ * The instance name of every region of a deployment named `name`: the
+ * region that was first primary keeps the bare name, the others get a
+ * region suffix. Role-free: the same map before and after a swap.
+ */
+export function instanceNamesOf(c: GcpExampleConfig, name: string, regions: readonly string[] = c.regions ?? [c.primaryRegion, ...c.replicaRegions]): Record<string, string> {
+  return Object.fromEntries(regions.map((r) => [r, r === c.firstPrimaryRegion ? name : `${name}-${r}`]));
 }
 
 /** The placeholders still in use (what GCP_FOR_REAL=true refuses). */

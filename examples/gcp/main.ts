@@ -7,12 +7,12 @@
  *
  * Configuration: see config.ts (GCP_PROJECT, GCP_PRIMARY_REGION,
  * GCP_REPLICA_REGIONS, ...). The failover runbooks are written as Markdown
- * next to the stacks, in cdktf.out/runbooks/; stack folders and runbooks
- * left over from an earlier synth are removed (out-dir.ts).
+ * next to the stacks, in cdktf.out/runbooks/, by the FailoverRunbook
+ * constructs; stack folders and runbooks left over from an earlier synth are
+ * removed (out-dir.ts).
  */
 import * as path from 'path';
 import { App, TerraformStack } from 'cdktf';
-import { runbookFileName } from '../../lib/core';
 import { GcpExampleConfig, readGcpExampleConfig } from './config';
 import { buildGcpPhase1 } from './phase-1';
 import { buildGcpPhase2 } from './phase-2';
@@ -21,17 +21,16 @@ import { buildGcpPhase4 } from './phase-4';
 import { buildGcpStateBucket } from './state';
 import { CleanReport, finishOutDir } from './out-dir';
 
-/** Builds every Google Cloud example into `app`; returns the runbooks (name → Markdown). */
+/**
+ * Builds every Google Cloud example into `app`; returns the runbooks (file
+ * name → Markdown), which each FailoverRunbook writes to `<outdir>/runbooks/` at synth.
+ */
 export function buildGcpExamples(app: App, config: GcpExampleConfig = readGcpExampleConfig()): Record<string, string> {
   buildGcpStateBucket(app, config);
   buildGcpPhase1(app, config);
   buildGcpPhase2(app, config);
-  const p3 = buildGcpPhase3(app, config);
-  const p4 = buildGcpPhase4(app, config);
-  return {
-    [runbookFileName(p3.runbook.workflowName)]: p3.runbook.markdown,
-    [runbookFileName(p4.runbook.workflowName)]: p4.runbook.markdown,
-  };
+  const runbooks = [buildGcpPhase3(app, config).runbook!, buildGcpPhase4(app, config).runbook!];
+  return Object.fromEntries(runbooks.map((r) => [r.runbookFileName, r.markdown]));
 }
 
 /**
@@ -46,7 +45,7 @@ export function synthGcpExamples(outdir: string, config: GcpExampleConfig = read
   const runbooks = buildGcpExamples(app, config);
   app.synth();
   const stackIds = app.node.children.filter((c) => c instanceof TerraformStack).map((c) => c.node.id);
-  return finishOutDir(outdir, stackIds, runbooks);
+  return finishOutDir(outdir, stackIds, Object.keys(runbooks));
 }
 
 if (require.main === module) {

@@ -1,6 +1,7 @@
 /**
  * What `npm run synth` owns in cdktf.out/: the stack folders it writes
- * (`stacks/<stack>/cdk.tf.json`) and the runbooks (`runbooks/*.md`). A stack
+ * (`stacks/<stack>/cdk.tf.json`) and the runbooks (`runbooks/*.md`, written
+ * by the FailoverRunbook constructs). A stack
  * folder left over from a renamed or removed stack is deleted when it holds
  * nothing but what synth wrote; a folder that holds anything else (a local
  * terraform.tfstate, a .terraform directory, a plan) is kept and reported,
@@ -17,8 +18,11 @@ export interface CleanReport {
   readonly kept: readonly { readonly dir: string; readonly because: readonly string[] }[];
 }
 
-/** Writes the runbooks and removes what an earlier synth left behind. */
-export function finishOutDir(outdir: string, stackIds: readonly string[], runbooks: Readonly<Record<string, string>>): CleanReport {
+/**
+ * Removes what an earlier synth left behind: stack folders of stacks that no
+ * longer exist, and runbooks other than `runbooks` (written by the constructs).
+ */
+export function finishOutDir(outdir: string, stackIds: readonly string[], runbooks: readonly string[]): CleanReport {
   const removed: string[] = [];
   const kept: { dir: string; because: string[] }[] = [];
   const stacksDir = path.join(outdir, 'stacks');
@@ -38,11 +42,10 @@ export function finishOutDir(outdir: string, stackIds: readonly string[], runboo
   const runbookDir = path.join(outdir, 'runbooks');
   fs.mkdirSync(runbookDir, { recursive: true });
   for (const file of fs.readdirSync(runbookDir)) {
-    if (file.endsWith('.md') && !(file in runbooks)) {
+    if (file.endsWith('.md') && !runbooks.includes(file)) {
       fs.rmSync(path.join(runbookDir, file));
       removed.push(path.join('runbooks', file));
     }
   }
-  for (const [file, markdown] of Object.entries(runbooks)) fs.writeFileSync(path.join(runbookDir, file), markdown);
   return { removed, kept };
 }

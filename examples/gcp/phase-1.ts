@@ -1,19 +1,11 @@
-/** Phase 1 on Google Cloud: harden one region. One stack: a regional (HA) Cloud SQL instance. */
+/**
+ * Phase 1 on Google Cloud: harden one region. A regional (HA) Cloud SQL
+ * instance in its region's stack, on the deployment's network (its own stack).
+ */
 import { App, TerraformStack } from 'cdktf';
-import { PrimaryRegion } from '../../lib/gcp';
-import { GcpExampleConfig, guardPlaceholders, useStateBucket } from './config';
+import { GcpExampleConfig } from './config';
+import { buildGcpDeployment } from './deployment';
 
 export function buildGcpPhase1(app: App, config: GcpExampleConfig): TerraformStack[] {
-  const stack = new TerraformStack(app, 'gcp-phase1-primary');
-  new PrimaryRegion(stack, 'Database', {
-    project: config.project,
-    region: config.primaryRegion,
-    phase: 1,
-    instanceName: 'orders-p1',
-    notificationChannels: config.notificationChannels,
-    providerVersionConstraint: config.providerVersion,
-  });
-  guardPlaceholders(stack, config);
-  useStateBucket(stack, config);
-  return [stack];
+  return buildGcpDeployment(app, config, { phase: 1, name: 'orders-p1', stackPrefix: 'gcp-phase1' }).stacks;
 }

@@ -5,8 +5,8 @@
  */
 import { App } from 'cdktf';
 import { GcpExampleConfig } from './config';
-import { buildActivePassive, GcpActivePassive } from './phase-3';
+import { buildGcpDeployment, GcpDeployment } from './deployment';
 
-export function buildGcpPhase4(app: App, config: GcpExampleConfig): GcpActivePassive {
-  return buildActivePassive(app, config, 4);
+export function buildGcpPhase4(app: App, config: GcpExampleConfig): GcpDeployment {
+  return buildGcpDeployment(app, config, { phase: 4, name: 'orders-p4', stackPrefix: 'gcp-phase4' });
 }

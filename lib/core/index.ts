@@ -5,3 +5,4 @@ export * from './hardening';
 export * from './recovery';
 export * from './runbook';
 export * from './partitions';
+export * from './role-swap';

@@ -8,18 +8,25 @@
 import { ConfigProblem } from './errors';
 import { formatSeconds, RecoveryEstimates, renderTimelineMarkdown } from './recovery';
 
-/** What a step does. */
+/**
+ * What a step does. `fence` stops the former writer from accepting writes
+ * (split brain: after an unplanned failover the old writer may come back
+ * writable); `configuration` brings the deployment's code in line with the
+ * world (e.g. swap the roles in the configuration after a failover, then apply).
+ */
 export type RunbookStepKind =
   | 'precondition'
+  | 'fence'
   | 'database-switchover'
   | 'database-failover'
   | 'traffic-shift'
   | 'verification'
+  | 'configuration'
   | 'notification';
 
 /** All step kinds, in the order a procedure normally runs them. */
 export const RUNBOOK_STEP_KINDS: readonly RunbookStepKind[] = [
-  'precondition', 'database-switchover', 'database-failover', 'traffic-shift', 'verification', 'notification',
+  'precondition', 'fence', 'database-switchover', 'database-failover', 'traffic-shift', 'verification', 'configuration', 'notification',
 ];
 
 /** A command a person runs, in the cloud's own CLI. */
@@ -59,8 +66,11 @@ export interface RunbookStep {
   readonly action?: string;
 }
 
-/** Identifiers of the standard procedures. */
-export type RunbookProcedureId = 'switchover' | 'failover' | 'manual-switchover' | 'manual-failover' | 'verify' | 'failback' | 'drill';
+/**
+ * Identifiers of the standard procedures. `recover-region`: the lost region
+ * is back (fence and rebuild the former writer before anything else).
+ */
+export type RunbookProcedureId = 'switchover' | 'failover' | 'manual-switchover' | 'manual-failover' | 'verify' | 'failback' | 'drill' | 'recover-region';
 
 /** A named sequence of steps. */
 export interface RunbookProcedure {
@@ -180,6 +190,14 @@ export function validateRunbook(model: RunbookModel): ConfigProblem[] {
     if ((p.id === 'failover' || p.id === 'manual-failover') && !kinds.includes('database-failover')) {
       problems.push({ property: `procedures.${p.id}`, message: `procedure '${p.id}' has no database-failover step`, fix: 'add the step that promotes the standby' });
     }
+    const fence = kinds.indexOf('fence');
+    const promote = kinds.indexOf('database-failover');
+    if (fence >= 0 && promote >= 0 && fence > promote) {
+      problems.push({ property: `procedures.${p.id}`, message: `procedure '${p.id}' fences the former writer after promoting the standby, so both can take writes in between`, fix: 'put the fence step before the database-failover step' });
+    }
+    if ((p.id === 'switchover' || p.id === 'manual-switchover') && fence >= 0) {
+      problems.push({ property: `procedures.${p.id}`, message: `procedure '${p.id}' has a fence step, but a switchover keeps the former writer as a replica`, fix: 'fence only in failover and recovery procedures' });
+    }
     if (p.steps.length === 0) {
       problems.push({ property: `procedures.${p.id}`, message: `procedure '${p.id}' has no steps`, fix: 'add its steps' });
     }
@@ -214,10 +232,12 @@ function validateDeploymentState(state: RunbookDeploymentState): ConfigProblem[]
 
 const KIND_LABEL: Record<RunbookStepKind, string> = {
   'precondition': 'precondition',
+  'fence': 'fence',
   'database-switchover': 'database switchover',
   'database-failover': 'database failover',
   'traffic-shift': 'traffic shift',
   'verification': 'verification',
+  'configuration': 'configuration',
   'notification': 'notification',
 };
 

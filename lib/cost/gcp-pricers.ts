@@ -146,6 +146,7 @@ export const GCP_PRICERS: PricerSet = {
     google_service_networking_connection: FREE('no charge for the peering to Google services'),
     google_service_account: FREE('IAM has no charge'),
     google_project_iam_member: FREE('IAM has no charge'),
+    google_project_iam_custom_role: FREE('IAM has no charge'),
     google_dns_managed_zone_iam_member: FREE('IAM has no charge'),
     google_sql_database: FREE('a database inside an instance has no charge'),
     google_sql_user: FREE('no charge'),

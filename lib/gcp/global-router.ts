@@ -1,10 +1,11 @@
-import { TerraformStack, Token } from 'cdktf';
+import { TerraformStack } from 'cdktf';
 import { ComputeHealthCheck } from '@cdktf/provider-google/lib/compute-health-check';
 import { DnsRecordSet } from '@cdktf/provider-google/lib/dns-record-set';
 import { Construct } from 'constructs';
-import { checkRegion, ConfigProblem, show, throwIfProblems } from '../core';
-import { GCP_PROFILE } from './private/gcp-profile';
+import { ConfigProblem, throwIfProblems } from '../core';
 import { deterministicName } from './private/names';
+import { registerRouter } from './private/phase-checks';
+import { DEFAULT_HEALTH_CHECK_SOURCE_REGIONS, resolveRouterProps, routerProblems } from './private/router-rules';
 import { PrimaryRegion } from './primary-region';
 import { dependOnServices, GCP_SERVICES, requireServices } from './private/services';
 import { mustSurvive } from './private/state-registry';
@@ -31,14 +32,64 @@ export interface InternalLoadBalancerTarget {
   readonly forwardingRule?: string;
 }
 
-/** The application endpoint of one region (not a database address). */
-export interface RouterTarget {
-  /** Region the endpoint serves from; must be a region of the topology. */
+/**
+ * Where a region's application endpoint is (not a database address). The
+ * AWS construct has `RouterTarget.fromHostname` / `fromAlias`; Cloud DNS
+ * routing policies health-check IP addresses or internal load balancers.
+ */
+export class RouterTarget {
+  /** A public IP address (public zone; health-checked by a global health check). */
+  public static fromIpAddress(ipAddress: string): RouterTarget {
+    return new RouterTarget({ ipAddress });
+  }
+
+  /** An internal load balancer (private zone; health-checked through its own backends). */
+  public static fromInternalLoadBalancer(loadBalancer: InternalLoadBalancerTarget): RouterTarget {
+    return new RouterTarget({ internalLoadBalancer: loadBalancer });
+  }
+
+  /**
+   * Region of the endpoint, in the deprecated `targets` form only.
+   * @deprecated give the region in {@link RegionEndpoint.region}
+   */
+  public readonly region?: string;
+  /** Public IP of the region's endpoint. */
+  public readonly ipAddress?: string;
+  /** Internal load balancer of the region. */
+  public readonly internalLoadBalancer?: InternalLoadBalancerTarget;
+
+  /**
+   * Prefer {@link RouterTarget.fromIpAddress} and {@link RouterTarget.fromInternalLoadBalancer}.
+   * The object form `{ region, ipAddress }` is an element of the deprecated `targets`.
+   */
+  public constructor(o: { readonly region?: string; readonly ipAddress?: string; readonly internalLoadBalancer?: InternalLoadBalancerTarget }) {
+    this.region = o.region;
+    this.ipAddress = o.ipAddress;
+    this.internalLoadBalancer = o.internalLoadBalancer;
+  }
+}
+
+/** The application endpoint of one region (AWS: `RegionEndpoint` too). */
+export interface RegionEndpoint {
+  /** The region (one of the topology's). */
   readonly region: string;
-  /** Public IP of the region's endpoint (public zones, health-checked by a global health check). */
+  /** Where the endpoint is. */
+  readonly target: RouterTarget;
+}
+
+/** A region's endpoint as the router holds it. */
+export interface RouterTargetInRegion {
+  readonly region: string;
   readonly ipAddress?: string;
-  /** Internal load balancer of the region (private zones, health-checked through the load balancer). */
   readonly internalLoadBalancer?: InternalLoadBalancerTarget;
+}
+
+/** An existing Cloud DNS managed zone (AWS: `zone`, an IHostedZone). */
+export interface ManagedZoneRef {
+  /** Name of the managed zone (public for IP endpoints, private for load balancers). */
+  readonly name: string;
+  /** Its DNS name, with the trailing dot, e.g. `example.com.`. */
+  readonly dnsName: string;
 }
 
 /** The health check of public endpoints. */
@@ -59,26 +110,59 @@ export interface RouterHealthCheckOptions {
   readonly sourceRegions?: readonly string[];
 }
 
-/** Properties of {@link GlobalRouter}. */
+/**
+ * Properties of {@link GlobalRouter}. The names follow the AWS construct
+ * where the concept is the same (docs/gcp/README.md, "The same words on both
+ * clouds"); the former Google Cloud names are still accepted, with a warning.
+ */
 export interface GlobalRouterProps {
   /** The primary; its topology says which regions exist and which one takes writes. */
   readonly primary: PrimaryRegion;
-  /** Name of the existing Cloud DNS managed zone (public for IP targets, private for load balancers). */
-  readonly managedZone: string;
-  /** DNS name of the zone, with the trailing dot, e.g. `example.com.`. */
-  readonly zoneDnsName: string;
-  /** Application endpoints, one per region. */
-  readonly targets: readonly RouterTarget[];
-  /** Read hostname. @default `read.<zone>` */
-  readonly readHostname?: string;
-  /** Write hostname. @default `write.<zone>` */
+  /**
+   * The existing Cloud DNS managed zone the records are written into.
+   * @default - required, unless the deprecated managedZone and zoneDnsName are given
+   */
+  readonly zone?: ManagedZoneRef;
+  /** @deprecated use `zone: { name, dnsName }`. @default - see zone */
+  readonly managedZone?: string;
+  /** @deprecated use `zone: { name, dnsName }`. @default - see zone */
+  readonly zoneDnsName?: string;
+  /**
+   * The application endpoint in each region that takes traffic.
+   * @default - required, unless the deprecated targets are given
+   */
+  readonly endpoints?: readonly RegionEndpoint[];
+  /** @deprecated use `endpoints: [{ region, target: RouterTarget.fromIpAddress(ip) }]`. @default - see endpoints */
+  readonly targets?: readonly RouterTarget[];
+  /**
+   * Write hostname, relative to the zone (`write`, `write.p3`), or fully
+   * qualified with a trailing dot (inside the zone).
+   * @default 'write'
+   */
+  readonly writeRecordName?: string;
+  /** @deprecated use writeRecordName (a fully qualified name is still accepted there). @default - see writeRecordName */
   readonly writeHostname?: string;
+  /**
+   * Read hostname, relative to the zone, or fully qualified.
+   * @default 'read'
+   */
+  readonly readRecordName?: string;
+  /** @deprecated use readRecordName. @default - see readRecordName */
+  readonly readHostname?: string;
   /**
    * Publish the read record (geo routing to the nearest healthy region).
    * @default true from phase 4 (reads from several regions), false before
    */
+  readonly readRoute?: boolean;
+  /** @deprecated use readRoute. @default - see readRoute */
   readonly routeReads?: boolean;
-  /** TTL of both records, seconds. @default 30 */
+  /**
+   * TTL of both records, seconds. (AWS: `recordTtl`, a Duration; cdktf has
+   * no Duration type, so Google Cloud takes a number with the unit in the name.)
+   * @default 30
+   */
+  readonly recordTtlSeconds?: number;
+  /** @deprecated use recordTtlSeconds. @default - see recordTtlSeconds */
   readonly ttl?: number;
   /** Share of write traffic sent to the backup while the primary is healthy (0–1). @default 0 */
   readonly trickleRatio?: number;
@@ -97,8 +181,7 @@ export interface GlobalRouterProps {
   readonly ignoreWriteRoutingChanges?: boolean;
 }
 
-/** Default source regions of the Cloud DNS health check (three continents). */
-export const DEFAULT_HEALTH_CHECK_SOURCE_REGIONS: readonly string[] = ['us-central1', 'europe-west1', 'asia-southeast1'];
+export { DEFAULT_HEALTH_CHECK_SOURCE_REGIONS } from './private/router-rules';
 
 /**
  * One entry point on Cloud DNS routing policies:
@@ -125,12 +208,18 @@ export class GlobalRouter extends Construct {
   public readonly writeHostname: string;
   /** Fully-qualified read hostname. */
   public readonly readHostname: string;
+  /** The primary the router follows. */
+  public readonly primary: PrimaryRegion;
   /** Managed zone name. */
   public readonly managedZone: string;
+  /** DNS name of the zone, with the trailing dot. */
+  public readonly zoneDnsName: string;
+  /** True when the read record is published. */
+  public readonly readRoute: boolean;
   /** Project. */
   public readonly project: string;
-  /** Targets, as given. */
-  public readonly targets: readonly RouterTarget[];
+  /** The endpoint of each region. */
+  public readonly targets: readonly RouterTargetInRegion[];
   /** TTL of the records. */
   public readonly ttl: number;
   /** Record type (`A`). */
@@ -151,120 +240,29 @@ export class GlobalRouter extends Construct {
     const source = { construct: 'GlobalRouter', path: this.node.path };
     const topology = props.primary.topology;
     const regions = [topology.primaryRegion, ...topology.replicaRegions];
-    const zone = props.zoneDnsName;
-    const ttl = props.ttl ?? 30;
+    const problems: ConfigProblem[] = [];
+    const r = resolveRouterProps(this, props, topology, problems);
+    problems.push(...routerProblems(r, props, topology));
+    throwIfProblems(source, problems);
     const hc = props.healthCheck ?? {};
     const interval = hc.checkIntervalSec ?? 30;
+    const timeout = hc.timeoutSec ?? 10;
     const sourceRegions = hc.sourceRegions ?? DEFAULT_HEALTH_CHECK_SOURCE_REGIONS;
     const trickle = props.trickleRatio ?? 0;
-
-    const problems: ConfigProblem[] = [];
-    if (!zone.endsWith('.')) {
-      problems.push({ property: 'zoneDnsName', message: `zoneDnsName ${show(zone)} has no trailing dot`, fix: `set zoneDnsName to '${zone}.'` });
-    }
-    if (props.targets.length === 0) {
-      problems.push({ property: 'targets', message: 'targets is empty', fix: 'give one application endpoint per region' });
-    }
-    const seen = new Set<string>();
-    props.targets.forEach((t, i) => {
-      const property = `targets[${i}].region`;
-      const regionProblems = checkRegion(GCP_PROFILE, property, t.region);
-      problems.push(...regionProblems);
-      if (regionProblems.length === 0 && !regions.includes(t.region)) {
-        problems.push({
-          property,
-          message: `${property} ${show(t.region)} is outside the topology (regions: ${regions.join(', ')})`,
-          fix: `route only to regions that hold the database: add '${t.region}' to the primary's replicaRegions, or remove the target`,
-        });
-      }
-      if (seen.has(t.region)) {
-        problems.push({ property, message: `${property} ${show(t.region)} is listed twice`, fix: 'give one target per region' });
-      }
-      seen.add(t.region);
-      if ((t.ipAddress === undefined) === (t.internalLoadBalancer === undefined)) {
-        problems.push({
-          property: `targets[${i}]`,
-          message: `targets[${i}] must have exactly one of ipAddress and internalLoadBalancer`,
-          fix: 'set ipAddress for a public endpoint or internalLoadBalancer for a private one',
-        });
-      }
-    });
-    const kinds = new Set(props.targets.map((t) => (t.internalLoadBalancer ? 'internal' : 'external')));
-    if (kinds.size > 1) {
-      problems.push({
-        property: 'targets',
-        message: 'targets mix public IP endpoints and internal load balancers, but a Cloud DNS routing policy health-checks one kind',
-        fix: 'use public endpoints in a public zone, or internal load balancers in a private zone, not both',
-      });
-    }
-    if (props.targets.length > 0 && !props.targets.some((t) => t.region === topology.primaryRegion)) {
-      problems.push({
-        property: 'targets',
-        message: `targets has no endpoint in the primary region ${show(topology.primaryRegion)}, so writes have nowhere to go`,
-        fix: `add a target with region '${topology.primaryRegion}'`,
-      });
-    }
-    if (props.targets.length < 2) {
-      problems.push({
-        property: 'targets',
-        message: `targets has ${props.targets.length} endpoint(s); a failover policy needs a primary and at least one backup region`,
-        fix: 'add an endpoint in a replica region',
-      });
-    }
-    if (!kinds.has('internal')) {
-      if (sourceRegions.length !== 3) {
-        problems.push({
-          property: 'healthCheck.sourceRegions',
-          message: `healthCheck.sourceRegions ${show(sourceRegions)} has ${sourceRegions.length} regions, but a Cloud DNS health check needs exactly 3`,
-          fix: "list exactly three regions, e.g. ['us-central1', 'europe-west1', 'asia-southeast1']",
-        });
-      }
-      sourceRegions.forEach((r, i) => problems.push(...checkRegion(GCP_PROFILE, `healthCheck.sourceRegions[${i}]`, r)));
-      if (!Number.isInteger(interval) || interval < 30) {
-        problems.push({
-          property: 'healthCheck.checkIntervalSec',
-          message: `healthCheck.checkIntervalSec ${show(interval)} is below the 30 s minimum of health checks with source regions`,
-          fix: 'set healthCheck.checkIntervalSec to 30 or more',
-        });
-      }
-    }
-    const timeout = hc.timeoutSec ?? 10;
-    if (!kinds.has('internal') && !(Number.isInteger(timeout) && timeout >= 1 && timeout <= interval)) {
-      // "It is invalid for timeoutSec to have greater value than checkIntervalSec."
-      // https://cloud.google.com/compute/docs/reference/rest/v1/healthChecks
-      problems.push({
-        property: 'healthCheck.timeoutSec',
-        message: `healthCheck.timeoutSec ${show(timeout)} is not a whole number of seconds between 1 and checkIntervalSec (${interval})`,
-        fix: `set healthCheck.timeoutSec to ${Math.min(10, interval)} or another value up to ${interval}`,
-      });
-    }
-    props.targets.forEach((t, i) => {
-      const values = [t.ipAddress, t.internalLoadBalancer?.ipAddress, t.internalLoadBalancer?.networkUrl, t.internalLoadBalancer?.port, t.internalLoadBalancer?.forwardingRule];
-      if (values.some((v) => v !== undefined && Token.isUnresolved(v))) {
-        problems.push({
-          property: `targets[${i}]`,
-          message: `targets[${i}] has a Terraform reference; the failover workflow and runbook need plain addresses (and the runbook lives in another state)`,
-          fix: 'pass the literal IP address, port and network of the endpoint',
-        });
-      }
-    });
-    if (!(trickle >= 0 && trickle <= 1)) {
-      problems.push({ property: 'trickleRatio', message: `trickleRatio ${show(trickle)} is not between 0 and 1`, fix: 'set trickleRatio to 0 (default) or a fraction up to 1' });
-    }
-    if (!Number.isInteger(ttl) || ttl < 0) {
-      problems.push({ property: 'ttl', message: `ttl ${show(ttl)} is not a whole number of seconds`, fix: 'set ttl to e.g. 30' });
-    }
-    throwIfProblems(source, problems);
+    const ttl = r.ttl;
+    const kinds = new Set(r.targets.map((t) => (t.internalLoadBalancer ? 'internal' : 'external')));
 
     const primary = props.primary;
+    this.primary = primary;
     this.project = primary.project;
-    this.managedZone = props.managedZone;
-    this.targets = [...props.targets];
+    this.managedZone = r.zoneName;
+    this.zoneDnsName = r.zoneDnsName;
+    this.targets = r.targets;
     this.regionOrder = regions;
     this.ttl = ttl;
     this.trickleRatio = trickle;
-    this.writeHostname = props.writeHostname ?? `write.${zone}`;
-    this.readHostname = props.readHostname ?? `read.${zone}`;
+    this.writeHostname = r.writeHostname;
+    this.readHostname = r.readHostname;
     useGoogleProvider(this, { project: primary.project, region: primary.region });
     if (primary.stack === TerraformStack.of(this)) this.databaseWriteEndpoint = primary.writeEndpoint;
 
@@ -285,13 +283,13 @@ export class GlobalRouter extends Construct {
       this.healthCheckId = this.healthCheck.id;
     }
 
-    const ordered = [...props.targets].sort((a, b) => regions.indexOf(a.region) - regions.indexOf(b.region));
+    const ordered = [...r.targets].sort((a, b) => regions.indexOf(a.region) - regions.indexOf(b.region));
     const primaryTarget = ordered.find((t) => t.region === topology.primaryRegion)!;
     const backups = ordered.filter((t) => t !== primaryTarget);
 
     this.writeRecord = new DnsRecordSet(this, 'WriteRecord', {
       project: primary.project,
-      managedZone: props.managedZone,
+      managedZone: r.zoneName,
       name: this.writeHostname,
       type: this.recordType,
       ttl,
@@ -307,22 +305,24 @@ export class GlobalRouter extends Construct {
       },
     });
 
-    if (props.routeReads ?? topology.phase >= 4) {
+    this.readRoute = r.readRoute;
+    if (r.readRoute) {
       this.readRecord = new DnsRecordSet(this, 'ReadRecord', {
         project: primary.project,
-        managedZone: props.managedZone,
+        managedZone: r.zoneName,
         name: this.readHostname,
         type: this.recordType,
         ttl,
         routingPolicy: {
           healthCheck: this.healthCheckId,
           // Role-independent order (by region name): a role swap changes nothing here.
-          geo: [...props.targets].sort((a, b) => a.region.localeCompare(b.region)).map((t) => ({ location: t.region, healthCheckedTargets: healthChecked(t, primary.project) })),
+          geo: [...r.targets].sort((a, b) => a.region.localeCompare(b.region)).map((t) => ({ location: t.region, healthCheckedTargets: healthChecked(t, primary.project) })),
         },
       });
     }
     dependOnServices(this, requireServices(this, primary.project, [GCP_SERVICES.dns, ...(internal ? [] : [GCP_SERVICES.compute])]));
     mustSurvive(this, primary.region, 'required', `the router '${this.node.path}' moves writes away from ${primary.region} when it is lost`);
+    registerRouter(this);
   }
 
   /**
@@ -380,7 +380,7 @@ function healthCheckBlock(hc: RouterHealthCheckOptions) {
   return { httpsHealthCheck: { port, requestPath } };
 }
 
-function ilb(t: RouterTarget, project: string) {
+function ilb(t: RouterTargetInRegion, project: string) {
   const lb = t.internalLoadBalancer!;
   return {
     ipAddress: lb.ipAddress,
@@ -393,7 +393,7 @@ function ilb(t: RouterTarget, project: string) {
   };
 }
 
-function healthChecked(t: RouterTarget, project: string) {
+function healthChecked(t: RouterTargetInRegion, project: string) {
   return t.internalLoadBalancer ? { internalLoadBalancers: [ilb(t, project)] } : { externalEndpoints: [t.ipAddress!] };
 }
 

@@ -1,227 +1,25 @@
-import { Fn, TerraformOutput, TerraformStack } from 'cdktf';
-import { ComputeGlobalAddress } from '@cdktf/provider-google/lib/compute-global-address';
-import { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
+import { Annotations, Fn, TerraformOutput, TerraformStack } from 'cdktf';
+import { DataGoogleSqlDatabaseInstances } from '@cdktf/provider-google/lib/data-google-sql-database-instances';
 import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
 import { ServiceNetworkingConnection } from '@cdktf/provider-google/lib/service-networking-connection';
 import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-instance';
 import { SqlUser } from '@cdktf/provider-google/lib/sql-user';
 import { Construct } from 'constructs';
-import {
-  DataResidency, EngineFamily, Phase, RecoveryObjectives, resolveTopology, throwIfProblems, Topology,
-} from '../core';
-import { instanceDownAlert } from './private/alerts';
+import { EngineFamily, resolveTopology, throwIfProblems, Topology } from '../core';
+import { createPrivateServiceNetwork } from './deployment-network';
+import { instanceDownAlert, splitBrainGuard } from './private/alerts';
+import { describeWriteEndpoint, designateDrReplica, DrDesignationMode } from './private/dr-designation';
+import { instanceConfig, InstanceShape } from './private/instance-settings';
 import { connectionName, deterministicName } from './private/names';
+import { registerPrimary } from './private/phase-checks';
 import { primaryProblems } from './private/primary-rules';
-import {
-  AuthorizedNetwork, Edition, defaultRetainedBackups, defaultTier, iamDatabaseUser, sqlFlags,
-} from './private/sql-rules';
+import { Edition, defaultRetainedBackups, defaultTier, iamDatabaseUser, sqlFlags } from './private/sql-rules';
 import { dependOnServices, GCP_SERVICES, requireServices } from './private/services';
 import { mustSurvive } from './private/state-registry';
+import type { MaintenanceWindow, PrimaryRegionProps } from './primary-region-props';
 import { useGoogleProvider } from './provider';
 
-/** A weekly maintenance window, UTC. */
-export interface MaintenanceWindow {
-  /** Day of the week, 1 (Monday) to 7 (Sunday). */
-  readonly day: number;
-  /** Hour of the day, 0–23, UTC. */
-  readonly hour: number;
-}
-
-/** Properties of {@link PrimaryRegion}. */
-export interface PrimaryRegionProps {
-  /** Project that holds every resource. */
-  readonly project: string;
-  /** The read-write region, e.g. `us-central1`. */
-  readonly region: string;
-  /**
-   * Regions that hold a read replica. Deployment-time configuration.
-   * @default [] (phase 1, a single region)
-   */
-  readonly replicaRegions?: readonly string[];
-  /**
-   * Phase of the evolution ladder this deployment claims.
-   * @default 1 without replica regions, 2 with them
-   */
-  readonly phase?: Phase;
-  /**
-   * Engine family.
-   * @default 'postgresql'
-   */
-  readonly engine?: EngineFamily;
-  /**
-   * Cloud SQL database version; must match the engine.
-   * @default 'POSTGRES_16' for PostgreSQL, 'MYSQL_8_0' for MySQL
-   */
-  readonly databaseVersion?: string;
-  /**
-   * Cloud SQL edition. Enterprise Plus adds the cross-region DR replica
-   * (switchover without data loss), the write endpoint and up to 35 days of
-   * point-in-time recovery.
-   * @default 'ENTERPRISE'
-   */
-  readonly edition?: Edition;
-  /**
-   * Machine tier.
-   * @default 'db-custom-2-7680' (Enterprise) or 'db-perf-optimized-N-2' (Enterprise Plus)
-   */
-  readonly tier?: string;
-  /**
-   * `REGIONAL` keeps a standby in another zone (HA); `ZONAL` needs `allowSingleZone`.
-   * @default 'REGIONAL'
-   */
-  readonly availabilityType?: 'REGIONAL' | 'ZONAL';
-  /**
-   * Accept a single-zone instance (an outage when the zone fails).
-   * @default false
-   */
-  readonly allowSingleZone?: boolean;
-  /**
-   * Automated backups. false is rejected in every phase.
-   * @default true
-   */
-  readonly backups?: boolean;
-  /**
-   * Automated daily backups retained (1–365; 7 at least for the ladder). Must
-   * exceed `transactionLogRetentionDays`: Cloud SQL rejects fewer backups
-   * than days of logs.
-   * @default transactionLogRetentionDays + 7, at least 14 (14 on Enterprise, 21 on Enterprise Plus)
-   */
-  readonly backupRetentionDays?: number;
-  /**
-   * Start of the daily backup window, `HH:MM` UTC.
-   * @default '03:00'
-   */
-  readonly backupStartTime?: string;
-  /**
-   * Point-in-time recovery (write-ahead log / binary log retention). false is rejected.
-   * @default true
-   */
-  readonly pointInTimeRecovery?: boolean;
-  /**
-   * Days of transaction logs kept for point-in-time recovery: at least 7, at
-   * most 7 on Enterprise and 35 on Enterprise Plus.
-   * @default 7 (Enterprise) or 14 (Enterprise Plus)
-   */
-  readonly transactionLogRetentionDays?: number;
-  /**
-   * Deletion protection: both Terraform's `deletion_protection` and the
-   * API-level `deletion_protection_enabled`. false needs `allowDataLossOnDelete`.
-   * @default true
-   */
-  readonly deletionProtection?: boolean;
-  /**
-   * Keep automated backups after the instance is deleted. false needs `allowDataLossOnDelete`.
-   * @default true
-   */
-  readonly retainBackupsOnDelete?: boolean;
-  /**
-   * Explicitly accept that deleting the instance can lose the data: required
-   * to turn deletion protection off or to drop backups on delete.
-   * @default false
-   */
-  readonly allowDataLossOnDelete?: boolean;
-  /**
-   * VPC network (`projects/<p>/global/networks/<name>`) with private service
-   * access already configured. Replicas in other regions use it too.
-   * @default a new network with a /16 range reserved for private service access
-   */
-  readonly network?: string;
-  /**
-   * Name of the reserved range (global address) Cloud SQL takes its IP from.
-   * @default the range this construct reserves, or any range of the network's connection
-   */
-  readonly allocatedIpRange?: string;
-  /**
-   * Networks allowed through a public IP. Setting any needs `allowPublicIp`.
-   * @default [] (private IP only)
-   */
-  readonly authorizedNetworks?: readonly AuthorizedNetwork[];
-  /**
-   * Explicitly accept a public IP on the instance.
-   * @default false
-   */
-  readonly allowPublicIp?: boolean;
-  /**
-   * Weekly maintenance window, UTC.
-   * @default { day: 7, hour: 5 } (Sunday 05:00 UTC)
-   */
-  readonly maintenanceWindow?: MaintenanceWindow;
-  /**
-   * Extra database flags, merged over the logging flags set by default.
-   * @default {}
-   */
-  readonly databaseFlags?: Readonly<Record<string, string>>;
-  /**
-   * Query insights.
-   * @default true
-   */
-  readonly queryInsights?: boolean;
-  /**
-   * Region of an Enterprise Plus DR replica (must be one of `replicaRegions`,
-   * deployed with `ReadReplicaRegion` `disasterRecovery: true`). With
-   * `drReplicaDesignated` it sets `replication_cluster.failover_dr_replica_name`
-   * so a switchover is possible.
-   * @default - no DR replica
-   */
-  readonly drReplicaRegion?: string;
-  /**
-   * Designate the DR replica of `drReplicaRegion` on the primary
-   * (`replication_cluster.failover_dr_replica_name`). Cloud SQL only accepts
-   * an existing replica there, so the first apply must leave it out: apply
-   * the primary with false, then the replica, then set true and apply the
-   * primary again. Until then the failover runbook promotes the replica
-   * (no switchover, no replica failover).
-   * https://cloud.google.com/sql/docs/postgres/use-advanced-disaster-recovery
-   * @default false
-   */
-  readonly drReplicaDesignated?: boolean;
-  /**
-   * Instance name. Replicas, the router and the runbook find the instance by
-   * it, so it must not change after deployment.
-   * @default derived from the construct path, e.g. `mrc-phase2-primary-database-1a2b3c`
-   */
-  readonly instanceName?: string;
-  /**
-   * Customer-managed encryption key (`projects/.../cryptoKeys/...`).
-   * @default Google-managed encryption
-   */
-  readonly encryptionKeyName?: string;
-  /**
-   * Notification channels (ids) of the alert policies.
-   * @default [] (incidents only appear in the console)
-   */
-  readonly notificationChannels?: readonly string[];
-  /**
-   * Google users and service accounts (bare emails) to create as database
-   * users with IAM database authentication: they log in with an IAM token,
-   * so no password exists anywhere, Terraform state included. They also need
-   * `roles/cloudsql.instanceUser` (and `roles/cloudsql.client` to connect
-   * through the Cloud SQL Auth Proxy) in IAM, and database privileges granted
-   * in SQL; docs/gcp/README.md, "Logging in", shows the first one.
-   * @default [] (IAM database authentication is on; no user is created)
-   */
-  readonly iamDatabaseUsers?: readonly string[];
-  /**
-   * Labels on the instance.
-   * @default {}
-   */
-  readonly labels?: Readonly<Record<string, string>>;
-  /**
-   * Which regions may hold a copy of the data.
-   * @default - no restriction
-   */
-  readonly residency?: DataResidency;
-  /**
-   * Declared recovery objectives.
-   * @default - none
-   */
-  readonly recoveryObjectives?: RecoveryObjectives;
-  /**
-   * Google provider version constraint of this stack (see `useGoogleProvider`).
-   * @default '6.50.0', the version the prebuilt bindings pin
-   */
-  readonly providerVersionConstraint?: string;
-}
+export type { MaintenanceWindow, PrimaryRegionProps } from './primary-region-props';
 
 /**
  * The read-write region: a Cloud SQL instance (PostgreSQL or MySQL) with
@@ -255,8 +53,30 @@ export class PrimaryRegion extends Construct {
   public readonly network: string;
   /** Name of the DR replica instance, when `drReplicaRegion` is set. */
   public readonly drReplicaName?: string;
-  /** True when the DR replica is designated on the primary (switchover and replica failover possible). */
+  /**
+   * True when the primary designates its DR replica (automatically once the
+   * replica exists, or always): switchover and replica failover become
+   * possible from then on. The workflow checks the designation at run time.
+   */
   public readonly drReplicaDesignated: boolean;
+  /** How the DR replica is designated: `automatic` (default), `always` or `never`; undefined without a DR replica. */
+  public readonly drReplicaDesignation?: DrDesignationMode;
+  /** The plan-time lookup of the DR region's instances (automatic designation). */
+  public readonly drReplicaLookup?: DataGoogleSqlDatabaseInstances;
+  /** Name of the private service access range the instances take their IP from, when known. */
+  public readonly allocatedIpRange?: string;
+  /** The database flags of the instance (defaults merged with `databaseFlags`); replicas carry the same. */
+  public readonly databaseFlags: Readonly<Record<string, string>>;
+  /** Weekly maintenance window, UTC; replicas use the same. */
+  public readonly maintenanceWindow: MaintenanceWindow;
+  /** Query insights on; replicas follow. */
+  public readonly queryInsights: boolean;
+  /** Labels of the instance; replicas carry the same. */
+  public readonly labels: Readonly<Record<string, string>>;
+  /** Engine family. */
+  public readonly engine: EngineFamily;
+  private readonly instanceNameMap: Readonly<Record<string, string>>;
+  private readonly keyNameMap: Readonly<Record<string, string>>;
   /** Days of transaction logs kept for point-in-time recovery. */
   public readonly transactionLogRetentionDays: number;
   /** Automated daily backups kept (always more than {@link transactionLogRetentionDays}). */
@@ -282,6 +102,8 @@ export class PrimaryRegion extends Construct {
   public readonly writeEndpointDescription: string;
   /** Alert on the instance being down. */
   public readonly stateAlert: MonitoringAlertPolicy;
+  /** The split-brain guard (disabled; armed by the failover workflow when this instance is left behind). */
+  public readonly splitBrainGuard: MonitoringAlertPolicy;
   /** The IAM database users (`iamDatabaseUsers`), without passwords. */
   public readonly iamDatabaseUsers: readonly SqlUser[];
   /** Notification channels of the alerts. */
@@ -301,7 +123,7 @@ export class PrimaryRegion extends Construct {
     const deletionProtection = props.deletionProtection ?? true;
     const retainBackups = props.retainBackupsOnDelete ?? true;
     const dataLossAllowed = props.allowDataLossOnDelete ?? false;
-    const instanceName = props.instanceName ?? deterministicName(this, 'mrc');
+    const instanceName = props.instanceName ?? props.instanceNames?.[props.region] ?? deterministicName(this, 'mrc');
     const databaseVersion = props.databaseVersion ?? (engine === 'mysql' ? 'MYSQL_8_0' : 'POSTGRES_16');
     const window = props.maintenanceWindow ?? { day: 7, hour: 5 };
 
@@ -321,8 +143,14 @@ export class PrimaryRegion extends Construct {
     }));
 
     this.topology = resolveTopology(spec);
+    this.instanceNameMap = { ...(props.instanceNames ?? {}) };
+    this.keyNameMap = { ...(props.encryptionKeyNames ?? {}), ...(props.encryptionKeyName && !props.encryptionKeyNames?.[props.region] ? { [props.region]: props.encryptionKeyName } : {}) };
+    if (props.encryptionKeyName && !props.encryptionKeyNames && replicaRegions.length > 0) {
+      Annotations.of(this).addWarning(`PrimaryRegion '${this.node.path}': encryptionKeyName is the key of the primary's region only; after a role swap it would be given to another region's instance (encryption_key_name is create-only, and a key must be in its instance's region). Give every region its key in encryptionKeyNames (docs/day-two.md)`);
+    }
     this.project = props.project;
     this.region = props.region;
+    this.engine = engine;
     this.instanceName = instanceName;
     this.connectionName = connectionName(props.project, props.region, instanceName);
     this.databaseVersion = databaseVersion;
@@ -332,6 +160,10 @@ export class PrimaryRegion extends Construct {
     this.retainedBackups = retention;
     this.backupStartTime = props.backupStartTime ?? '03:00';
     this.notificationChannels = [...(props.notificationChannels ?? [])];
+    this.databaseFlags = { ...sqlFlags(engine), ...props.databaseFlags };
+    this.maintenanceWindow = { day: window.day, hour: window.hour };
+    this.queryInsights = props.queryInsights ?? true;
+    this.labels = { ...props.labels };
     useGoogleProvider(this, { project: props.project, region: props.region, versionConstraint: props.providerVersionConstraint });
 
     let connection: ServiceNetworkingConnection | undefined;
@@ -339,79 +171,64 @@ export class PrimaryRegion extends Construct {
     if (props.network) {
       this.network = props.network;
     } else {
+      // Kept for compatibility (same children, same addresses); a
+      // DeploymentNetwork in its own stack is what survives a role swap.
       const networkName = `${instanceName}-vpc`.slice(0, 63);
-      const network = new ComputeNetwork(this, 'Network', {
-        name: networkName,
-        autoCreateSubnetworks: false,
-        routingMode: 'GLOBAL',
-      });
-      const range = new ComputeGlobalAddress(this, 'PrivateServiceRange', {
-        name: `${instanceName}-psa`.slice(0, 63),
-        purpose: 'VPC_PEERING',
-        addressType: 'INTERNAL',
-        prefixLength: 16,
-        network: network.id,
-      });
-      connection = new ServiceNetworkingConnection(this, 'PrivateServiceAccess', {
-        network: network.id,
-        service: 'servicenetworking.googleapis.com',
-        reservedPeeringRanges: [range.name],
-        // Keep the peering when the stack is destroyed while replicas elsewhere still use it.
-        deletionPolicy: 'ABANDON',
-      });
+      connection = createPrivateServiceNetwork(this, { networkName, rangeName: `${instanceName}-psa`.slice(0, 63) }).connection;
       this.network = `projects/${props.project}/global/networks/${networkName}`;
       allocatedIpRange = allocatedIpRange ?? `${instanceName}-psa`.slice(0, 63);
+      if (replicaRegions.length > 0) {
+        Annotations.of(this).addWarning(`PrimaryRegion '${this.node.path}': the VPC network ${networkName} is created in the primary's stack; after a role swap this stack holds a replica and Terraform would delete the network. Create it with DeploymentNetwork in a stack of its own and pass network and allocatedIpRange (docs/day-two.md)`);
+      }
     }
+    this.allocatedIpRange = allocatedIpRange;
 
-    const drReplicaName = props.drReplicaRegion ? `${instanceName}-${props.drReplicaRegion}` : undefined;
+    const drReplicaName = props.drReplicaRegion ? this.instanceNameOf(props.drReplicaRegion) : undefined;
     this.drReplicaName = drReplicaName;
-    this.drReplicaDesignated = drReplicaName !== undefined && (props.drReplicaDesignated ?? false);
-    const publicNetworks = props.authorizedNetworks ?? [];
+    const mode: DrDesignationMode | undefined = drReplicaName === undefined ? undefined
+      : props.drReplicaDesignated === undefined ? 'automatic' : props.drReplicaDesignated ? 'always' : 'never';
+    this.drReplicaDesignation = mode;
+    this.drReplicaDesignated = mode === 'automatic' || mode === 'always';
+    const designation = drReplicaName && mode
+      ? designateDrReplica(this, { project: props.project, primaryName: instanceName, drRegion: props.drReplicaRegion!, drReplicaName, mode })
+      : undefined;
+    this.drReplicaLookup = designation?.lookup;
 
-    this.instance = new SqlDatabaseInstance(this, 'Instance', {
-      name: instanceName,
+    const shape: InstanceShape = {
       project: props.project,
       region: props.region,
+      name: instanceName,
       databaseVersion,
+      engine,
+      edition,
+      tier: this.tier,
       deletionProtection,
-      encryptionKeyName: props.encryptionKeyName,
-      dependsOn: connection ? [connection] : undefined,
-      // Only once the replica exists (see drReplicaDesignated).
-      replicationCluster: drReplicaName && this.drReplicaDesignated ? { failoverDrReplicaName: `${props.project}:${drReplicaName}` } : undefined,
-      // Cloud SQL sets the read-only psa_write_endpoint once a DR replica is
-      // designated, and provider 6.x/7.x then shows a permanent diff on it
-      // (hashicorp/terraform-provider-google#25372); the runtime owns it.
-      lifecycle: edition === 'ENTERPRISE_PLUS' ? { ignoreChanges: ['replication_cluster[0].psa_write_endpoint'] } : undefined,
-      settings: {
-        tier: this.tier,
-        edition,
-        availabilityType: availability,
-        deletionProtectionEnabled: deletionProtection,
-        retainBackupsOnDelete: retainBackups,
-        diskAutoresize: true,
-        diskType: 'PD_SSD',
-        userLabels: { ...props.labels },
-        backupConfiguration: {
-          enabled: backups,
-          startTime: this.backupStartTime,
-          pointInTimeRecoveryEnabled: engine === 'postgresql' ? pitr : undefined,
-          binaryLogEnabled: engine === 'mysql' ? pitr : undefined,
-          transactionLogRetentionDays: logDays,
-          backupRetentionSettings: { retainedBackups: retention, retentionUnit: 'COUNT' },
-        },
-        ipConfiguration: {
-          ipv4Enabled: publicNetworks.length > 0,
-          privateNetwork: this.network,
-          allocatedIpRange,
-          sslMode: 'ENCRYPTED_ONLY',
-          authorizedNetworks: publicNetworks.map((n) => ({ name: n.name, value: n.cidr })),
-        },
-        databaseFlags: Object.entries({ ...sqlFlags(engine), ...props.databaseFlags }).map(([name, value]) => ({ name, value })),
-        maintenanceWindow: { day: window.day, hour: window.hour, updateTrack: 'stable' },
-        insightsConfig: (props.queryInsights ?? true)
-          ? { queryInsightsEnabled: true, queryPlansPerMinute: 5, queryStringLength: 1024, recordApplicationTags: true, recordClientAddress: false }
-          : undefined,
+      retainBackupsOnDelete: retainBackups,
+      network: this.network,
+      allocatedIpRange,
+      authorizedNetworks: props.authorizedNetworks ?? [],
+      databaseFlags: this.databaseFlags,
+      maintenanceWindow: this.maintenanceWindow,
+      queryInsights: this.queryInsights,
+      labels: this.labels,
+      encryptionKeyName: this.encryptionKeyNameOf(props.region),
+    };
+    const config = instanceConfig(shape, {
+      kind: 'primary',
+      availabilityType: availability,
+      failoverDrReplicaName: designation?.failoverDrReplicaName,
+      backupConfiguration: {
+        enabled: backups,
+        startTime: this.backupStartTime,
+        pointInTimeRecoveryEnabled: engine === 'postgresql' ? pitr : undefined,
+        binaryLogEnabled: engine === 'mysql' ? pitr : undefined,
+        transactionLogRetentionDays: logDays,
+        backupRetentionSettings: { retainedBackups: retention, retentionUnit: 'COUNT' },
       },
+    });
+    this.instance = new SqlDatabaseInstance(this, 'Instance', {
+      ...config,
+      dependsOn: connection ? [connection] : undefined,
     });
     this.node.defaultChild = this.instance;
     this.privateIp = this.instance.privateIpAddress;
@@ -425,6 +242,9 @@ export class PrimaryRegion extends Construct {
       : this.privateIp;
 
     // IAM database users: no password, so nothing secret in the state.
+    if ((props.iamDatabaseUsers ?? []).length > 0 && replicaRegions.length > 0) {
+      Annotations.of(this).addWarning(`PrimaryRegion '${this.node.path}': iamDatabaseUsers live in the primary's stack, so a role swap would move them to another stack (google_sql_user.instance is create-only); declare them with DatabaseUsers in a stack of their own (docs/day-two.md)`);
+    }
     this.iamDatabaseUsers = (props.iamDatabaseUsers ?? []).map((email) => {
       const user = iamDatabaseUser(email, engine);
       return new SqlUser(this, `IamUser-${email}`, {
@@ -444,6 +264,7 @@ export class PrimaryRegion extends Construct {
       role: 'primary',
       notificationChannels: this.notificationChannels,
     });
+    this.splitBrainGuard = splitBrainGuard(this, 'SplitBrainGuard', { project: props.project, instanceName, engine, notificationChannels: this.notificationChannels });
 
     dependOnServices(this, requireServices(this, props.project, [
       GCP_SERVICES.sqlAdmin,
@@ -457,8 +278,23 @@ export class PrimaryRegion extends Construct {
       mustSurvive(this, props.region, 'recommended', `holds the primary of '${this.node.path}', whose stack the role swap after a failover changes`);
     }
 
+    registerPrimary(this);
     new TerraformOutput(this, 'ConnectionName', { value: this.connectionName, description: 'Cloud SQL connection name of the primary' });
     new TerraformOutput(this, 'WriteEndpoint', { value: this.writeEndpoint, description: this.writeEndpointDescription });
+  }
+
+  /**
+   * The instance name of `region` in this deployment, whatever its role:
+   * `instanceNames[region]`, else this primary's name for its own region and
+   * `<instanceName>-<region>` for the others.
+   */
+  public instanceNameOf(region: string): string {
+    return this.instanceNameMap[region] ?? (region === this.region ? this.instanceName : `${this.instanceName}-${region}`);
+  }
+
+  /** The customer-managed key of `region`'s instance, whatever its role (undefined: Google-managed). */
+  public encryptionKeyNameOf(region: string): string | undefined {
+    return this.keyNameMap[region];
   }
 
   /** The stack that holds this primary. */
@@ -467,18 +303,4 @@ export class PrimaryRegion extends Construct {
   }
 }
 
-/**
- * What the write endpoint output is, and what it does when writes move, in
- * each state. https://cloud.google.com/sql/docs/postgres/connect-to-instance-using-write-endpoint:
- * the write endpoint is redirected by a replica failover or a switchover; a
- * plain promotion makes the replica an independent primary.
- */
-export function describeWriteEndpoint(edition: Edition, drDesignated: boolean, drReplicaName?: string): string {
-  if (edition !== 'ENTERPRISE_PLUS') {
-    return 'Private IP of this primary. It does not move: after a promotion, re-point applications to the private IP of the promoted replica.';
-  }
-  if (!drDesignated) {
-    return `PSA write endpoint if Cloud SQL created one, else the private IP of this primary. Either stays on this instance: no DR replica is designated yet${drReplicaName ? ` (set drReplicaDesignated once ${drReplicaName} exists)` : ''}, so a failover is a plain promotion and applications must be re-pointed to the promoted replica's private IP.`;
-  }
-  return 'PSA write endpoint (a DNS name ending in .global.sql-psa.goog.): follows the writes through a switchover or a replica failover (promote-replica --failover). If the output is a private IP, Cloud SQL created no write endpoint (e.g. the Cloud DNS API was off at creation) and it does not follow: re-point applications after a failover.';
-}
+export { describeWriteEndpoint } from './private/dr-designation';

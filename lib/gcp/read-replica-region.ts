@@ -3,10 +3,13 @@ import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-ale
 import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-instance';
 import { Construct } from 'constructs';
 import { checkRegion, ConfigProblem, residencyAllows, show, throwIfProblems } from '../core';
-import { instanceDownAlert, replicaLagAlert } from './private/alerts';
+import { instanceDownAlert, replicaLagAlert, splitBrainGuard } from './private/alerts';
 import { GCP_PROFILE } from './private/gcp-profile';
 import { connectionName, INSTANCE_NAME, MAX_INSTANCE_NAME } from './private/names';
-import { AuthorizedNetwork, checkPublicIp, checkTier, Edition, iamAuthFlag } from './private/sql-rules';
+import { renamedProp } from './private/deprecated';
+import { registerReplica } from './private/phase-checks';
+import { instanceConfig, InstanceShape } from './private/instance-settings';
+import { AuthorizedNetwork, checkPublicIp, checkTier, Edition } from './private/sql-rules';
 import { PrimaryRegion } from './primary-region';
 import { dependOnServices, GCP_SERVICES, requireServices } from './private/services';
 import { mustSurvive } from './private/state-registry';
@@ -66,8 +69,14 @@ export interface ReadReplicaRegionProps {
    */
   readonly allowPublicIp?: boolean;
   /**
-   * Alert when replication lag stays above this many seconds for 5 minutes.
+   * Alert when replication lag stays above this many seconds for 5 minutes
+   * (AWS: `replicationLagAlarmThreshold`, a Duration).
    * @default 30
+   */
+  readonly replicationLagAlarmThresholdSeconds?: number;
+  /**
+   * @deprecated use {@link replicationLagAlarmThresholdSeconds} (same meaning).
+   * @default - see replicationLagAlarmThresholdSeconds
    */
   readonly replicaLagThresholdSeconds?: number;
   /**
@@ -76,8 +85,8 @@ export interface ReadReplicaRegionProps {
    */
   readonly notificationChannels?: readonly string[];
   /**
-   * Instance name.
-   * @default `<primary instance name>-<region>`
+   * Instance name. It must not change after deployment, whatever the role.
+   * @default the primary's name for this region (`instanceNames[region]`, else `<primary instance name>-<region>`)
    */
   readonly instanceName?: string;
   /**
@@ -113,8 +122,12 @@ export class ReadReplicaRegion extends Construct {
   public readonly edition: Edition;
   /** Alert on replica lag. */
   public readonly lagAlert: MonitoringAlertPolicy;
+  /** Threshold of the lag alert, seconds. */
+  public readonly replicationLagAlarmThresholdSeconds: number;
   /** Alert on the replica being down. */
   public readonly stateAlert: MonitoringAlertPolicy;
+  /** The split-brain guard (disabled; armed by the failover workflow when this instance, once a primary, is left behind). */
+  public readonly splitBrainGuard: MonitoringAlertPolicy;
 
   constructor(scope: Construct, id: string, props: ReadReplicaRegionProps) {
     super(scope, id);
@@ -122,11 +135,11 @@ export class ReadReplicaRegion extends Construct {
     const source = { construct: 'ReadReplicaRegion', path: this.node.path };
     const dr = props.disasterRecovery ?? false;
     const edition = props.edition ?? primary.edition;
-    const instanceName = props.instanceName ?? `${primary.instanceName}-${props.region}`;
-    const threshold = props.replicaLagThresholdSeconds ?? 30;
+    const instanceName = props.instanceName ?? primary.instanceNameOf(props.region);
     const deletionProtection = props.deletionProtection ?? true;
 
     const problems: ConfigProblem[] = [...checkRegion(GCP_PROFILE, 'region', props.region)];
+    const threshold = renamedProp<number>(this, 'ReadReplicaRegion', props, 'replicaLagThresholdSeconds', 'replicationLagAlarmThresholdSeconds', problems) ?? 30;
     if (props.region === primary.region) {
       problems.push({
         property: 'region',
@@ -177,9 +190,9 @@ export class ReadReplicaRegion extends Construct {
     }
     if (!Number.isFinite(threshold) || threshold <= 0) {
       problems.push({
-        property: 'replicaLagThresholdSeconds',
-        message: `replicaLagThresholdSeconds ${show(threshold)} is not a positive number of seconds`,
-        fix: 'set replicaLagThresholdSeconds to e.g. 30',
+        property: 'replicationLagAlarmThresholdSeconds',
+        message: `replicationLagAlarmThresholdSeconds ${show(threshold)} is not a positive number of seconds`,
+        fix: 'set replicationLagAlarmThresholdSeconds to e.g. 30',
       });
     }
     problems.push(...checkPublicIp(props.authorizedNetworks ?? [], props.allowPublicIp ?? false));
@@ -194,38 +207,40 @@ export class ReadReplicaRegion extends Construct {
     this.connectionName = connectionName(primary.project, props.region, instanceName);
     this.disasterRecovery = dr;
     this.edition = edition;
+    this.replicationLagAlarmThresholdSeconds = threshold;
     useGoogleProvider(this, { project: primary.project, region: props.region, versionConstraint: props.providerVersionConstraint });
 
     const sameStack = TerraformStack.of(this) === TerraformStack.of(primary);
-    const publicNetworks = props.authorizedNetworks ?? [];
-    this.instance = new SqlDatabaseInstance(this, 'Instance', {
-      name: instanceName,
+    // The same shape as the primary (flags, labels, maintenance window,
+    // insights, network and range): in a role swap only the role-bound
+    // arguments change, and a promoted replica already runs like the primary.
+    const shape: InstanceShape = {
       project: primary.project,
       region: props.region,
+      name: instanceName,
       databaseVersion: primary.databaseVersion,
-      // A plain name, not a reference: the primary may be in another state.
-      masterInstanceName: primary.instanceName,
+      engine: primary.engine,
+      edition,
+      tier: props.tier ?? primary.tier,
       deletionProtection,
-      dependsOn: sameStack ? [primary.instance] : undefined,
-      settings: {
-        tier: props.tier ?? primary.tier,
-        edition,
+      retainBackupsOnDelete: true,
+      network: primary.network,
+      allocatedIpRange: primary.allocatedIpRange,
+      authorizedNetworks: props.authorizedNetworks ?? [],
+      databaseFlags: primary.databaseFlags,
+      maintenanceWindow: primary.maintenanceWindow,
+      queryInsights: primary.queryInsights,
+      labels: primary.labels,
+      encryptionKeyName: primary.encryptionKeyNameOf(props.region),
+    };
+    this.instance = new SqlDatabaseInstance(this, 'Instance', {
+      ...instanceConfig(shape, {
+        kind: 'replica',
+        // A plain name, not a reference: the primary may be in another state.
+        masterInstanceName: primary.instanceName,
         availabilityType: props.availabilityType ?? (dr ? 'REGIONAL' : 'ZONAL'),
-        deletionProtectionEnabled: deletionProtection,
-        diskAutoresize: true,
-        diskType: 'PD_SSD',
-        // Replicas take no backups; the runbook turns them on after promotion.
-        backupConfiguration: { enabled: false },
-        // IAM database users (replicated from the primary) log in here too.
-        databaseFlags: Object.entries(iamAuthFlag(primary.topology.engine)).map(([name, value]) => ({ name, value })),
-        ipConfiguration: {
-          ipv4Enabled: publicNetworks.length > 0,
-          privateNetwork: primary.network,
-          sslMode: 'ENCRYPTED_ONLY',
-          authorizedNetworks: publicNetworks.map((n) => ({ name: n.name, value: n.cidr })),
-        },
-        insightsConfig: { queryInsightsEnabled: true, queryStringLength: 1024, recordApplicationTags: true },
-      },
+      }),
+      dependsOn: sameStack ? [primary.instance] : undefined,
     });
     this.node.defaultChild = this.instance;
     this.privateIp = this.instance.privateIpAddress;
@@ -237,8 +252,10 @@ export class ReadReplicaRegion extends Construct {
     this.stateAlert = instanceDownAlert(this, 'StateAlert', {
       project: primary.project, instanceName, role: 'replica', notificationChannels: channels,
     });
+    this.splitBrainGuard = splitBrainGuard(this, 'SplitBrainGuard', { project: primary.project, instanceName, engine: primary.engine, notificationChannels: channels });
     dependOnServices(this, requireServices(this, primary.project, [GCP_SERVICES.sqlAdmin, GCP_SERVICES.monitoring]));
     mustSurvive(this, primary.region, 'required', `the replica '${this.node.path}' is promoted when ${primary.region} is lost`);
+    registerReplica(this);
     new TerraformOutput(this, 'ConnectionName', { value: this.connectionName, description: `Cloud SQL connection name of the replica in ${props.region}` });
   }
 }

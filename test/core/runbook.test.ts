@@ -168,3 +168,34 @@ describe('engine actions (the failover lab runs the model itself)', () => {
     expect(renderRunbookMarkdown(withActions(model()))).toBe(renderRunbookMarkdown({ ...model(), cloud: 'local' }));
   });
 });
+
+describe('fence and configuration steps', () => {
+  test('a fence before the promotion is valid and rendered with its kind', () => {
+    const m = model({
+      procedures: [
+        ...model().procedures.filter((p) => p.id !== 'failover'),
+        procedure('failover', ['precondition', 'fence', 'database-failover', 'verification', 'configuration']),
+      ],
+    });
+    expect(validateRunbook(m)).toEqual([]);
+    const md = renderRunbookMarkdown(m);
+    expect(md).toContain('2. **fence 1** _(fence)_');
+    expect(md).toContain('5. **configuration 4** _(configuration)_');
+  });
+
+  test('a fence after the promotion, or in a switchover, is refused', () => {
+    const problems = validateRunbook(model({
+      procedures: [
+        procedure('switchover', ['fence', 'database-switchover']),
+        procedure('failover', ['database-failover', 'fence']),
+        procedure('manual-failover', ['database-failover']),
+        procedure('verify', ['verification']),
+        procedure('failback', ['database-switchover']),
+      ],
+    }));
+    expect(problems.map((p) => p.message)).toEqual([
+      "procedure 'switchover' has a fence step, but a switchover keeps the former writer as a replica",
+      "procedure 'failover' fences the former writer after promoting the standby, so both can take writes in between",
+    ]);
+  });
+});

@@ -42,12 +42,12 @@ beforeAll(() => {
 
 afterAll(cleanup);
 
-test('both outputs are read: 9 AWS stacks and 12 Google Cloud stacks (with the state bucket)', () => {
+test('both outputs are read: 9 AWS stacks and 16 Google Cloud stacks (with the state bucket and a network stack per phase)', () => {
   expect(estimate.stacks.filter((s) => s.cloud === 'aws').map((s) => s.name)).toEqual([
     'Phase1-Primary', 'Phase2-Primary', 'Phase2-Replica-eu-west-1', 'Phase3-Primary', 'Phase3-Replica-eu-west-1', 'Phase3-Routing',
     'Phase4-Primary', 'Phase4-Replica-eu-west-1', 'Phase4-Routing',
   ]);
-  expect(estimate.stacks.filter((s) => s.cloud === 'gcp')).toHaveLength(12);
+  expect(estimate.stacks.filter((s) => s.cloud === 'gcp')).toHaveLength(16);
 });
 
 test('every resource type in every example is priced or explained (none unknown to the estimator)', () => {

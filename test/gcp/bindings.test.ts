@@ -11,7 +11,7 @@ import * as path from 'path';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { buildGcpExamples } from '../../examples/gcp/main';
 import { readGcpExampleConfig } from '../../examples/gcp/config';
-import { FailoverRunbook, GlobalRouter, PrimaryRegion, ReadReplicaRegion, StateBucket } from '../../lib/gcp';
+import { DatabaseUsers, FailoverRunbook, GlobalRouter, PrimaryRegion, ReadReplicaRegion, StateBucket } from '../../lib/gcp';
 import { PROJECT } from './helpers';
 
 const LIB = path.dirname(require.resolve('@cdktf/provider-google/lib/provider'));
@@ -28,8 +28,8 @@ function bindingKeys(dir: string): Set<string> {
 const MAPS = new Set(['labels', 'user_labels', 'default_labels', 'resource_labels']);
 const META = new Set(['//', 'depends_on', 'lifecycle', 'provider', 'count', 'for_each']);
 
-function unknownKeys(type: string, body: unknown): string[] {
-  const known = bindingKeys(type.replace(/^google_/, '').replace(/_/g, '-'));
+function unknownKeys(type: string, body: unknown, dataSource = false): string[] {
+  const known = bindingKeys(`${dataSource ? 'data-' : ''}${type.replace(/^google_/, dataSource ? 'google_' : '').replace(/_/g, '-')}`);
   const out: string[] = [];
   const walk = (v: unknown, at: string, top: boolean) => {
     if (Array.isArray(v)) { v.forEach((x, i) => walk(x, `${at}[${i}]`, false)); return; }
@@ -60,7 +60,8 @@ function docs(): Record<string, any>[] {
     primary, managedZone: 'private', zoneDnsName: 'internal.example.', trickleRatio: 0.1,
     targets: ['us-central1', 'europe-west1'].map((region, i) => ({ region, internalLoadBalancer: { ipAddress: `10.0.${i}.5`, port: '443', networkUrl: `projects/${PROJECT}/global/networks/vpc`, forwardingRule: `fr-${region}` } })),
   });
-  new FailoverRunbook(extra, 'Runbook', { primary, replica, router });
+  new FailoverRunbook(extra, 'Runbook', { primary, replicas: [replica], router });
+  new DatabaseUsers(extra, 'Users', { primary, iamUsers: ['bob@example.com'] });
   new StateBucket(extra, 'State', { project: PROJECT, name: 'acme-tfstate', location: 'US', dataLocations: ['us-central1', 'us-east1'] });
   return app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack).map((s) => JSON.parse(Testing.synth(s)));
 }
@@ -81,12 +82,17 @@ test('every resource attribute, at every level, exists in the pinned bindings', 
       types.add(type);
       for (const body of Object.values(byName)) unknown.push(...unknownKeys(type, body));
     }
+    for (const [type, byName] of Object.entries((doc.data ?? {}) as Record<string, Record<string, unknown>>)) {
+      types.add(`data.${type}`);
+      for (const body of Object.values(byName)) unknown.push(...unknownKeys(type, body, true));
+    }
     for (const p of doc.provider?.google ?? []) unknown.push(...unknownKeys('google_provider', p).map((u) => u.replace('google_provider', 'provider')));
   }
   expect(unknown).toEqual([]);
   expect([...types].sort()).toEqual([
+    'data.google_sql_database_instances',
     'google_compute_global_address', 'google_compute_health_check', 'google_compute_network', 'google_dns_managed_zone_iam_member', 'google_dns_record_set',
-    'google_monitoring_alert_policy', 'google_project_iam_member', 'google_project_service', 'google_service_account', 'google_service_networking_connection',
+    'google_monitoring_alert_policy', 'google_project_iam_custom_role', 'google_project_iam_member', 'google_project_service', 'google_service_account', 'google_service_networking_connection',
     'google_sql_database_instance', 'google_sql_user', 'google_storage_bucket', 'google_workflows_workflow',
   ]);
 });

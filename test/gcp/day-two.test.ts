@@ -8,8 +8,11 @@
  *   after DR designation (hashicorp/terraform-provider-google#25372).
  */
 import { TerraformStack, Testing } from 'cdktf';
-import { GlobalRouter, GlobalRouterProps, PrimaryRegion, PrimaryRegionProps, RouterTarget } from '../../lib/gcp';
-import { all, only, PROJECT } from './helpers';
+import { findReplacements, formatReplacementFindings } from '../../lib/core';
+import {
+  DatabaseUsers, DeploymentNetwork, GCP_REPLACEMENT_RULES, GlobalRouter, GlobalRouterProps, PrimaryRegion, PrimaryRegionProps, ReadReplicaRegion, RouterTarget, terraformResources,
+} from '../../lib/gcp';
+import { all, only, PROJECT, warningsOf } from './helpers';
 
 const external: RouterTarget[] = [
   { region: 'us-central1', ipAddress: '203.0.113.10' }, { region: 'europe-west1', ipAddress: '203.0.113.11' }, { region: 'asia-southeast1', ipAddress: '203.0.113.12' },
@@ -65,16 +68,110 @@ describe('the write record belongs to the runtime after creation', () => {
   });
 });
 
-describe('the primary ignores what Cloud SQL owns', () => {
-  test('Enterprise Plus: replication_cluster[0].psa_write_endpoint (permanent diff after DR designation)', () => {
+describe('every instance ignores what the runtime owns, in both roles', () => {
+  const owned = ['settings[0].activation_policy', 'settings[0].ip_configuration[0].allocated_ip_range', 'replication_cluster[0].psa_write_endpoint'];
+
+  test('Enterprise Plus primary: the fence (activation policy), the allocated range and psa_write_endpoint (#25372); a postcondition refuses to make a replica the primary', () => {
     const { json } = routerOf('us-central1', ['europe-west1'], external.slice(0, 2), {}, { edition: 'ENTERPRISE_PLUS', drReplicaRegion: 'europe-west1', drReplicaDesignated: true });
     const instance = only(json, 'google_sql_database_instance');
     expect(instance.replication_cluster).toEqual({ failover_dr_replica_name: `${PROJECT}:orders-europe-west1` });
-    expect(instance.lifecycle).toEqual({ ignore_changes: ['replication_cluster[0].psa_write_endpoint'] });
+    expect(instance.lifecycle.ignore_changes).toEqual(owned);
+    expect(instance.lifecycle.postcondition).toEqual([{
+      condition: '${self.instance_type != "READ_REPLICA_INSTANCE"}',
+      error_message: 'Cloud SQL instance orders in us-central1 is a read replica, but this configuration makes it the primary. If the writes should move here, run the failover workflow (switchover or failover) first, then apply. If they moved away from it (a switchover, or a replica failover it rejoined after), make the configuration say which region writes now (swap the roles: docs/day-two.md).',
+    }]);
   });
 
-  test('Enterprise: nothing ignored (no write endpoint)', () => {
-    const { json } = routerOf('us-central1', ['europe-west1'], external.slice(0, 2));
-    expect(only(json, 'google_sql_database_instance').lifecycle).toBeUndefined();
+  test('a replica: the same arguments ignored, no postcondition', () => {
+    const stack = new TerraformStack(Testing.app(), 'S');
+    const primary = new PrimaryRegion(stack, 'Db', { project: PROJECT, region: 'us-central1', replicaRegions: ['europe-west1'], instanceName: 'orders' });
+    new ReadReplicaRegion(stack, 'Replica', { primary, region: 'europe-west1' });
+    const replica = all(JSON.parse(Testing.synth(stack)), 'google_sql_database_instance').find((i) => i.name === 'orders-europe-west1');
+    expect(replica.lifecycle).toEqual({ ignore_changes: owned });
+  });
+});
+
+describe('the public constructs: a role swap is expressible without replacing anything', () => {
+  const names = { 'us-central1': 'orders', 'europe-west1': 'orders-europe-west1' };
+  /** A deployment written with the constructs directly: stacks by region, a network stack, a users stack. */
+  function deployment(primaryRegion: string, replicaRegion: string, usersOnPrimary = false) {
+    const app = Testing.app();
+    const networkStack = new TerraformStack(app, 'orders-network');
+    const network = new DeploymentNetwork(networkStack, 'Network', { project: PROJECT, networkName: 'orders-vpc' });
+    const primaryStack = new TerraformStack(app, `orders-${primaryRegion}`);
+    const primary = new PrimaryRegion(primaryStack, 'Database', {
+      project: PROJECT, region: primaryRegion, replicaRegions: [replicaRegion], instanceNames: names,
+      network: network.network, allocatedIpRange: network.allocatedIpRange,
+      ...(usersOnPrimary ? { iamDatabaseUsers: ['alice@example.com'] } : {}),
+    });
+    const replicaStack = new TerraformStack(app, `orders-${replicaRegion}`);
+    new ReadReplicaRegion(replicaStack, 'Database', { primary, region: replicaRegion });
+    const usersStack = new TerraformStack(app, 'orders-users');
+    new DatabaseUsers(usersStack, 'Users', { primary, iamUsers: ['alice@example.com', 'app@test-project.iam.gserviceaccount.com'] });
+    const stacks = [networkStack, primaryStack, replicaStack, usersStack];
+    return { primary, resources: terraformResources(Object.fromEntries(stacks.map((s) => [s.node.id, JSON.parse(Testing.synth(s))]))) };
+  }
+
+  test('DatabaseUsers in their own stack: users keep stack, address and (ignored) instance; nothing is replaced', () => {
+    const a = deployment('us-central1', 'europe-west1');
+    const b = deployment('europe-west1', 'us-central1');
+    expect(formatReplacementFindings(findReplacements(a.resources, b.resources, GCP_REPLACEMENT_RULES, { checkStatelessCreateOnly: true }))).toBe('');
+    const users = a.resources.filter((r) => r.type === 'google_sql_user');
+    expect(users.map((u) => [u.stack, u.properties.name])).toEqual([['orders-users', 'alice@example.com'], ['orders-users', 'app@test-project.iam']]);
+  });
+
+  test('the same users on PrimaryRegion (iamDatabaseUsers) move with the role: found, and warned about', () => {
+    const a = deployment('us-central1', 'europe-west1', true);
+    const b = deployment('europe-west1', 'us-central1', true);
+    const findings = findReplacements(a.resources, b.resources, GCP_REPLACEMENT_RULES);
+    expect(findings.map((f) => f.message)).toEqual([
+      expect.stringMatching(/^google_sql_user 'alice@example.com' moved from orders-us-central1\/google_sql_user\.\S+ to orders-europe-west1\/google_sql_user\.\S+: a deploy would delete it from one state and create it again in the other$/),
+    ]);
+    expect(warningsOf(a.primary)).toEqual([
+      "PrimaryRegion 'orders-us-central1/Database': iamDatabaseUsers live in the primary's stack, so a role swap would move them to another stack (google_sql_user.instance is create-only); declare them with DatabaseUsers in a stack of their own (docs/day-two.md)",
+    ]);
+  });
+
+  test('customer-managed keys: per region (encryptionKeyNames) they stay with their instance; a single encryptionKeyName would move (found, and warned about)', () => {
+    const keys = { 'us-central1': 'projects/p/locations/us-central1/keyRings/r/cryptoKeys/k', 'europe-west1': 'projects/p/locations/europe-west1/keyRings/r/cryptoKeys/k' };
+    const build = (writer: string, other: string, props: Partial<PrimaryRegionProps>) => {
+      const app = Testing.app();
+      const ps = new TerraformStack(app, `orders-${writer}`);
+      const primary = new PrimaryRegion(ps, 'Database', { project: PROJECT, region: writer, replicaRegions: [other], instanceNames: names, network: `projects/${PROJECT}/global/networks/n`, ...props });
+      const rs = new TerraformStack(app, `orders-${other}`);
+      new ReadReplicaRegion(rs, 'Database', { primary, region: other });
+      return { primary, resources: terraformResources({ [ps.node.id]: JSON.parse(Testing.synth(ps)), [rs.node.id]: JSON.parse(Testing.synth(rs)) }) };
+    };
+    const a = build('us-central1', 'europe-west1', { encryptionKeyNames: keys });
+    const b = build('europe-west1', 'us-central1', { encryptionKeyNames: keys });
+    expect(findReplacements(a.resources, b.resources, GCP_REPLACEMENT_RULES)).toEqual([]);
+    expect(a.resources.filter((r) => r.type === 'google_sql_database_instance').map((r) => r.properties.encryption_key_name)).toEqual([keys['us-central1'], keys['europe-west1']]);
+    const single = (writer: string, other: string) => build(writer, other, { encryptionKeyName: keys[writer as keyof typeof keys] });
+    expect(findReplacements(single('us-central1', 'europe-west1').resources, single('europe-west1', 'us-central1').resources, GCP_REPLACEMENT_RULES).map((f) => f.property)).toEqual(['encryption_key_name', 'encryption_key_name']);
+    expect(warningsOf(single('us-central1', 'europe-west1').primary)[0]).toMatch(/^PrimaryRegion 'orders-us-central1\/Database': encryptionKeyName is the key of the primary's region only; after a role swap/);
+  });
+
+  test('terraformResources leaves out what lifecycle.ignore_changes covers (it never replaces after creation)', () => {
+    const [r] = terraformResources({ s: { resource: { t: { n: { instance: 'a', name: 'x', settings: [{ activation_policy: 'ALWAYS', tier: 't' }], lifecycle: { ignore_changes: ['instance', 'settings[0].activation_policy'] } } } } } });
+    expect(r.properties).toEqual({ name: 'x', settings: [{ tier: 't' }], lifecycle: { ignore_changes: ['instance', 'settings[0].activation_policy'] } });
+  });
+});
+
+describe('the split-brain guard: one per instance, in its own stack, disabled until the workflow arms it', () => {
+  test.each(['postgresql', 'mysql'] as const)('%s: client connections of the instance; the same address in both roles; Terraform never resets enabled', (engine) => {
+    const stack = new TerraformStack(Testing.app(), 'S');
+    const primary = new PrimaryRegion(stack, 'Db', { project: PROJECT, region: 'us-central1', replicaRegions: ['europe-west1'], instanceName: 'orders', engine, network: `projects/${PROJECT}/global/networks/n` });
+    new ReadReplicaRegion(stack, 'Replica', { primary, region: 'europe-west1' });
+    const guards = all(JSON.parse(Testing.synth(stack)), 'google_monitoring_alert_policy').filter((a) => a.user_labels?.mrc_split_brain_guard);
+    expect(guards.map((g) => g.user_labels.mrc_split_brain_guard)).toEqual(['orders', 'orders-europe-west1']);
+    for (const g of guards) {
+      expect(g).toMatchObject({ enabled: false, severity: 'CRITICAL', lifecycle: { ignore_changes: ['enabled'] } });
+      const filter: string = g.conditions[0].condition_threshold.filter;
+      expect(filter).toContain(engine === 'postgresql' ? 'metric.type = "cloudsql.googleapis.com/database/postgresql/num_backends"' : 'metric.type = "cloudsql.googleapis.com/database/network/connections"');
+      expect(filter).toContain(`resource.labels.database_id = "${PROJECT}:${g.user_labels.mrc_split_brain_guard}"`);
+      expect(g.conditions[0].condition_threshold).toMatchObject({ comparison: 'COMPARISON_GT', threshold_value: 0 });
+      expect(g.documentation.content).toContain(`gcloud sql instances patch ${g.user_labels.mrc_split_brain_guard} --project=${PROJECT} --activation-policy=NEVER`);
+    }
+    if (engine === 'postgresql') expect(guards[0].conditions[0].condition_threshold.filter).toContain('metric.labels.database != "cloudsqladmin"');
   });
 });

@@ -6,7 +6,7 @@ import { App, TerraformStack, Testing } from 'cdktf';
 import { buildGcpExamples } from '../../examples/gcp/main';
 import { GCP_EXAMPLE_DEFAULTS, readGcpExampleConfig } from '../../examples/gcp/config';
 
-type Doc = { resource: Record<string, Record<string, any>>; output?: Record<string, any>; terraform: any; provider: any; data?: any; locals?: Record<string, any> };
+type Doc = { resource: Record<string, Record<string, any>>; output?: Record<string, any>; terraform: any; provider: any; data?: Record<string, Record<string, any>>; locals?: Record<string, any> };
 
 /** Required arguments of each resource type this library emits (provider 6.50.0 schema). */
 const REQUIRED: Record<string, string[]> = {
@@ -19,6 +19,7 @@ const REQUIRED: Record<string, string[]> = {
   google_dns_record_set: ['managed_zone', 'name', 'type', 'routing_policy'],
   google_service_account: ['account_id'],
   google_project_iam_member: ['project', 'role', 'member'],
+  google_project_iam_custom_role: ['role_id', 'title', 'permissions'],
   google_dns_managed_zone_iam_member: ['managed_zone', 'role', 'member'],
   google_workflows_workflow: ['name', 'region', 'service_account', 'source_contents'],
   google_project_service: ['service'],
@@ -27,6 +28,17 @@ const REQUIRED: Record<string, string[]> = {
   // Built into Terraform (no provider): the placeholder guard.
   terraform_data: ['input', 'lifecycle'],
 };
+
+const STACKS = [
+  'gcp-state',
+  'gcp-phase1-network', 'gcp-phase1-us-central1',
+  'gcp-phase2-network', 'gcp-phase2-us-central1', 'gcp-phase2-europe-west1',
+  'gcp-phase3-network', 'gcp-phase3-us-central1', 'gcp-phase3-europe-west1', 'gcp-phase3-router', 'gcp-phase3-runbook',
+  'gcp-phase4-network', 'gcp-phase4-us-central1', 'gcp-phase4-europe-west1', 'gcp-phase4-router', 'gcp-phase4-runbook',
+];
+
+/** Data sources the examples may read at plan time: only the DR-designation lookup. */
+const DATA_SOURCES = ['google_sql_database_instances'];
 
 let stacks: Record<string, Doc>;
 let runbooks: Record<string, string>;
@@ -49,13 +61,8 @@ function normalized(doc: Doc): Doc {
 
 test('the examples default to us-central1 and europe-west1', () => {
   expect(GCP_EXAMPLE_DEFAULTS).toMatchObject({ primaryRegion: 'us-central1', replicaRegions: ['europe-west1'] });
-  expect(Object.keys(stacks).sort()).toEqual([
-    'gcp-phase1-primary',
-    'gcp-phase2-primary', 'gcp-phase2-replica-europe-west1',
-    'gcp-phase3-primary', 'gcp-phase3-replica-europe-west1', 'gcp-phase3-router', 'gcp-phase3-runbook',
-    'gcp-phase4-primary', 'gcp-phase4-replica-europe-west1', 'gcp-phase4-router', 'gcp-phase4-runbook',
-    'gcp-state',
-  ]);
+  // Named by region (and one network / router / runbook stack), never by role.
+  expect(Object.keys(stacks).sort()).toEqual(STACKS.slice().sort());
 });
 
 test('configuration comes from the environment', () => {
@@ -63,12 +70,7 @@ test('configuration comes from the environment', () => {
   expect(c).toMatchObject({ project: 'p', primaryRegion: 'europe-west1', replicaRegions: ['europe-west4', 'europe-north1'] });
 });
 
-describe.each([
-  'gcp-state',
-  'gcp-phase1-primary', 'gcp-phase2-primary', 'gcp-phase2-replica-europe-west1',
-  'gcp-phase3-primary', 'gcp-phase3-replica-europe-west1', 'gcp-phase3-router', 'gcp-phase3-runbook',
-  'gcp-phase4-primary', 'gcp-phase4-replica-europe-west1', 'gcp-phase4-router', 'gcp-phase4-runbook',
-])('%s', (name) => {
+describe.each(STACKS)('%s', (name) => {
   test('matches the snapshot', () => {
     expect(normalized(stacks[name])).toMatchSnapshot();
   });
@@ -85,19 +87,23 @@ describe.each([
         for (const arg of REQUIRED[type]) expect({ resource: `${type}.${logical}`, [arg]: body[arg] !== undefined }).toEqual({ resource: `${type}.${logical}`, [arg]: true });
       }
     }
-    // Every google_x.y reference inside a ${...} (not the escaped $${...} of Workflows) names a declared resource.
+    for (const [type, byName] of Object.entries(doc.data ?? {})) {
+      expect(DATA_SOURCES).toContain(type);
+      for (const logical of Object.keys(byName)) declared.add(`data.${type}.${logical}`);
+    }
+    // Every google_x.y reference inside a ${...} (not the escaped $${...} of Workflows) names a declared resource or data source.
     const text = JSON.stringify(doc);
-    const interpolations = [...text.matchAll(/(?<!\$)\$\{([^}]*)\}/g)].map((m) => m[1]);
-    const refs = interpolations.flatMap((i) => [...i.matchAll(/\b(google_[a-z0-9_]+)\.([A-Za-z0-9_-]+)/g)].map((m) => `${m[1]}.${m[2]}`));
+    const interpolations = [...text.matchAll(/(?<!\$)\$\{((?:[^{}]|\{[^{}]*\})*)\}/g)].map((m) => m[1]);
+    const refs = interpolations.flatMap((i) => [...i.matchAll(/\b((?:data\.)?google_[a-z0-9_]+)\.([A-Za-z0-9_-]+)/g)].map((m) => `${m[1]}.${m[2]}`));
     for (const ref of refs) expect(declared.has(ref) ? ref : `undeclared ${ref}`).toBe(ref);
     // No interpolation other than resource references, optionally inside coalesce()/try(),
-    // and the placeholder guard's conditions on its own local
-    // (no cross-stack remote state, no variables, no data sources).
+    // the DR-designation lookup (contains over the data source), the primary's postcondition
+    // on itself, and the placeholder guard's conditions on its own local
+    // (no cross-stack remote state, no variables).
     const locals = Object.keys(doc.locals ?? {});
-    const other = interpolations.filter((i) => !/^(google_|coalesce\(try\(google_)/.test(i)
+    const other = interpolations.filter((i) => !/^(google_|coalesce\(try\(google_|contains\(\[for i in data\.google_sql_database_instances\.|self\.instance_type != )/.test(i)
       && !locals.some((l) => new RegExp(`^local\\.${l}\\.[a-z_]+ != "[^"]+"$`).test(i.replace(/\\"/g, '"'))));
     expect(other).toEqual([]);
-    expect(doc.data).toBeUndefined();
     for (const [type, byName] of Object.entries(doc.resource)) {
       for (const body of Object.values(byName)) {
         for (const dep of (body as any).depends_on ?? []) expect(declared.has(dep) ? dep : `undeclared depends_on ${dep} in ${type}`).toBe(dep);
@@ -125,7 +131,7 @@ const API_OF: Record<string, string[]> = {
 };
 
 describe('a fresh project: every stack enables the APIs its resources need, and never disables them', () => {
-  test.each(Object.keys(API_OF).filter((t) => t !== 'google_sql_user' && t !== 'google_project_iam_custom_role'))('%s appears in the examples', (type) => {
+  test.each(Object.keys(API_OF).filter((t) => t !== 'google_sql_user'))('%s appears in the examples', (type) => {
     expect(Object.values(stacks).some((d) => d.resource[type])).toBe(true);
   });
 
@@ -158,22 +164,23 @@ describe('a fresh project: every stack enables the APIs its resources need, and 
   });
 });
 
-test('phases 3–4: the DR replica is designated only on the second apply (GCP_DR_REPLICA_DESIGNATED=true)', () => {
-  // First apply: Cloud SQL rejects failover_dr_replica_name before the replica exists.
-  const first = stacks['gcp-phase3-primary'].resource.google_sql_database_instance;
-  expect(Object.values(first).map((i: any) => i.replication_cluster)).toEqual([undefined]);
+test('phases 3–4: the DR replica is designated automatically once it exists (one configuration); GCP_DR_REPLICA_DESIGNATED forces it', () => {
+  // The default: a plan-time lookup of the DR region's instances decides; the output says which apply is next.
+  const first = Object.values(stacks['gcp-phase3-us-central1'].resource.google_sql_database_instance)[0] as any;
+  expect(first.replication_cluster.failover_dr_replica_name).toMatch(/^\$\{contains\(\[for i in data\.google_sql_database_instances\.\w+\.instances : i\.name if i\.master_instance_name == "orders-p3"\], "orders-p3-europe-west1"\) \? "example-project:orders-p3-europe-west1" : ""\}$/);
+  expect(Object.values(stacks['gcp-phase3-us-central1'].data!.google_sql_database_instances)).toEqual([expect.objectContaining({ project: 'example-project', region: 'europe-west1' })]);
+  // The workflow decides switchover or promotion at run time (replicationCluster.drReplica): switchover by default.
   const firstWorkflow = JSON.parse(String(Object.values(stacks['gcp-phase3-runbook'].resource.google_workflows_workflow)[0].source_contents).replace(/\$\$\{/g, '${'));
-  expect(firstWorkflow.main.steps[0].init.assign).toContainEqual({ mode: '${default(map.get(args, "mode"), "failover")}' });
+  expect(firstWorkflow.main.steps[0].init.assign.find((a: any) => a.regions).regions['europe-west1']).toMatchObject({ dr: true, defaultMode: 'switchover' });
 
   const app = new App({ outdir: 'cdktf.out' });
   buildGcpExamples(app, readGcpExampleConfig({ GCP_DR_REPLICA_DESIGNATED: 'true' }));
   const synthOf = (id: string) => JSON.parse(Testing.synth(app.node.findChild(id) as TerraformStack)) as Doc;
-  const second = Object.values(synthOf('gcp-phase3-primary').resource.google_sql_database_instance);
-  expect(second.map((i: any) => i.replication_cluster)).toEqual([{ failover_dr_replica_name: 'example-project:orders-p3-europe-west1' }]);
-  const workflow = JSON.parse(String(Object.values(synthOf('gcp-phase3-runbook').resource.google_workflows_workflow)[0].source_contents).replace(/\$\$\{/g, '${'));
-  expect(workflow.main.steps[0].init.assign).toContainEqual({ mode: '${default(map.get(args, "mode"), "switchover")}' });
+  const forced = synthOf('gcp-phase3-us-central1');
+  expect(Object.values(forced.resource.google_sql_database_instance).map((i: any) => i.replication_cluster)).toEqual([{ failover_dr_replica_name: 'example-project:orders-p3-europe-west1' }]);
+  expect(forced.data).toBeUndefined();
   // The DR path checks backups and PITR too (a switchover leaves PITR off).
-  expect(workflow.main.steps.map((st: object) => Object.keys(st)[0])).toContain('enableBackups');
+  expect(firstWorkflow.main.steps.map((st: object) => Object.keys(st)[0])).toContain('enableBackups');
 });
 
 test('phase 3 and 4 runbooks are rendered', () => {

@@ -17,6 +17,10 @@ export interface FakeInstance {
   state: string;
   region: string;
   settings: Record<string, any>;
+  /** `project:name` of the primary, on a replica. */
+  masterInstanceName?: string;
+  /** The DR pair: `drReplica` on the designated replica, `failoverDrReplicaName` on its primary. */
+  replicationCluster?: { drReplica?: boolean; failoverDrReplicaName?: string };
 }
 
 interface Operation { name: string; targetId: string; operationType: string; status: string; doneAt: number; apply: () => void }
@@ -34,6 +38,10 @@ export class FakeCloud {
   public readonly patches: { instance: string; at: number; body: any }[] = [];
   public readonly dnsPatches: { at: number; body: any }[] = [];
   public faults: Fault[] = [];
+  /** Instances whose region is lost: every call about them fails to connect. */
+  public readonly unreachable = new Set<string>();
+  /** Cloud Monitoring alert policies (name, user labels, enabled). */
+  public readonly alertPolicies: { name: string; userLabels: Record<string, string>; enabled: boolean }[] = [];
   private seq = 0;
 
   constructor(private readonly project: string, public readonly opSeconds = { move: 180, patch: 90 }) {}
@@ -65,6 +73,8 @@ export class FakeCloud {
   private serve(req: HttpRequest, now: number): HttpOutcome {
     const sql = `https://sqladmin.googleapis.com/v1/projects/${this.project}`;
     const dns = `https://dns.googleapis.com/dns/v1/projects/${this.project}/managedZones/`;
+    const monitoring = 'https://monitoring.googleapis.com/v3/';
+    if (req.url.startsWith(monitoring)) return this.serveMonitoring(req);
     if (req.url.startsWith(dns)) {
       if (!this.record) return { code: 404 };
       if (req.method === 'GET') return { code: 200, body: JSON.parse(JSON.stringify(this.record)) };
@@ -90,25 +100,48 @@ export class FakeCloud {
     const name = m[1];
     const instance = this.instances[name];
     if (!instance) return { code: 404 };
+    if (this.unreachable.has(name)) return { fail: 'ConnectionFailedError' };
     const busy = this.operations.some((o) => o.targetId === name && o.status !== 'DONE');
     if (req.method === 'GET' && !m[2]) return { code: 200, body: { name, ...JSON.parse(JSON.stringify(instance)) } };
     if (req.method === 'POST' && m[2]) {
       if (busy) return { code: 409, body: { error: { code: 409, message: 'Operation failed because another operation was already in progress.' } } };
       if (instance.instanceType !== 'READ_REPLICA_INSTANCE') return { code: 400, body: { error: { message: 'The instance is not a read replica.' } } };
+      const switchover = m[3] === 'switchover';
+      const replicaFailover = !switchover && String(req.query?.failover) === 'true';
+      if ((switchover || replicaFailover) && !instance.replicationCluster?.drReplica) {
+        return { code: 400, body: { error: { message: 'The instance is not the designated DR replica.' } } };
+      }
       this.moves.push(`${m[3]} ${name}${req.query?.failover !== undefined ? ` failover=${req.query.failover}` : ''}`);
-      const o = this.startOperation(name, m[3] === 'switchover' ? 'SWITCHOVER' : 'PROMOTE_REPLICA', this.opSeconds.move, now, () => {
-        for (const [other, i] of Object.entries(this.instances)) {
-          if (other !== name && i.instanceType === 'CLOUD_SQL_INSTANCE' && m[3] === 'switchover') i.instanceType = 'READ_REPLICA_INSTANCE';
-        }
+      const formerName = instance.masterInstanceName?.replace(`${this.project}:`, '');
+      const o = this.startOperation(name, switchover ? 'SWITCHOVER' : 'PROMOTE_REPLICA', this.opSeconds.move, now, () => {
+        const former = formerName ? this.instances[formerName] : undefined;
         instance.instanceType = 'CLOUD_SQL_INSTANCE';
+        delete instance.masterInstanceName;
         // After a switchover or a promotion, point-in-time recovery is off on the new primary.
         instance.settings.backupConfiguration = { ...(instance.settings.backupConfiguration ?? {}), pointInTimeRecoveryEnabled: false };
+        if (switchover || replicaFailover) {
+          // The pair reverses: the former primary becomes the DR replica of the new one
+          // (a replica failover: once it is back online, unless it was stopped).
+          instance.replicationCluster = { failoverDrReplicaName: `${this.project}:${formerName}` };
+          if (former && (switchover || (!this.unreachable.has(formerName!) && former.settings.activationPolicy !== 'NEVER'))) {
+            former.instanceType = 'READ_REPLICA_INSTANCE';
+            former.masterInstanceName = `${this.project}:${name}`;
+            former.replicationCluster = { drReplica: true };
+          }
+        } else {
+          // A plain promotion: the replica becomes an independent primary; the former primary stays one.
+          instance.replicationCluster = {};
+        }
       });
       return { code: 200, body: { name: o.name, status: o.status } };
     }
     if (req.method === 'PATCH' && !m[2]) {
       if (busy) return { code: 409, body: { error: { code: 409, message: 'Operation failed because another operation was already in progress.' } } };
       const body = req.body as any;
+      // https://cloud.google.com/sql/docs/postgres/start-stop-restart-instance: "NEVER is not supported for read replica instances."
+      if (body.settings?.activationPolicy === 'NEVER' && instance.instanceType === 'READ_REPLICA_INSTANCE') {
+        return { code: 400, body: { error: { message: 'The activation policy NEVER is not supported for read replicas.' } } };
+      }
       this.patches.push({ instance: name, at: now, body });
       const o = this.startOperation(name, 'UPDATE', this.opSeconds.patch, now, () => {
         instance.settings = deepMerge(instance.settings, body.settings ?? {});
@@ -116,6 +149,23 @@ export class FakeCloud {
       return { code: 200, body: { name: o.name, status: o.status } };
     }
     return { code: 405 };
+  }
+
+  /** alertPolicies.list (filter `user_labels.KEY = "VALUE"`) and alertPolicies.patch (`updateMask=enabled`). */
+  private serveMonitoring(req: HttpRequest): HttpOutcome {
+    const list = `https://monitoring.googleapis.com/v3/projects/${this.project}/alertPolicies`;
+    if (req.method === 'GET' && req.url === list) {
+      const m = /^user_labels\.([a-z0-9_-]+) = "([^"]*)"$/.exec(String(req.query?.filter ?? ''));
+      if (!m) return { code: 400, body: { error: { message: `bad filter ${req.query?.filter}` } } };
+      const found = this.alertPolicies.filter((p) => p.userLabels[m[1]] === m[2]);
+      return { code: 200, body: found.length ? { alertPolicies: found.map((p) => ({ ...p })) } : {} };
+    }
+    const policy = this.alertPolicies.find((p) => req.url === `https://monitoring.googleapis.com/v3/${p.name}`);
+    if (req.method === 'PATCH' && policy && req.query?.updateMask === 'enabled') {
+      policy.enabled = (req.body as { enabled: boolean }).enabled;
+      return { code: 200, body: { ...policy } };
+    }
+    return { code: 404 };
   }
 }
 

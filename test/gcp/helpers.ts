@@ -24,3 +24,8 @@ export function all(json: TfJson, type: string): any[] {
 
 
 export const PROJECT = 'test-project';
+
+/** The warning messages cdktf's Annotations recorded on `scope` (metadata type `@cdktf/warn`). */
+export function warningsOf(scope: Construct): string[] {
+  return scope.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data));
+}

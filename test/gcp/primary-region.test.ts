@@ -69,7 +69,7 @@ describe('PrimaryRegion defaults', () => {
   });
 
   test('an alert on instance state, and outputs for other regions', () => {
-    const alert = only(json, 'google_monitoring_alert_policy');
+    const alert = all(json, 'google_monitoring_alert_policy').find((a) => a.user_labels?.mrc_split_brain_guard === undefined);
     expect(alert.conditions[0].condition_threshold.filter).toContain('cloudsql.googleapis.com/database/up');
     expect(alert.conditions[0].condition_threshold.filter).toContain(`"${PROJECT}:orders"`);
     expect(Object.values(json.output!).map((o: any) => o.value)).toContain(`${PROJECT}:us-central1:orders`);
@@ -145,13 +145,22 @@ describe('PrimaryRegion options', () => {
     expect(instance.settings.database_flags).toContainEqual({ name: 'slow_query_log', value: 'on' });
   });
 
-  test('Enterprise Plus: DR replica designated only on request, 14 days of logs, PSA write endpoint preferred', () => {
-    // Cloud SQL rejects failover_dr_replica_name before the replica exists: not on the first apply.
-    const first = only(primaryJson({ edition: 'ENTERPRISE_PLUS', replicaRegions: ['europe-west1'], drReplicaRegion: 'europe-west1' }).json, 'google_sql_database_instance');
-    expect(first.replication_cluster).toBeUndefined();
-    const { json } = primaryJson({ edition: 'ENTERPRISE_PLUS', replicaRegions: ['europe-west1'], drReplicaRegion: 'europe-west1', drReplicaDesignated: true });
+  test('Enterprise Plus: the DR replica is designated automatically once it exists (one configuration, no flag), 14 days of logs, PSA write endpoint preferred', () => {
+    const props = { edition: 'ENTERPRISE_PLUS' as const, replicaRegions: ['europe-west1'], drReplicaRegion: 'europe-west1' };
+    const { json } = primaryJson(props);
     const instance = only(json, 'google_sql_database_instance');
-    expect(instance.replication_cluster).toEqual({ failover_dr_replica_name: `${PROJECT}:orders-europe-west1` });
+    // The plan reads the instances of the DR region; the designation is made once
+    // orders-europe-west1 exists and replicates this primary, "" (nothing sent) before.
+    const lookup = Object.entries((json as any).data.google_sql_database_instances) as [string, any][];
+    expect(lookup).toHaveLength(1);
+    expect(lookup[0][1]).toMatchObject({ project: PROJECT, region: 'europe-west1' });
+    const ref = `data.google_sql_database_instances.${lookup[0][0]}`;
+    const exists = `contains([for i in ${ref}.instances : i.name if i.master_instance_name == "orders"], "orders-europe-west1")`;
+    expect(instance.replication_cluster).toEqual({ failover_dr_replica_name: `\${${exists} ? "${PROJECT}:orders-europe-west1" : ""}` });
+    // One output line says whether it is done, or which apply comes next.
+    const designation = Object.values(json.output!).find((o: any) => /designation/i.test(o.description)) as any;
+    expect(designation.value).toBe(`\${${exists} ? "designated: ${PROJECT}:orders-europe-west1" : "not designated yet: orders-europe-west1 does not exist in europe-west1 or does not replicate orders. Next: apply the stack of orders-europe-west1 (europe-west1), then apply this stack again: it designates the DR replica (Cloud SQL accepts only an existing replica)"}`);
+    expect(build(props)().drReplicaDesignation).toBe('automatic');
     expect(instance.settings).toMatchObject({ edition: 'ENTERPRISE_PLUS', tier: 'db-perf-optimized-N-2' });
     expect(instance.settings.backup_configuration.transaction_log_retention_days).toBe(14);
     const write = Object.values(json.output!).find((o: any) => String(o.value).includes('psa_write_endpoint')) as any;
@@ -159,11 +168,21 @@ describe('PrimaryRegion options', () => {
     expect(write.value).toMatch(/^\$\{coalesce\(try\(google_sql_database_instance\.(\w+)\.replication_cluster\[0\]\.psa_write_endpoint, ""\), google_sql_database_instance\.\1\.private_ip_address\)\}$/);
   });
 
+  test('drReplicaDesignated true designates statically, false never; neither reads the DR region', () => {
+    const always = primaryJson({ edition: 'ENTERPRISE_PLUS', replicaRegions: ['europe-west1'], drReplicaRegion: 'europe-west1', drReplicaDesignated: true }).json;
+    expect(only(always, 'google_sql_database_instance').replication_cluster).toEqual({ failover_dr_replica_name: `${PROJECT}:orders-europe-west1` });
+    const never = primaryJson({ edition: 'ENTERPRISE_PLUS', replicaRegions: ['europe-west1'], drReplicaRegion: 'europe-west1', drReplicaDesignated: false }).json;
+    expect(only(never, 'google_sql_database_instance').replication_cluster).toBeUndefined();
+    for (const json of [always, never]) expect((json as any).data).toBeUndefined();
+    expect(build({ edition: 'ENTERPRISE_PLUS', replicaRegions: ['europe-west1'], drReplicaRegion: 'europe-west1', drReplicaDesignated: false })().drReplicaDesignated).toBe(false);
+  });
+
   test.each([
     [{}, false, /^Private IP of this primary\. It does not move/],
-    [{ edition: 'ENTERPRISE_PLUS', replicaRegions: ['europe-west1'], drReplicaRegion: 'europe-west1' }, false, /^PSA write endpoint if Cloud SQL created one, else the private IP of this primary\. Either stays on this instance: no DR replica is designated yet \(set drReplicaDesignated once orders-europe-west1 exists\)/],
-    [{ edition: 'ENTERPRISE_PLUS', replicaRegions: ['europe-west1'] }, false, /^PSA write endpoint if Cloud SQL created one, else the private IP of this primary\. Either stays on this instance: no DR replica is designated yet, so/],
-    [{ edition: 'ENTERPRISE_PLUS', replicaRegions: ['europe-west1'], drReplicaRegion: 'europe-west1', drReplicaDesignated: true }, true, /^PSA write endpoint \(a DNS name ending in \.global\.sql-psa\.goog\.\): follows the writes through a switchover or a replica failover/],
+    [{ edition: 'ENTERPRISE_PLUS', replicaRegions: ['europe-west1'], drReplicaRegion: 'europe-west1', drReplicaDesignated: false }, false, /^PSA write endpoint if Cloud SQL created one, else the private IP of this primary\. Either stays on this instance: no DR replica is designated \(drReplicaDesignated is false for orders-europe-west1\)/],
+    [{ edition: 'ENTERPRISE_PLUS', replicaRegions: ['europe-west1'] }, false, /^PSA write endpoint if Cloud SQL created one, else the private IP of this primary\. Either stays on this instance: no DR replica is designated, so/],
+    [{ edition: 'ENTERPRISE_PLUS', replicaRegions: ['europe-west1'], drReplicaRegion: 'europe-west1' }, true, /^PSA write endpoint \(a DNS name ending in \.global\.sql-psa\.goog\.\): follows the writes through a switchover or a replica failover \(promote-replica --failover\) once the DR replica is designated \(output DrReplicaDesignation\)/],
+    [{ edition: 'ENTERPRISE_PLUS', replicaRegions: ['europe-west1'], drReplicaRegion: 'europe-west1', drReplicaDesignated: true }, true, /^PSA write endpoint \(a DNS name ending in \.global\.sql-psa\.goog\.\): follows the writes/],
   ])('the write endpoint says what is true: %j follows=%s', (props, follows, description) => {
     const p = build(props as Partial<PrimaryRegionProps>)();
     expect(p.writeEndpointFollowsFailover).toBe(follows);

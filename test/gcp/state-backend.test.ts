@@ -118,8 +118,8 @@ describe('a stack\'s state must not be in the region the stack must survive', ()
     const { runbook } = deployment(() => 'US', true);
     const md = runbook.markdown;
     const section = md.slice(md.indexOf('## Deployment state and what works during an outage'));
-    for (const id of ['primary', 'replica', 'router', 'runbook']) {
-      expect(section).toContain(`| Terraform state of orders-${id} (${id}) | \`gs://acme-tfstate/orders-${id}/default.tfstate (US, multi-region)\` |`);
+    for (const [id, role] of [['primary', 'us-central1, primary'], ['replica', 'europe-west1, standby'], ['router', 'router'], ['runbook', 'runbook']]) {
+      expect(section).toContain(`| Terraform state of orders-${id} (${role}) | \`gs://acme-tfstate/orders-${id}/default.tfstate (US, multi-region)\` |`);
     }
     expect(section).toContain('### While us-central1 is lost');
     const works = section.slice(section.indexOf('**Still works:**'), section.indexOf('**Does not work'));
@@ -128,8 +128,8 @@ describe('a stack\'s state must not be in the region the stack must survive', ()
     expect(works).toContain('gcloud workflows run orders-failover --project=test-project --location=europe-west1');
     expect(works).toContain('terraform plan / apply of orders-router');
     expect(works).toContain('terraform -chdir=cdktf.out/stacks/orders-runbook plan');
-    expect(not).toContain('terraform plan / apply of the primary stack orders-primary');
-    expect(not).toContain('terraform apply of the replica stack orders-replica before the configuration is swapped');
+    expect(not).toContain('terraform plan / apply of orders-primary (the stack of us-central1)');
+    expect(not).toContain('terraform apply of orders-replica before the configuration is swapped');
     expect(not).toContain('Anything on the primary orders or other resources in us-central1');
   });
 

@@ -41,6 +41,8 @@ export interface RunResult {
   readonly error?: any;
   /** Every HTTP request, in order, with the time it was sent. */
   readonly calls: readonly (HttpRequest & { at: number })[];
+  /** Every sys.log entry, in order. */
+  readonly logs: readonly { severity: string; text: string; at: number }[];
   readonly clock: number;
 }
 
@@ -219,6 +221,7 @@ function resolve(value: unknown, vars: Vars): unknown {
 export function runWorkflow(def: Def, args: unknown, handler: HttpHandler, opts: { maxSteps?: number; callSeconds?: number } = {}): RunResult {
   const clock: Clock = { now: 0 };
   const calls: (HttpRequest & { at: number })[] = [];
+  const logs: { severity: string; text: string; at: number }[] = [];
   let budget = opts.maxSteps ?? 20000;
 
   function http(method: HttpRequest['method'], a: any): unknown {
@@ -237,6 +240,8 @@ export function runWorkflow(def: Def, args: unknown, handler: HttpHandler, opts:
     if (name === 'http.post') return http('POST', a);
     if (name === 'http.patch') return http('PATCH', a);
     if (name === 'sys.sleep') { clock.now += a.seconds; return null; }
+    // https://cloud.google.com/workflows/docs/reference/stdlib/sys/log
+    if (name === 'sys.log') { logs.push({ severity: a.severity ?? 'DEFAULT', text: String(a.text ?? a.data), at: clock.now }); return null; }
     const sub = def[name];
     if (!sub) throw new Error(`unknown call ${name}`);
     const frame: Vars = new Map();
@@ -336,9 +341,9 @@ export function runWorkflow(def: Def, args: unknown, handler: HttpHandler, opts:
 
   try {
     const result = call('main', { args }, new Map());
-    return { result, calls, clock: clock.now };
+    return { result, calls, logs, clock: clock.now };
   } catch (e) {
-    if (e instanceof WorkflowError) return { error: e.value, calls, clock: clock.now };
+    if (e instanceof WorkflowError) return { error: e.value, calls, logs, clock: clock.now };
     throw e;
   }
 }

@@ -1,10 +1,21 @@
 import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
 import { Construct } from 'constructs';
+import { EngineFamily } from '../../core';
 
 /** Metric of the replication lag of a Cloud SQL replica, seconds. */
 export const REPLICA_LAG_METRIC = 'cloudsql.googleapis.com/database/replication/replica_lag';
 /** Metric that is 1 while a Cloud SQL instance is up. */
 export const INSTANCE_UP_METRIC = 'cloudsql.googleapis.com/database/up';
+/**
+ * Client connections: PostgreSQL backends per database (GAUGE), MySQL
+ * connections. https://cloud.google.com/sql/docs/postgres/admin-api/metrics
+ */
+export const CONNECTIONS_METRIC: Readonly<Record<EngineFamily, string>> = {
+  postgresql: 'cloudsql.googleapis.com/database/postgresql/num_backends',
+  mysql: 'cloudsql.googleapis.com/database/network/connections',
+};
+/** The user label that marks the split-brain guard of an instance (the workflow finds and arms it by this label). */
+export const SPLIT_BRAIN_GUARD_LABEL = 'mrc_split_brain_guard';
 
 interface AlertOptions {
   readonly project: string;
@@ -74,5 +85,46 @@ export function replicaLagAlert(scope: Construct, id: string, o: AlertOptions & 
       mimeType: 'text/markdown',
       content: `Replication lag of \`${o.project}:${o.instanceName}\` is above ${o.thresholdSeconds} s, or the replica reports no lag at all (replication stopped, replica down or promoted): a failover now would lose up to that much of the latest writes. After a failover this alert fires until the configuration is swapped (the promoted instance has no replica lag).`,
     },
+  });
+}
+
+/**
+ * The split-brain guard of an instance: an alert on client connections,
+ * created **disabled** in the instance's own stack (both roles, the same
+ * address) and labelled `mrc_split_brain_guard=<instance>`. The failover
+ * workflow enables the guard of the former primary after an unplanned
+ * failover, so it fires if that instance takes connections again (its
+ * region came back before it was fenced, or someone restarted it).
+ * Terraform never resets `enabled` (`ignore_changes`): the runtime owns it;
+ * the runbook's "The lost region is back" disarms it once the instance is
+ * fenced and rebuilt. Cloud SQL's own monitoring connections (database
+ * `cloudsqladmin`) are left out.
+ */
+export function splitBrainGuard(scope: Construct, id: string, o: { project: string; instanceName: string; engine: EngineFamily; notificationChannels: readonly string[] }): MonitoringAlertPolicy {
+  const metric = CONNECTIONS_METRIC[o.engine];
+  const filter = `${databaseFilter(metric, o.project, o.instanceName)}${o.engine === 'postgresql' ? ' AND metric.labels.database != "cloudsqladmin"' : ''}`;
+  return new MonitoringAlertPolicy(scope, id, {
+    project: o.project,
+    displayName: `Split brain: ${o.instanceName} takes connections after a failover`,
+    combiner: 'OR',
+    severity: 'CRITICAL',
+    enabled: false,
+    userLabels: { [SPLIT_BRAIN_GUARD_LABEL]: o.instanceName },
+    notificationChannels: [...o.notificationChannels],
+    conditions: [{
+      displayName: `${o.instanceName} has client connections`,
+      conditionThreshold: {
+        filter,
+        comparison: 'COMPARISON_GT',
+        thresholdValue: 0,
+        duration: '60s',
+        aggregations: [{ alignmentPeriod: '60s', perSeriesAligner: 'ALIGN_MAX' }],
+      },
+    }],
+    documentation: {
+      mimeType: 'text/markdown',
+      content: `Armed by the failover workflow after an unplanned failover away from \`${o.project}:${o.instanceName}\`. This former primary has client connections again: whatever it accepts now is on neither side of the failover (split brain). Fence it at once: \`gcloud sql instances patch ${o.instanceName} --project=${o.project} --activation-policy=NEVER\`, then follow the runbook's "The lost region is back" (export what only it has, rebuild it as a replica), which also disarms this alert.`,
+    },
+    lifecycle: { ignoreChanges: ['enabled'] },
   });
 }

@@ -19,14 +19,14 @@
  * be expressed with gcloud, so the command is a Cloud DNS REST PATCH of the
  * same policy the workflow writes.
  */
-import { GlobalRouter, RouterTarget } from '../global-router';
+import { GlobalRouter, RouterTargetInRegion } from '../global-router';
 
 /** The lines of a shell command, joined with line continuations. */
 function lines(parts: string[]): string {
   return parts.join(' \\\n  ');
 }
 
-function forwardingRule(t: RouterTarget): string | undefined {
+function forwardingRule(t: RouterTargetInRegion): string | undefined {
   const lb = t.internalLoadBalancer;
   if (!lb?.forwardingRule) return undefined;
   if (lb.forwardingRule.includes('@') || lb.forwardingRule.startsWith('projects/') || lb.forwardingRule.startsWith('https://')) return lb.forwardingRule;

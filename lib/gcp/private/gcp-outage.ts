@@ -48,8 +48,8 @@ export function deploymentState(i: OutageInput): RunbookDeploymentState {
     const existing = stacks.find((s) => s.stack === stack);
     if (existing) existing.role = `${existing.role}, ${role}`; else stacks.push({ stack, role });
   };
-  add(primary.stack, 'primary');
-  add(TerraformStack.of(replica), 'replica');
+  add(primary.stack, `${primary.region}, primary`);
+  add(TerraformStack.of(replica), `${replica.region}, standby`);
   if (router) add(TerraformStack.of(router), 'router');
   add(runbookStack, 'runbook');
   const surviving = i.regions.filter((r) => r !== lost);
@@ -77,12 +77,12 @@ export function deploymentState(i: OutageInput): RunbookDeploymentState {
       why: `their control plane is in ${lost}; calls fail or hang. Do not delete or rebuild it during the outage`,
     },
     {
-      what: `terraform plan / apply of the primary stack ${primary.stack.node.id}`,
-      why: `its resources are in ${lost}, so the refresh fails; wait for the region, or swap the configuration first (docs/gcp/phase-3.md, "Day two")`,
+      what: `terraform plan / apply of ${primary.stack.node.id} (the stack of ${lost})`,
+      why: `its resources are in ${lost}, so the refresh fails; wait for the region (then follow "The lost region is back")`,
     },
     {
-      what: `terraform apply of the replica stack ${TerraformStack.of(replica).node.id} before the configuration is swapped`,
-      why: 'it still describes a replica: the plan replaces the promoted instance (deletion protection refuses it)',
+      what: `terraform apply of ${TerraformStack.of(replica).node.id} before the configuration is swapped`,
+      why: 'it still describes a replica: the plan would make the promoted instance a replica again, which Terraform can only do by replacing it (deletion protection refuses it). Swap the roles first (docs/day-two.md)',
     },
     ...(i.regions.includes(lost) ? [{ what: `The workflow deployed in ${lost}`, why: 'it is in the lost region: run the one in another region' }] : []),
   ];

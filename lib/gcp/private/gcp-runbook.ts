@@ -1,35 +1,29 @@
 /**
  * The human runbook of the Google Cloud failover: the shared runbook model
  * (core/runbook.ts) filled with the names of the deployed resources and the
- * exact `gcloud` commands of each step.
+ * exact `gcloud` commands of each step — the automated and manual paths, a
+ * drill (switch over and back, with the checks and expected values), the
+ * failback and the day-two configuration step.
  */
 import { TerraformStack } from 'cdktf';
-import { RunbookModel, RunbookProcedure } from '../../core';
+import { RunbookModel, RunbookProcedure, RunbookStep } from '../../core';
 import { GlobalRouter } from '../global-router';
 import { PrimaryRegion } from '../primary-region';
 import { ReadReplicaRegion } from '../read-replica-region';
-import { CLOUD_SQL_LIMITS } from './gcp-profile';
 import { writeRecordCommand } from './dns-commands';
+import { checksAfterMove, describeRole, newPrimaryBackups, runbookInstances, swapConfigurationStep } from './gcp-checks';
+import { manualFenceStep, recoverRegionProcedure, workflowFenceStep } from './gcp-fence';
 import { deploymentState } from './gcp-outage';
 import { IDEMPOTENT_RETRY, retryWindowSeconds } from './workflow-source';
 
-/**
- * Backups of the promoted replica: the primary's, with the days of logs
- * capped at what the replica's edition allows. The primary's retained backups
- * exceed its days of logs (checked at synth), so they exceed the cap too.
- */
-export function newPrimaryBackups(primary: PrimaryRegion, replica: ReadReplicaRegion) {
-  return {
-    transactionLogRetentionDays: Math.min(primary.transactionLogRetentionDays, CLOUD_SQL_LIMITS.maxLogRetentionDays[replica.edition]),
-    retainedBackups: primary.retainedBackups,
-    backupStartTime: primary.backupStartTime,
-  };
-}
+export { newPrimaryBackups } from './gcp-checks';
 
 /** What the runbook model is built from. */
 export interface GcpRunbookInput {
   readonly primary: PrimaryRegion;
-  readonly replica: ReadReplicaRegion;
+  readonly replicas: readonly ReadReplicaRegion[];
+  /** The default target. */
+  readonly standby: ReadReplicaRegion;
   readonly router?: GlobalRouter;
   readonly regions: readonly string[];
   readonly workflowName: string;
@@ -40,75 +34,82 @@ export interface GcpRunbookInput {
 
 /** The runbook model of a {@link FailoverRunbook} (rendered by core/runbook.ts). */
 export function buildGcpRunbookModel(input: GcpRunbookInput): RunbookModel {
-  const { primary, replica, router, regions, workflowName: name } = input;
+  const { primary, standby, router, regions, workflowName: name } = input;
   const p = primary.project;
+  const instances = runbookInstances(primary, input.replicas);
+  const writerNow = instances[0];
+  const standbyInstance = instances.find((i) => i.region === standby.region)!;
   const region = regions.find((r) => r !== primary.region) ?? regions[0];
   const run = (data: string) => `gcloud workflows run ${name} --project=${p} --location=${region} \\\n  --data='${data}'`;
-  const describe = (instance: string) => `gcloud sql instances describe ${instance} --project=${p} --format='value(instanceType,state,region)'`;
-  const dr = replica.disasterRecovery && primary.drReplicaDesignated;
-  const pendingDr = replica.disasterRecovery && !primary.drReplicaDesignated;
+  const drPair = standby.disasterRecovery && primary.drReplicaDesignated;
+  const drNever = standby.disasterRecovery && primary.drReplicaDesignation === 'never';
   // gcloud sql instances patch: --enable-bin-log (MySQL) / --enable-point-in-time-recovery (PostgreSQL).
   const logFlag = primary.topology.engine === 'mysql' ? '--enable-bin-log' : '--enable-point-in-time-recovery';
-  const backups = newPrimaryBackups(primary, replica);
-  const backupSteps = [{
-    kind: 'verification' as const,
+  const backups = newPrimaryBackups(primary, standby.edition);
+  const backupSteps: RunbookStep[] = [{
+    kind: 'verification',
     title: 'Restore backups and point-in-time recovery on the new primary (after traffic moved)',
     detail: 'A promoted replica has no automated backups, and after a switchover or replica failover point-in-time recovery must be turned on again. '
       + `The settings are explicit and valid: ${backups.retainedBackups} retained backups, more than the ${backups.transactionLogRetentionDays} days of logs (Cloud SQL rejects fewer). `
       + 'This step comes after the write record moved: availability first; a failure here does not block traffic.',
     commands: [
-      { command: `gcloud sql instances patch ${replica.instanceName} --project=${p} \\\n  --backup-start-time=${backups.backupStartTime} --retained-backups-count=${backups.retainedBackups} \\\n  ${logFlag} --retained-transaction-log-days=${backups.transactionLogRetentionDays} \\\n  --availability-type=REGIONAL --deletion-protection`, description: 'Turn them on' },
-      { command: `gcloud sql instances describe ${replica.instanceName} --project=${p} \\\n  --format='yaml(settings.backupConfiguration,settings.availabilityType,settings.deletionProtectionEnabled)'`, description: 'Verify' },
+      { command: `gcloud sql instances patch ${standby.instanceName} --project=${p} \\\n  --backup-start-time=${backups.backupStartTime} --retained-backups-count=${backups.retainedBackups} \\\n  ${logFlag} --retained-transaction-log-days=${backups.transactionLogRetentionDays} \\\n  --availability-type=REGIONAL --deletion-protection`, description: 'Turn them on' },
+      { command: `gcloud sql instances describe ${standby.instanceName} --project=${p} \\\n  --format='yaml(settings.backupConfiguration,settings.availabilityType,settings.deletionProtectionEnabled)'`, description: 'Verify' },
     ],
     expect: `enabled: true, ${primary.topology.engine === 'mysql' ? 'binaryLogEnabled' : 'pointInTimeRecoveryEnabled'}: true, transactionLogRetentionDays: ${backups.transactionLogRetentionDays}, retainedBackups: ${backups.retainedBackups}`,
   }];
-  const dnsUpdate = router ? writeRecordCommand(router, replica.region) : undefined;
-  const dnsSteps = router && dnsUpdate ? [{
-    kind: 'traffic-shift' as const,
+  const dnsSteps: RunbookStep[] = router ? [{
+    kind: 'traffic-shift',
     title: 'Point the write record at the new primary region',
-    detail: `Make ${replica.region} the primary of the failover policy of ${router.writeHostname}.`,
-    commands: [{ command: dnsUpdate }],
-    expect: `the record's primary target is in ${replica.region}`,
+    detail: `Make ${standby.region} the primary of the failover policy of ${router.writeHostname}.`,
+    commands: [{ command: writeRecordCommand(router, standby.region) }],
+    expect: `the record's primary target is in ${standby.region}`,
   }] : [];
-  const repointApps = primary.writeEndpointFollowsFailover ? [] : [{
-    kind: 'traffic-shift' as const,
+  const repointApps: RunbookStep[] = primary.writeEndpointFollowsFailover ? [] : [{
+    kind: 'traffic-shift',
     title: 'Point applications at the new primary',
     detail: 'The write endpoint does not follow this failover (no designated Enterprise Plus DR replica): applications that write to the database must use the private IP of the promoted instance.',
-    commands: [{ command: `gcloud sql instances describe ${replica.instanceName} --project=${p} --format='value(ipAddresses[0].ipAddress)'`, description: 'The private IP to use' }],
+    commands: [{ command: `gcloud sql instances describe ${standby.instanceName} --project=${p} --format='value(ipAddresses[0].ipAddress)'`, description: 'The private IP to use' }],
     expect: 'a private IP in the replica region\'s range; update the applications\' connection settings to it',
   }];
-  const verifySteps = [{
-    kind: 'verification' as const,
-    title: 'Check the new primary',
-    commands: [
-      { command: describe(replica.instanceName), description: 'The promoted instance' },
-      ...(router ? [{ command: `gcloud dns record-sets describe ${router.writeHostname} --type=A --zone=${router.managedZone} --project=${p}`, description: 'The write record' }] : []),
-    ],
-    expect: 'CLOUD_SQL_INSTANCE RUNNABLE; the write record points at the new region',
-  }];
-  const lagCheck = {
-    kind: 'precondition' as const,
+  const afterSwitchover = checksAfterMove({ primary, router, writer: standbyInstance, former: writerNow, formerIsReplica: true });
+  const afterFailover = checksAfterMove({ primary, router, writer: standbyInstance, former: writerNow, formerIsReplica: false });
+  const afterFailback = checksAfterMove({ primary, router, writer: writerNow, former: standbyInstance, formerIsReplica: true });
+  const configToStandby = swapConfigurationStep({ primary, writer: standbyInstance, instances, router, runbookStack: input.runbookStack });
+  const configBack = swapConfigurationStep({ primary, writer: writerNow, instances, router, runbookStack: input.runbookStack });
+  const lagCheck: RunbookStep = {
+    kind: 'precondition',
     title: 'Check replication lag',
-    detail: `Open the alert policy "Cloud SQL replica ${replica.instanceName} lag" or Metrics Explorer (${'cloudsql.googleapis.com/database/replication/replica_lag'}); the lag is what an unplanned failover loses.`,
-    commands: [{ command: describe(replica.instanceName), description: 'The replica must be a READ_REPLICA_INSTANCE in RUNNABLE state' }],
+    detail: `Open the alert policy "Cloud SQL replica ${standby.instanceName} lag" or Metrics Explorer (cloudsql.googleapis.com/database/replication/replica_lag); the lag is what an unplanned failover loses.`,
+    commands: [{ command: describeRole(standby.instanceName, p), description: 'The replica must be a READ_REPLICA_INSTANCE in RUNNABLE state' }],
   };
+  const designationCheck: RunbookStep[] = drPair ? [{
+    kind: 'precondition',
+    title: `The DR replica ${standby.instanceName} is designated`,
+    detail: 'The primary\'s stack designates it once it exists (output DrReplicaDesignation); until then a switchover is refused and the workflow can only promote.',
+    commands: [{ command: `gcloud sql instances describe ${standby.instanceName} --project=${p} --format='value(replicationCluster.drReplica)'` }],
+    expect: 'True',
+  }] : [];
 
   const workflowOrder = `It moves the writes, re-points ${router ? router.writeHostname : 'nothing (no router)'} and verifies it, then restores backups and point-in-time recovery on the new primary (${backups.retainedBackups} backups, ${backups.transactionLogRetentionDays} days of logs) and verifies them. `
     + `Each API call is retried for about ${retryWindowSeconds(IDEMPOTENT_RETRY)} s on 429, 5xx and connection errors; if the execution still fails, run the same command again: it waits for operations already running, does not promote twice, and repeats only what is missing.`;
+  const to = (target: string, data: string) => `{${data}, "target": "${target}"}`;
 
   const procedures: RunbookProcedure[] = [
     {
       id: 'switchover',
       title: 'Planned switchover (automated)',
       whenToUse: 'Both regions are healthy: a drill, a maintenance, moving the write region.',
-      dataLoss: dr ? 'None: Cloud SQL waits for the DR replica to catch up before it switches roles.' : `None if writes are stopped and replica lag is 0 first; this replica is not ${pendingDr ? 'designated as the DR replica on the primary yet' : 'a DR replica'}, so the workflow promotes it (mode failover).`,
+      dataLoss: drPair ? 'None: Cloud SQL waits for the DR replica to catch up before it switches roles.' : `None if writes are stopped and replica lag is 0 first; this replica is not ${drNever ? 'designated (drReplicaDesignated: false)' : 'a DR replica'}, so the workflow promotes it (mode failover).`,
       steps: [
         lagCheck,
-        dr
-          ? { kind: 'database-switchover', title: 'Run the workflow in switchover mode', detail: workflowOrder, commands: [{ command: run('{"mode": "switchover"}') }], timeoutSeconds: 3600, expect: 'the execution succeeds and returns the promoted instance' }
-          : { kind: 'database-switchover', title: 'Stop writes, wait for lag 0, then promote', detail: 'Without an Enterprise Plus DR replica there is no switchover API: stop the writers, wait until replica_lag is 0, then run the workflow accepting data loss (there is none to lose once lag is 0).', commands: [{ command: run('{"mode": "failover", "acceptDataLoss": true}') }], timeoutSeconds: 3600 },
+        ...designationCheck,
+        drPair
+          ? { kind: 'database-switchover', title: 'Run the workflow in switchover mode', detail: workflowOrder, commands: [{ command: run(to(standby.region, '"mode": "switchover"')) }], timeoutSeconds: 3600, expect: 'the execution succeeds and returns the promoted instance' }
+          : { kind: 'database-switchover', title: 'Stop writes, wait for lag 0, then promote', detail: 'Without a designated Enterprise Plus DR replica there is no switchover API: stop the writers, wait until replica_lag is 0, then run the workflow accepting data loss (there is none to lose once lag is 0).', commands: [{ command: run(to(standby.region, '"mode": "failover", "acceptDataLoss": true')) }], timeoutSeconds: 3600 },
         ...repointApps,
-        ...verifySteps,
+        ...(drPair ? afterSwitchover : afterFailover),
+        configToStandby,
       ],
     },
     {
@@ -118,9 +119,11 @@ export function buildGcpRunbookModel(input: GcpRunbookInput): RunbookModel {
       dataLoss: 'The writes the replica had not received (the replication lag at the time of the failure).',
       steps: [
         lagCheck,
-        { kind: 'database-failover', title: 'Run the workflow accepting data loss', detail: `The workflow refuses a failover unless acceptDataLoss is true. ${workflowOrder}`, commands: [{ command: run('{"mode": "failover", "acceptDataLoss": true}') }], timeoutSeconds: 3600 },
+        workflowFenceStep(writerNow, name, p, region),
+        { kind: 'database-failover', title: 'Run the workflow accepting data loss', detail: `The workflow refuses a failover unless acceptDataLoss is true${drPair ? '; with the DR replica designated it is a replica failover (the write endpoint follows)' : ''}. ${workflowOrder}`, commands: [{ command: run(to(standby.region, '"mode": "failover", "acceptDataLoss": true')) }], timeoutSeconds: 3600 },
         ...repointApps,
-        ...verifySteps,
+        ...afterFailover,
+        configToStandby,
       ],
     },
     {
@@ -129,46 +132,81 @@ export function buildGcpRunbookModel(input: GcpRunbookInput): RunbookModel {
       whenToUse: 'Cloud Workflows is unavailable, or the workflow failed midway.',
       dataLoss: 'The writes the replica had not received.',
       steps: [
+        manualFenceStep(writerNow, p),
         {
           kind: 'database-failover',
           title: 'Promote the replica',
-          commands: [{ command: `gcloud sql instances promote-replica ${replica.instanceName} --project=${p}${dr ? ' --failover' : ''}` }],
+          commands: [{ command: `gcloud sql instances promote-replica ${standby.instanceName} --project=${p}${drPair ? ' --failover' : ''}` }],
           timeoutSeconds: 3600,
         },
         ...dnsSteps,
         ...repointApps,
         ...backupSteps,
-        ...verifySteps,
+        ...afterFailover,
       ],
     },
-    ...(dr ? [{
+    ...(drPair ? [{
       id: 'manual-switchover' as const,
       title: 'Manual switchover (gcloud)',
       whenToUse: 'A planned switchover when Cloud Workflows is unavailable.',
       dataLoss: 'None.',
       steps: [
-        { kind: 'database-switchover' as const, title: 'Switch over to the DR replica', commands: [{ command: `gcloud sql instances switchover ${replica.instanceName} --project=${p}` }], timeoutSeconds: 3600 },
+        { kind: 'database-switchover' as const, title: 'Switch over to the DR replica', commands: [{ command: `gcloud sql instances switchover ${standby.instanceName} --project=${p}` }], timeoutSeconds: 3600 },
         ...dnsSteps,
         ...backupSteps,
-        ...verifySteps,
+        ...afterSwitchover,
       ],
     }] : []),
-    { id: 'verify', title: 'Verify', whenToUse: 'After any procedure, and during drills.', dataLoss: 'None.', steps: verifySteps },
+    { id: 'verify', title: 'Verify', whenToUse: 'After any procedure, and during drills.', dataLoss: 'None.', steps: afterSwitchover },
     {
       id: 'failback',
       title: 'Fail back',
       whenToUse: `${primary.region} is healthy again and writes should return there.`,
-      dataLoss: dr ? 'None with a switchover.' : 'None if writes are stopped while the new replica catches up.',
+      dataLoss: drPair ? 'None with a switchover.' : 'None if writes are stopped while the new replica catches up.',
       steps: [
         {
           kind: 'precondition',
-          title: 'Update the deployment configuration',
-          detail: `Swap the regions in the configuration (primary ${replica.region}, replica ${primary.region}) so Terraform matches the new roles, then apply.`,
+          title: `${writerNow.name} has rejoined as a replica of ${standbyInstance.name}`,
+          detail: `After a switchover it is a replica already. After an unplanned failover it is a fenced (or still writable) standalone former primary until it is rebuilt: then do "The lost region is back" first (fence, export what only it has, rebuild it as a replica). The workflow refuses to fail back to a fenced or writable standalone instance, so this cannot be skipped by accident.`,
+          commands: [{ command: describeRole(writerNow.name, p) }],
+          expect: `READ_REPLICA_INSTANCE RUNNABLE ${primary.region} ${p}:${standbyInstance.name}`,
         },
-        dr
-          ? { kind: 'database-switchover', title: 'Switch back', commands: [{ command: `gcloud sql instances switchover ${primary.instanceName} --project=${p}` }] }
-          : { kind: 'database-switchover', title: `Create a replica in ${primary.region} and switch over once lag is 0`, detail: 'The former primary is not a replica after a promotion: it must be rebuilt as a replica of the new primary (Terraform does this from the swapped configuration).' },
-        ...verifySteps,
+        {
+          kind: 'precondition',
+          title: `Replication lag of ${writerNow.name}`,
+          commands: [{ command: describeRole(writerNow.name, p) }],
+          expect: 'RUNNABLE, and the replica_lag metric below its alert threshold',
+        },
+        drPair
+          ? { kind: 'database-switchover', title: `Switch back to ${primary.region}`, detail: 'The same workflow, with the former primary\'s region as target.', commands: [{ command: run(to(primary.region, '"mode": "switchover"')) }], timeoutSeconds: 3600 }
+          : { kind: 'database-switchover', title: `Stop writes, wait for lag 0, then move the writes back to ${primary.region}`, commands: [{ command: run(to(primary.region, '"mode": "failover", "acceptDataLoss": true')) }], timeoutSeconds: 3600 },
+        ...afterFailback,
+        { ...configBack, title: `Restore the configuration: ${primary.region} writes, then apply` },
+      ],
+    },
+    recoverRegionProcedure({ primary, former: writerNow, writer: standbyInstance, formerStack: writerNow.stack?.node.id }),
+    {
+      id: 'drill',
+      title: 'Drill: switch over to the standby and back',
+      whenToUse: 'Regularly (e.g. each quarter), in a quiet hour: proves the automation, the permissions and the checks.',
+      dataLoss: drPair ? 'None: both moves are switchovers.' : 'None if writes are stopped during each move; without a DR replica the way back is a rebuild (see Fail back), so prefer drilling an Enterprise Plus pair.',
+      steps: [
+        lagCheck,
+        ...designationCheck,
+        {
+          kind: 'precondition',
+          title: 'Do not apply Terraform during the drill',
+          detail: `The configuration keeps saying that ${primary.region} writes while the drill runs; a plan of ${primary.stack.node.id} in between fails its postcondition (the instance is a replica then), which is the guard, not a fault.`,
+        },
+        drPair
+          ? { kind: 'database-switchover', title: `Switch over to ${standby.region}`, commands: [{ command: run(to(standby.region, '"mode": "switchover"')) }], timeoutSeconds: 3600 }
+          : { kind: 'database-switchover', title: `Stop writes, wait for lag 0, promote ${standby.instanceName}`, commands: [{ command: run(to(standby.region, '"mode": "failover", "acceptDataLoss": true')) }], timeoutSeconds: 3600 },
+        ...(drPair ? afterSwitchover : afterFailover),
+        drPair
+          ? { kind: 'database-switchover', title: `Switch back to ${primary.region}`, commands: [{ command: run(to(primary.region, '"mode": "switchover"')) }], timeoutSeconds: 3600 }
+          : { kind: 'database-switchover', title: `Back to ${primary.region}: the Fail back procedure`, detail: `${writerNow.name} is standalone after a promotion: rebuild it as a replica ("The lost region is back"), then fail back.` },
+        ...afterFailback,
+        { kind: 'notification', title: 'Record the drill', detail: 'The duration of each move (the workflow executions\' start and end times) and any check that failed, next to the recovery objectives.' },
       ],
     },
   ];
@@ -176,14 +214,15 @@ export function buildGcpRunbookModel(input: GcpRunbookInput): RunbookModel {
   return {
     title: `Failover runbook: ${primary.instanceName}`,
     cloud: 'gcp',
-    summary: `Cloud SQL ${primary.databaseVersion} (${primary.edition}) in ${primary.region}, with ${dr ? 'an Enterprise Plus DR replica' : pendingDr ? 'an Enterprise Plus DR replica not designated on the primary yet' : 'a cross-region read replica'} in ${replica.region}. The workflow \`${name}\` (in ${regions.join(', ')}) moves writes to the replica${router ? ` and re-points ${router.writeHostname}` : ''}.`,
+    summary: `Cloud SQL ${primary.databaseVersion} (${primary.edition}) in ${primary.region}, with ${drPair ? 'an Enterprise Plus DR replica' : 'a cross-region read replica'} in ${standby.region}${instances.length > 2 ? ` and replicas in ${instances.slice(1).filter((i) => i.region !== standby.region).map((i) => i.region).join(', ')}` : ''}. The workflow \`${name}\` (in ${regions.join(', ')}) moves writes to any of them (default ${standby.region})${router ? ` and re-points ${router.writeHostname}` : ''}.`,
     primaryRegion: primary.region,
-    standbyRegion: replica.region,
-    regions: [primary.region, ...primary.topology.replicaRegions],
+    standbyRegion: standby.region,
+    regions: instances.map((i) => i.region),
     facts: [
       { label: 'Project', value: p },
       { label: 'Primary instance', value: primary.connectionName },
-      { label: 'Standby instance', value: replica.connectionName },
+      { label: 'Standby instance', value: standby.connectionName },
+      ...instances.filter((i) => i.region !== primary.region && i.region !== standby.region).map((i) => ({ label: `Replica in ${i.region}`, value: `${p}:${i.region}:${i.name}` })),
       { label: 'Workflow', value: `${name} (${regions.join(', ')})` },
       { label: 'Workflow service account', value: input.serviceAccountEmail },
       ...(router ? [{ label: 'Write hostname', value: router.writeHostname }, { label: 'DNS zone', value: router.managedZone }] : []),
@@ -194,19 +233,22 @@ export function buildGcpRunbookModel(input: GcpRunbookInput): RunbookModel {
       { situation: `${primary.region} down or the primary cannot write`, use: 'failover', because: 'writes must resume; the lag is lost' },
       { situation: 'Workflows unavailable or failed', use: 'manual-failover' },
       { situation: 'After any procedure', use: 'verify' },
-      { situation: `${primary.region} recovered`, use: 'failback' },
+      { situation: `${primary.region} answers again after an unplanned failover`, use: 'recover-region', because: 'fence first: the former primary may be writable' },
+      { situation: `${primary.region} recovered and ${primary.instanceName} is a replica again`, use: 'failback' },
+      { situation: 'Every quarter', use: 'drill', because: 'an untested failover is a hope' },
     ],
     procedures,
     objectives: primary.topology.recoveryObjectives,
-    deploymentState: deploymentState({ primary, replica, router, runbookStack: input.runbookStack, regions, workflowName: name }),
+    deploymentState: deploymentState({ primary, replica: standby, router, runbookStack: input.runbookStack, regions, workflowName: name }),
     notes: [
-      ...(pendingDr ? [`The primary does not designate ${replica.instanceName} as its DR replica yet, so there is no switchover: once the replica exists, set drReplicaDesignated: true on the primary and apply it again (Cloud SQL rejects the designation of a replica that does not exist).`] : []),
-      'Terraform still describes the old roles after a promotion: update the configuration before the next apply, or the apply will try to restore them.',
+      ...(standby.disasterRecovery && primary.drReplicaDesignation === 'automatic' ? [`The DR replica designation needs a second apply of the primary's stack (${primary.stack.node.id}), because Cloud SQL accepts only an existing replica and the replica is created after the primary: apply ${primary.stack.node.id}, then ${TerraformStack.of(standby).node.id}, then ${primary.stack.node.id} again. The output DrReplicaDesignation says which apply is next; the same configuration is applied every time.`] : []),
+      'Terraform keeps describing the old roles after a promotion until the configuration is swapped (the configuration step of each procedure): stacks and instance names are per region, so the swap replaces nothing.',
       `Database write endpoint: ${primary.writeEndpointDescription}`,
     ],
     references: [
       { label: 'Promote replicas for regional migration or disaster recovery', value: 'https://cloud.google.com/sql/docs/postgres/replication/cross-region-replicas' },
       { label: 'Disaster recovery with Enterprise Plus (switchover, replica failover)', value: 'https://cloud.google.com/sql/docs/postgres/use-advanced-disaster-recovery' },
+      { label: 'Terraform: performing a SQL instance switchover', value: 'https://registry.terraform.io/providers/hashicorp/google/6.50.0/docs/guides/sql_instance_switchover' },
       { label: 'Cloud DNS routing policies and health checks', value: 'https://cloud.google.com/dns/docs/routing-policies-overview' },
     ],
   };

@@ -105,6 +105,15 @@ export function primaryProblems(props: PrimaryRegionProps, r: ResolvedPrimary): 
       });
     }
     problems.push(...checkTier(tier, edition));
+    problems.push(...instanceNamesProblems(props, replicaRegions, instanceName));
+    const key = props.encryptionKeyNames?.[props.region];
+    if (props.encryptionKeyName !== undefined && key !== undefined && key !== props.encryptionKeyName) {
+      problems.push({
+        property: 'encryptionKeyName',
+        message: `encryptionKeyName ${show(props.encryptionKeyName)} differs from encryptionKeyNames.${props.region} ${show(key)}`,
+        fix: 'remove encryptionKeyName and keep the key in encryptionKeyNames only',
+      });
+    }
     if (props.drReplicaDesignated && props.drReplicaRegion === undefined) {
       problems.push({
         property: 'drReplicaDesignated',
@@ -128,5 +137,46 @@ export function primaryProblems(props: PrimaryRegionProps, r: ResolvedPrimary): 
         });
       }
     }
+  return problems;
+}
+
+/**
+ * `instanceNames` is the deployment's role-free list of regions: the primary
+ * region and every replica region must be in it, with valid, distinct names.
+ */
+function instanceNamesProblems(props: PrimaryRegionProps, replicaRegions: readonly string[], instanceName: string): ConfigProblem[] {
+  const names = props.instanceNames;
+  if (names === undefined) return [];
+  const problems: ConfigProblem[] = [];
+  const known = Object.keys(names);
+  if (!(props.region in names)) {
+    problems.push({
+      property: 'region',
+      message: `region ${show(props.region)} is not a region of this deployment (instanceNames has ${known.join(', ') || 'none'}): making it the primary would create a new, empty primary instead of moving the writes`,
+      fix: `to swap roles, make one of ${known.join(', ')} the primary; to move writes to ${props.region}, first add it as a replica region (with its name in instanceNames), let it catch up, then switch over`,
+    });
+  }
+  const missing = replicaRegions.filter((r) => !(r in names));
+  if (missing.length > 0) {
+    problems.push({
+      property: 'instanceNames',
+      message: `instanceNames has no name for the replica region(s) ${show(missing)}`,
+      fix: `add ${missing.map((r) => `'${r}': '<name>'`).join(', ')} to instanceNames (a new region gets a new name; an existing one keeps its name)`,
+    });
+  }
+  for (const [region, name] of Object.entries(names)) {
+    if (!INSTANCE_NAME.test(name) || name.length > MAX_INSTANCE_NAME + 25) {
+      problems.push({ property: `instanceNames.${region}`, message: `instanceNames.${region} ${show(name)} is not a valid Cloud SQL instance name`, fix: 'use lowercase letters, digits and hyphens, starting with a letter' });
+    }
+  }
+  const dup = Object.values(names).find((n, i, all) => all.indexOf(n) !== i);
+  if (dup) problems.push({ property: 'instanceNames', message: `instanceNames gives ${show(dup)} to two regions`, fix: 'give every region its own instance name' });
+  if (props.instanceName !== undefined && names[props.region] !== undefined && names[props.region] !== instanceName) {
+    problems.push({
+      property: 'instanceName',
+      message: `instanceName ${show(props.instanceName)} differs from instanceNames.${props.region} ${show(names[props.region])}`,
+      fix: 'remove instanceName and keep the name in instanceNames only',
+    });
+  }
   return problems;
 }

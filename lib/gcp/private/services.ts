@@ -21,7 +21,7 @@
  * waits for Resource Manager, and every resource of a construct waits for the
  * services that construct declared (`depends_on`).
  */
-import { dependable, TerraformResource, TerraformStack } from 'cdktf';
+import { dependable, TerraformDataSource, TerraformResource, TerraformStack } from 'cdktf';
 import { ProjectService } from '@cdktf/provider-google/lib/project-service';
 import { Construct } from 'constructs';
 
@@ -76,12 +76,14 @@ export function requireServices(scope: Construct, project: string, services: rea
 }
 
 /**
- * Makes every Terraform resource under `scope` (other than the services
- * themselves) wait for `services`, so nothing is created before its API is on.
+ * Makes every Terraform resource and data source under `scope` (other than
+ * the services themselves) wait for `services`, so nothing is created or read
+ * before its API is on (a data source whose dependencies change is read
+ * during the apply, after them).
  */
 export function dependOnServices(scope: Construct, services: readonly ProjectService[]): void {
   for (const c of scope.node.findAll()) {
-    if (!(c instanceof TerraformResource) || c instanceof ProjectService) continue;
+    if (!(c instanceof TerraformResource || c instanceof TerraformDataSource) || c instanceof ProjectService) continue;
     c.dependsOn = [...(c.dependsOn ?? []), ...services.map((s) => dependable(s))];
   }
 }

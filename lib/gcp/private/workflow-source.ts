@@ -2,6 +2,17 @@
  * The Cloud Workflows definition of the failover runbook, as a plain object
  * (serialised to JSON, which Workflows accepts like YAML).
  *
+ * Role-free: the workflow knows every instance of the deployment by region
+ * and moves the writes to the `target` region of the execution argument
+ * (default: the standby). The same definition fails over, and fails back
+ * (target = the former primary's region, once it has rejoined as a replica).
+ * A target that is already a primary is accepted as "already moved" only
+ * when no other instance of the deployment is a writable primary: otherwise
+ * there are two writers, and the workflow refuses and says what to do.
+ * Whether a switchover is possible is read at run time from the target's
+ * `replicationCluster.drReplica` (the designation is made by the primary's
+ * stack once the replica exists).
+ *
  * Order: move the writes (switchover or promotion), re-point the write record
  * and verify it (availability first), then make sure the new primary has
  * backups and point-in-time recovery with explicit, valid settings, and
@@ -33,122 +44,126 @@
  * since 2023-06-30 (https://cloud.google.com/workflows/docs/release-notes).
  */
 import { EngineFamily } from '../../core';
+import { armGuardSteps, fenceSteps, TWO_WRITERS } from './workflow-fence';
+import { AUTH, IDEMPOTENT_RETRY, MAX_CONFLICTS, MAY_HAVE_MOVED, NON_IDEMPOTENT_RETRY, PROBE_RETRY, retried, subworkflows } from './workflow-parts';
+
+export { escapeForTerraform, IDEMPOTENT_RETRY, NON_IDEMPOTENT_RETRY, PROBE_RETRY, retryWindowSeconds } from './workflow-parts';
+
+/** One instance of the deployment, as the workflow sees it. */
+export interface WorkflowInstance {
+  readonly name: string;
+  /** The Enterprise Plus DR replica: switchover and replica failover once designated (checked at run time). */
+  readonly drCapable: boolean;
+  /** Days of transaction logs it keeps once it is the primary. */
+  readonly transactionLogRetentionDays: number;
+  /** Automated backups it keeps once it is the primary; more than the days of logs. */
+  readonly retainedBackups: number;
+  /** Start of the daily backup window, `HH:MM` UTC. */
+  readonly backupStartTime: string;
+}
 
 /** What the workflow needs to know, as plain values. */
 export interface WorkflowFacts {
   readonly project: string;
-  readonly primaryInstance: string;
-  readonly replicaInstance: string;
-  /** The replica is the Enterprise Plus DR replica (switchover and replica failover possible). */
-  readonly drReplica: boolean;
   readonly engine: EngineFamily;
-  /** Days of transaction logs the new primary keeps. */
-  readonly transactionLogRetentionDays: number;
-  /** Automated backups the new primary keeps; more than {@link transactionLogRetentionDays}. */
-  readonly retainedBackups: number;
-  /** Start of the daily backup window, `HH:MM` UTC. */
-  readonly backupStartTime: string;
+  /** The write region of the configuration. */
+  readonly primaryRegion: string;
+  /** The default target. */
+  readonly standbyRegion: string;
+  /** Every instance of the deployment, by region. */
+  readonly instances: Readonly<Record<string, WorkflowInstance>>;
   /** The write record to re-point, when there is a router. */
   readonly dns?: {
     readonly managedZone: string;
     readonly name: string;
     readonly type: string;
-    /** The primary-backup policy with the replica's region as primary (Cloud DNS API form). */
-    readonly policy: Record<string, unknown>;
-    /**
-     * The address the policy's primary target must have after the update:
-     * a public endpoint (`externalEndpoints[0]`) or an internal load
-     * balancer (`internalLoadBalancers[0].ipAddress`).
-     */
-    readonly expectedPrimary: { readonly kind: 'external' | 'internal'; readonly address: string };
+    /** `external`: public endpoints (`externalEndpoints[0]`); `internal`: load balancers (`internalLoadBalancers[0].ipAddress`). */
+    readonly kind: 'external' | 'internal';
+    /** The primary-backup policy with each region as primary (Cloud DNS API form), by region. */
+    readonly policies: Readonly<Record<string, Record<string, unknown>>>;
+    /** The address of each region's endpoint (what the policy's primary target must be after the update). */
+    readonly addresses: Readonly<Record<string, string>>;
   };
   /** Seconds between two polls of a Cloud SQL operation. */
   readonly pollSeconds: number;
   /** Polls before the workflow gives up. */
   readonly maxPolls: number;
+  /** Polls of the fence operation before it counts as pending (the promotion does not wait longer). */
+  readonly fenceMaxPolls: number;
 }
-
-const AUTH = { type: 'OAuth2' };
-
-/** Backoff of every retried call: 2, 4, 8, 16, 32, 60, 60, 60 s. */
-const BACKOFF = { initial_delay: 2, max_delay: 60, multiplier: 2 };
-/** Retries of idempotent calls (GET, and PATCHes that send the same body every time). */
-export const IDEMPOTENT_RETRY = { predicate: '${http.default_retry_predicate}', max_retries: 8, backoff: BACKOFF };
-/** Retries of the switchover / promotion POSTs: only when the request cannot have been processed. */
-export const NON_IDEMPOTENT_RETRY = { predicate: '${http.default_retry_predicate_non_idempotent}', max_retries: 8, backoff: BACKOFF };
-
-/** Seconds a failing call keeps being retried before the workflow gives up (the sum of the backoff delays). */
-export function retryWindowSeconds(policy: { max_retries: number; backoff: typeof BACKOFF } = IDEMPOTENT_RETRY): number {
-  let total = 0;
-  for (let i = 0, d = policy.backoff.initial_delay; i < policy.max_retries; i++, d *= policy.backoff.multiplier) {
-    total += Math.min(d, policy.backoff.max_delay);
-  }
-  return total;
-}
-
-/** How often an uncertain outcome sends the workflow back to wait and look again. */
-const MAX_CONFLICTS = 3;
-
-/**
- * An error after which the request may have been processed, or another
- * operation holds the instance: 409, any 5xx, a connection lost after
- * sending, a timeout.
- */
-const MAY_HAVE_MOVED = '(map.get(e, "code") == 409 or default(map.get(e, "code"), 0) >= 500'
-  + ' or "ConnectionError" in default(map.get(e, "tags"), []) or "TimeoutError" in default(map.get(e, "tags"), []))';
 
 /** The refusal message of an unplanned failover without the explicit argument. */
 export const DATA_LOSS_REFUSAL =
   'refusing an unplanned failover: promoting the replica loses the writes it has not received yet; run again with {"mode": "failover", "acceptDataLoss": true} to accept that loss';
 
-/** An HTTP call wrapped in try/retry. */
-function retried(call: 'http.get' | 'http.post' | 'http.patch', args: Record<string, unknown>, result: string, retry = IDEMPOTENT_RETRY): Record<string, unknown> {
-  return { try: { call, args: { ...args, auth: AUTH }, result }, retry };
-}
-
-/** The expression that is true when `bc` (a backupConfiguration map) and `settings` are what the new primary must have. */
-function backupsInPlace(f: WorkflowFacts): string {
+/** The expression that is true when the promoted instance has the backups and PITR its region must have (`facts`). */
+function backupsInPlace(engine: EngineFamily): string {
   const get = (path: string[]) => `map.get(promoted.body, ${JSON.stringify(['settings', ...path])})`;
-  const log = f.engine === 'mysql' ? 'binaryLogEnabled' : 'pointInTimeRecoveryEnabled';
+  const log = engine === 'mysql' ? 'binaryLogEnabled' : 'pointInTimeRecoveryEnabled';
   return [
     `default(${get(['backupConfiguration', 'enabled'])}, false) == true`,
     `default(${get(['backupConfiguration', log])}, false) == true`,
-    `default(${get(['backupConfiguration', 'transactionLogRetentionDays'])}, 0) >= ${f.transactionLogRetentionDays}`,
-    `default(${get(['backupConfiguration', 'backupRetentionSettings', 'retainedBackups'])}, 0) >= ${f.retainedBackups}`,
+    `default(${get(['backupConfiguration', 'transactionLogRetentionDays'])}, 0) >= facts.logDays`,
+    `default(${get(['backupConfiguration', 'backupRetentionSettings', 'retainedBackups'])}, 0) >= facts.retained`,
     `default(${get(['deletionProtectionEnabled'])}, false) == true`,
     `default(${get(['availabilityType'])}, "") == "REGIONAL"`,
   ].join(' and ');
 }
 
+const regionList = (f: WorkflowFacts) => Object.keys(f.instances).join(', ');
+
 /** Builds the workflow definition. */
 export function buildWorkflow(f: WorkflowFacts): Record<string, unknown> {
   const sqlApi = `https://sqladmin.googleapis.com/v1/projects/${f.project}`;
   const replicaUrl = '${sqlApi + "/instances/" + replica}';
+  const regions = Object.fromEntries(Object.entries(f.instances).map(([region, i]) => [region, {
+    name: i.name,
+    dr: i.drCapable,
+    defaultMode: i.drCapable ? 'switchover' : 'failover',
+    logDays: i.transactionLogRetentionDays,
+    retained: i.retainedBackups,
+    startTime: i.backupStartTime,
+    backupsText: `${i.retainedBackups} backups, ${i.transactionLogRetentionDays} days of logs`,
+  }]));
   const steps: Record<string, unknown>[] = [
     {
       init: {
         assign: [
           { sqlApi },
-          { primary: f.primaryInstance },
-          { replica: f.replicaInstance },
-          { drReplica: f.drReplica },
-          { mode: `\${default(map.get(args, "mode"), "${f.drReplica ? 'switchover' : 'failover'}")}` },
+          { project: f.project },
+          { regions },
+          { names: Object.values(f.instances).map((i) => i.name) },
+          ...(f.dns ? [{ policies: f.dns.policies }, { addresses: f.dns.addresses }] : []),
+          { target: `\${default(map.get(args, "target"), "${f.standbyRegion}")}` },
           { acceptDataLoss: '${default(map.get(args, "acceptDataLoss"), false)}' },
           { alreadyPrimary: false },
           { promotion: null },
           { conflicts: 0 },
+          { former: '' },
+          { fence: 'not-needed' },
+          { guard: 'none' },
+          { fenceMaxPolls: f.fenceMaxPolls },
         ],
       },
     },
     {
+      checkTarget: {
+        switch: [{
+          condition: '${not (target in regions)}',
+          raise: `\${"target " + target + " is not a region of this deployment (${regionList(f)}): the writes can only move to one of its instances"}`,
+        }],
+      },
+    },
+    { pick: { assign: [{ replica: '${regions[target].name}' }, { facts: '${regions[target]}' }, { mode: '${default(map.get(args, "mode"), regions[target].defaultMode)}' }] } },
+    {
       checkArguments: {
         switch: [
-          // No escaped quotes inside the expression (a string + int/bool is a string:
+          // No escaped quotes inside the expressions (a string + int/bool is an error:
           // https://cloud.google.com/workflows/docs/reference/syntax/datatypes).
           { condition: '${not (mode == "switchover" or mode == "failover")}', raise: '${"mode must be switchover or failover, not " + mode}' },
           {
-            condition: '${mode == "switchover" and not drReplica}',
-            raise: 'switchover needs an Enterprise Plus DR replica; this replica can only be promoted (mode "failover" with acceptDataLoss true), after stopping writes and waiting for replica lag 0',
+            condition: '${mode == "switchover" and not facts.dr}',
+            raise: '${"switchover needs an Enterprise Plus DR replica; " + replica + " can only be promoted (mode failover with acceptDataLoss true), after stopping writes and waiting for replica lag 0"}',
           },
           { condition: '${mode == "failover" and acceptDataLoss != true}', raise: DATA_LOSS_REFUSAL },
         ],
@@ -157,18 +172,29 @@ export function buildWorkflow(f: WorkflowFacts): Record<string, unknown> {
     // A re-run first lets the operations of an earlier run finish.
     { settleReplica: { call: 'waitForPendingOperations', args: { api: '${sqlApi}', instance: '${replica}' } } },
     { describeReplica: retried('http.get', { url: replicaUrl }, 'before') },
+    { readDesignation: { assign: [{ drNow: '${default(map.get(before.body, ["replicationCluster", "drReplica"]), false) == true}' }] } },
     {
       checkReplica: {
         switch: [
-          // Already moved (a re-run after a later step failed): do not move twice.
-          { condition: '${before.body.instanceType == "CLOUD_SQL_INSTANCE"}', next: 'markAlreadyPrimary' },
+          // A stopped (fenced) primary is a former writer, never the target of a move.
+          {
+            condition: '${before.body.instanceType == "CLOUD_SQL_INSTANCE" and default(map.get(before.body, ["settings", "activationPolicy"]), "ALWAYS") == "NEVER"}',
+            raise: '${"refusing to fail back to " + replica + ": it is a fenced former primary (activation policy NEVER), not a replica of the writer. Export the writes only it has, rebuild it as a replica of the current writer (runbook: The lost region is back), then fail back"}',
+          },
+          // Already a primary: a re-run after a later step failed — unless another instance writes too.
+          { condition: '${before.body.instanceType == "CLOUD_SQL_INSTANCE"}', next: 'checkOtherWriters' },
           {
             condition: '${before.body.instanceType != "READ_REPLICA_INSTANCE"}',
             raise: '${"instance " + replica + " is not a read replica (instanceType " + before.body.instanceType + "): nothing to promote"}',
           },
+          {
+            condition: '${mode == "switchover" and not drNow}',
+            raise: '${"switchover needs the designated DR replica, but " + replica + " is not designated on its primary yet: apply the primary stack once more (its output DrReplicaDesignation says which apply is next), or stop writes, wait for replica lag 0 and run with mode failover and acceptDataLoss true"}',
+          },
         ],
       },
     },
+    ...fenceSteps(),
     {
       moveWrites: {
         try: {
@@ -180,10 +206,13 @@ export function buildWorkflow(f: WorkflowFacts): Record<string, unknown> {
                   steps: [{ switchover: retried('http.post', { url: '${sqlApi + "/instances/" + replica + "/switchover"}' }, 'operation', NON_IDEMPOTENT_RETRY) }],
                 },
                 {
+                  // A replica failover keeps the cluster and the write endpoint (designated DR replica only).
+                  condition: '${drNow}',
+                  steps: [{ replicaFailover: retried('http.post', { url: '${sqlApi + "/instances/" + replica + "/promoteReplica"}', query: { failover: 'true' } }, 'operation', NON_IDEMPOTENT_RETRY) }],
+                },
+                {
                   condition: true,
-                  steps: [{
-                    promote: retried('http.post', { url: '${sqlApi + "/instances/" + replica + "/promoteReplica"}', query: { failover: String(f.drReplica) } }, 'operation', NON_IDEMPOTENT_RETRY),
-                  }],
+                  steps: [{ promote: retried('http.post', { url: '${sqlApi + "/instances/" + replica + "/promoteReplica"}', query: { failover: 'false' } }, 'operation', NON_IDEMPOTENT_RETRY) }],
                 },
               ],
             },
@@ -208,6 +237,49 @@ export function buildWorkflow(f: WorkflowFacts): Record<string, unknown> {
     },
     { waitForPromotion: { call: 'waitForSqlOperation', args: { api: '${sqlApi}', name: '${operation.body.name}' }, result: 'promotion', next: 'repointWrites' } },
     { countConflict: { assign: [{ conflicts: '${conflicts + 1}' }], next: 'settleReplica' } },
+    {
+      // The target is a primary already. It is the writer only if no other
+      // instance of the deployment is a writable primary; an unreachable one
+      // (its region lost) does not count.
+      checkOtherWriters: {
+        for: {
+          value: 'other',
+          in: '${names}',
+          steps: [{
+            ifOther: {
+              switch: [{
+                condition: '${other != replica}',
+                steps: [
+                  {
+                    probeOther: {
+                      try: { call: 'http.get', args: { url: '${sqlApi + "/instances/" + other}', auth: AUTH }, result: 'seen' },
+                      retry: PROBE_RETRY,
+                      except: { as: 'e', steps: [{ unreachable: { assign: [{ seen: null }] } }] },
+                    },
+                  },
+                  {
+                    // Nested, not `seen != null and ...`: no reliance on short-circuit evaluation.
+                    ifSeen: {
+                      switch: [{
+                        condition: '${seen != null}',
+                        steps: [{
+                          judgeOther: {
+                            switch: [{
+                              condition: '${seen.body.instanceType == "CLOUD_SQL_INSTANCE" and seen.body.state == "RUNNABLE" and default(map.get(seen.body, ["settings", "activationPolicy"]), "ALWAYS") != "NEVER"}',
+                              raise: TWO_WRITERS,
+                            }],
+                          },
+                        }],
+                      }],
+                    },
+                  },
+                ],
+              }],
+            },
+          }],
+        },
+      },
+    },
     { markAlreadyPrimary: { assign: [{ alreadyPrimary: true }] } },
     { repointWrites: { assign: [{ conflicts: 0 }] } },
   ];
@@ -216,7 +288,7 @@ export function buildWorkflow(f: WorkflowFacts): Record<string, unknown> {
     const rrset = `https://dns.googleapis.com/dns/v1/projects/${f.project}/managedZones/${f.dns.managedZone}/rrsets/${f.dns.name}/${f.dns.type}`;
     steps.push(
       { readWriteRecord: retried('http.get', { url: rrset }, 'record') },
-      { newWritePolicy: { assign: [{ writePolicy: f.dns.policy }] } },
+      { newWritePolicy: { assign: [{ writePolicy: '${policies[target]}' }] } },
       {
         // Same body on every attempt and every run: idempotent.
         updateWriteRecord: retried('http.patch', {
@@ -236,10 +308,10 @@ export function buildWorkflow(f: WorkflowFacts): Record<string, unknown> {
         // (and may normalise URLs), so a map comparison can fail after a good update.
         verifyWriteRecord: {
           switch: [{
-            condition: f.dns.expectedPrimary.kind === 'external'
-              ? `\${check.body.routingPolicy.primaryBackup.primaryTargets.externalEndpoints[0] != "${f.dns.expectedPrimary.address}"}`
-              : `\${check.body.routingPolicy.primaryBackup.primaryTargets.internalLoadBalancers[0].ipAddress != "${f.dns.expectedPrimary.address}"}`,
-            raise: `verification failed: the write record does not point at ${f.dns.expectedPrimary.address} in the promoted region`,
+            condition: f.dns.kind === 'external'
+              ? '${check.body.routingPolicy.primaryBackup.primaryTargets.externalEndpoints[0] != addresses[target]}'
+              : '${check.body.routingPolicy.primaryBackup.primaryTargets.internalLoadBalancers[0].ipAddress != addresses[target]}',
+            raise: '${"verification failed: the write record does not point at " + addresses[target] + " in " + target}',
           }],
         },
       },
@@ -251,6 +323,7 @@ export function buildWorkflow(f: WorkflowFacts): Record<string, unknown> {
   // switchover PITR must be turned on again by hand
   // (https://cloud.google.com/sql/docs/postgres/use-advanced-disaster-recovery).
   steps.push(
+    ...armGuardSteps(f.project),
     { describePromoted: retried('http.get', { url: replicaUrl }, 'promoted') },
     {
       verifyPromoted: {
@@ -260,7 +333,7 @@ export function buildWorkflow(f: WorkflowFacts): Record<string, unknown> {
         }],
       },
     },
-    { checkBackups: { switch: [{ condition: `\${${backupsInPlace(f)}}`, next: 'done' }] } },
+    { checkBackups: { switch: [{ condition: `\${${backupsInPlace(f.engine)}}`, next: 'done' }] } },
     {
       enableBackups: {
         try: {
@@ -273,11 +346,11 @@ export function buildWorkflow(f: WorkflowFacts): Record<string, unknown> {
                   deletionProtectionEnabled: true,
                   backupConfiguration: {
                     enabled: true,
-                    startTime: f.backupStartTime,
+                    startTime: '${facts.startTime}',
                     ...(f.engine === 'mysql' ? { binaryLogEnabled: true } : { pointInTimeRecoveryEnabled: true }),
-                    transactionLogRetentionDays: f.transactionLogRetentionDays,
+                    transactionLogRetentionDays: '${facts.logDays}',
                     // Explicit, and more than the days of logs: Cloud SQL rejects fewer.
-                    backupRetentionSettings: { retainedBackups: f.retainedBackups, retentionUnit: 'COUNT' },
+                    backupRetentionSettings: { retainedBackups: '${facts.retained}', retentionUnit: 'COUNT' },
                   },
                 },
               },
@@ -308,8 +381,8 @@ export function buildWorkflow(f: WorkflowFacts): Record<string, unknown> {
     {
       verifyBackups: {
         switch: [{
-          condition: `\${not (${backupsInPlace(f)})}`,
-          raise: `\${"verification failed: backups or point-in-time recovery of " + replica + " are not as requested (${f.retainedBackups} backups, ${f.transactionLogRetentionDays} days of logs); check them with gcloud sql instances describe"}`,
+          condition: `\${not (${backupsInPlace(f.engine)})}`,
+          raise: '${"verification failed: backups or point-in-time recovery of " + replica + " are not as requested (" + facts.backupsText + "); check them with gcloud sql instances describe"}',
         }],
       },
     },
@@ -317,9 +390,12 @@ export function buildWorkflow(f: WorkflowFacts): Record<string, unknown> {
       done: {
         return: {
           mode: '${mode}',
+          target: '${target}',
           promoted: '${replica}',
-          formerPrimary: '${primary}',
+          formerPrimary: '${default(map.get(before.body, "masterInstanceName"), "")}',
           alreadyPrimary: '${alreadyPrimary}',
+          fence: { instance: '${former}', state: '${fence}' },
+          splitBrainGuard: '${guard}',
           operation: '${default(map.get(promotion, "name"), "")}',
           writeRecord: f.dns ? f.dns.name : null,
         },
@@ -327,56 +403,5 @@ export function buildWorkflow(f: WorkflowFacts): Record<string, unknown> {
     },
   );
 
-  return {
-    main: { params: ['args'], steps },
-    waitForSqlOperation: {
-      params: ['api', 'name', { failOnError: true }],
-      steps: [
-        { start: { assign: [{ polls: 0 }] } },
-        { poll: retried('http.get', { url: '${api + "/operations/" + name}' }, 'op') },
-        {
-          check: {
-            switch: [
-              { condition: '${op.body.status == "DONE" and map.get(op.body, "error") != null and failOnError}', raise: '${op.body.error}' },
-              { condition: '${op.body.status == "DONE"}', return: '${op.body}' },
-              { condition: `\${polls >= ${f.maxPolls}}`, raise: '${"operation " + name + " is still " + op.body.status + "; check it with gcloud sql operations describe"}' },
-            ],
-          },
-        },
-        { sleep: { call: 'sys.sleep', args: { seconds: f.pollSeconds } } },
-        { count: { assign: [{ polls: '${polls + 1}' }], next: 'poll' } },
-      ],
-    },
-    // Waits for every operation of `instance` that is not DONE yet, whatever its outcome.
-    waitForPendingOperations: {
-      params: ['api', 'instance'],
-      steps: [
-        { list: retried('http.get', { url: '${api + "/operations"}', query: { instance: '${instance}', maxResults: 20 } }, 'ops') },
-        {
-          eachPending: {
-            for: {
-              value: 'pending',
-              in: '${default(map.get(ops.body, "items"), [])}',
-              steps: [{
-                ifRunning: {
-                  switch: [{
-                    condition: '${pending.status != "DONE"}',
-                    steps: [{ wait: { call: 'waitForSqlOperation', args: { api: '${api}', name: '${pending.name}', failOnError: false } } }],
-                  }],
-                },
-              }],
-            },
-          },
-        },
-      ],
-    },
-  };
-}
-
-/**
- * Terraform reads `${...}` in any string as its own interpolation; Workflows
- * expressions use the same syntax, so they are escaped as `$${...}`.
- */
-export function escapeForTerraform(source: string): string {
-  return source.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
+  return { main: { params: ['args'], steps }, ...subworkflows(f) };
 }
