@@ -15,6 +15,8 @@ export { formatFileProblem, hasErrors, summarize, pathText, configError } from '
 export type { FileProblem, PathProblem, PathSegment, Severity } from './problems';
 export { MAX_FILE_BYTES, MAX_ALIAS_COUNT } from './source';
 export { parseDuration, formatDuration, DURATION_PATTERN } from './duration';
+export { configSchema, configSchemaText } from './schema';
+export { renderReference, replaceReference, keyPaths, REFERENCE_BEGIN, REFERENCE_END } from './reference';
 export { estimateProcedures, awsInputs, decisionStretch, enforcedRpoSeconds, AWS_FILE_WORDS } from './recovery';
 export type { ProcedureEstimate, RecoverySettings } from './recovery';
 export { databaseLayout, trafficLayout, combinedResidency, databaseTopology } from './layout';
