@@ -2,7 +2,7 @@
  * The docs of the configuration file: the key reference of docs/config.md
  * is generated from the table the validator uses (and up to date), its
  * example is a valid file, the `$schema` comments lead to the shipped
- * schema.
+ * schema, and the README's quick start names a file that exists.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -43,4 +43,12 @@ test('the $schema comments lead to the schema the package ships', () => {
       expect(target && fs.existsSync(path.resolve(dir, target)) ? path.resolve(dir, target) : `${file}: ${first}`).toBe(path.join(ROOT, 'schema', 'multiregion.schema.json'));
     }
   }
+});
+
+test('the README\'s quick start plans an example file that exists', () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const command = /npx multiregion plan (examples\/\S+\.yaml)/.exec(readme);
+  expect(command?.[1]).toBe('examples/config/aws/phase-3.yaml');
+  expect(fs.existsSync(path.join(ROOT, command![1]))).toBe(true);
+  expect(readme).toContain('docs/config.md');
 });
