@@ -17,6 +17,13 @@ export const MAX_FILE_BYTES = 1024 * 1024;
  */
 export const MAX_ALIAS_COUNT = 100;
 
+/**
+ * Deepest nesting of flow collections (`[`, `{`) accepted. A configuration
+ * nests three or four levels; the parser recurses per level, so a file of
+ * nothing but brackets is refused by a linear scan before it is parsed.
+ */
+export const MAX_FLOW_DEPTH = 64;
+
 /** A file read and parsed, with what locates its properties. */
 export interface ParsedSource {
   readonly file: string;
@@ -39,6 +46,16 @@ export function readSource(file: string, displayName: string = file): ParsedSour
 export function parseSource(text: string, file: string): ParsedSource {
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > MAX_FILE_BYTES) return failed(file, tooBig(bytes));
+  const deep = flowDepthPast(text, MAX_FLOW_DEPTH);
+  if (deep !== undefined) {
+    const lines = text.slice(0, deep).split('\n');
+    const problem: FileProblem = {
+      severity: 'error', file, line: lines.length, column: lines[lines.length - 1].length + 1, property: '', path: [],
+      message: `the file nests brackets more than ${MAX_FLOW_DEPTH} levels deep: refused without parsing it`,
+      fix: 'write the configuration as plain YAML or JSON (a configuration nests a few levels)',
+    };
+    return { ...failed(file, problem), problems: [problem] };
+  }
   const lineCounter = new LineCounter();
   let doc: Document.Parsed;
   try {
@@ -82,6 +99,34 @@ export function parseSource(text: string, file: string): ParsedSource {
     };
   }
   return { file, value, problems, locate };
+}
+
+/**
+ * Offset of the first `[` or `{` nested deeper than `max`, outside quotes
+ * and comments, or undefined. Approximate on purpose (an apostrophe in a
+ * plain scalar ends the scan of brackets until the next one): it only
+ * errs towards letting the parser decide.
+ */
+function flowDepthPast(text: string, max: number): number | undefined {
+  let depth = 0;
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = '';
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) {
+      const end = text.indexOf('\n', i);
+      if (end < 0) break;
+      i = end;
+    } else if (c === '[' || c === '{') {
+      if (++depth > max) return i;
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return undefined;
 }
 
 function tooBig(bytes: number): { message: string; fix: string } {
