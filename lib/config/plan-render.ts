@@ -48,7 +48,7 @@ export function renderPlanMarkdown(plan: Plan): string {
   ];
   if (plan.cost) {
     out.push(plan.cost.stacks.length > 0
-      ? `Cost of the ${plan.cost.stacks.length} stacks of this deployment in ${plan.cost.outDirs.join(', ')}: ${usd(plan.cost.monthlyTotal)} a month (${plan.cost.disclaimer}); a stack counts in the region it is deployed to (global routing stacks in us-east-1). \`multiregion cost\` lists the line items.`
+      ? `Cost of the ${plan.cost.stacks.length} stacks of this deployment in ${plan.cost.outDirs.join(', ')}: ${usd(plan.cost.monthlyTotal)} a month (${plan.cost.disclaimer}); a stack counts in the region it is deployed to${plan.cloud === 'AWS' ? ' (the routing stack, global, in us-east-1)' : ''}. \`multiregion cost\` lists the line items.`
       : `No stack of ${plan.cost.outDirs.join(', ')} belongs to this deployment (stack prefix \`${plan.stackPrefix}\`): synthesize it first.`, '');
   }
   out.push('## Routes', '');
