@@ -3,7 +3,8 @@
  * npm run bench — cold cost of synthesizing each example app in a fresh
  * process (wall time as the parent sees it, and the child's peak RSS), with
  * the floor: a process that only loads aws-cdk-lib. Then the router
- * benchmark (bench/router.js) and the cost estimator's (bench/cost.js) when present. Each measurement runs RUNS times
+ * benchmark (bench/router.js), the cost estimator's (bench/cost.js) and the
+ * multiregion command's (bench/config.js) when present. Each measurement runs RUNS times
  * (default 3) and the median is printed.
  */
 const { execFileSync } = require('child_process');
@@ -53,4 +54,8 @@ if (fs.existsSync(path.join(__dirname, 'router.js')) && process.env.SKIP_ROUTER 
 
 if (fs.existsSync(path.join(__dirname, 'cost.js')) && process.env.SKIP_COST !== '1') {
   execFileSync(process.execPath, [path.join(__dirname, 'cost.js')], { cwd: root, stdio: 'inherit' });
+}
+
+if (fs.existsSync(path.join(__dirname, 'config.js')) && process.env.SKIP_CONFIG !== '1') {
+  execFileSync(process.execPath, [path.join(__dirname, 'config.js')], { cwd: root, stdio: 'inherit' });
 }

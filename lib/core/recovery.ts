@@ -194,6 +194,17 @@ export interface RecoveryVocabulary {
    * @default 0
    */
   readonly minDecisionSeconds?: number;
+  /**
+   * The names of the declared objectives, for a description other than the
+   * constructs' props (a configuration file's `objectives.rto`).
+   * @default { rto: 'recoveryObjectives.rtoSeconds', rpo: 'recoveryObjectives.rpoSeconds' }
+   */
+  readonly objectiveNames?: { readonly rto: string; readonly rpo: string };
+  /**
+   * Renders an objective's value the way the user writes it, e.g. `30s`.
+   * @default - the number of seconds
+   */
+  readonly objectiveValue?: (seconds: number) => string;
 }
 
 /**
@@ -209,6 +220,8 @@ export function checkObjectives(
   const problems: ConfigProblem[] = [];
   if (!objectives) return problems;
   const estimate = estimateRecovery(inputs).failover;
+  const names = words.objectiveNames ?? { rto: 'recoveryObjectives.rtoSeconds', rpo: 'recoveryObjectives.rpoSeconds' };
+  const v = words.objectiveValue ?? ((seconds: number) => String(seconds));
   const rto = objectives.rtoSeconds;
   if (rto !== undefined && Number.isFinite(rto) && estimate.rtoSeconds > rto) {
     const parts = estimate.timeline.map((e) => `${e.phase} ${e.durationSeconds} s`).join(' + ');
@@ -239,11 +252,11 @@ export function checkObjectives(
       best -= inputs.dnsTtlSeconds - ttl;
     }
     const fix = best <= rto
-      ? `${fixes.join(', and ')}, or raise recoveryObjectives.rtoSeconds to ${estimate.rtoSeconds}`
-      : `no setting brings the estimate under ${rto} s (the fastest configuration gives about ${best} s); raise recoveryObjectives.rtoSeconds to ${best} or more`;
+      ? `${fixes.join(', and ')}, or raise ${names.rto} to ${v(estimate.rtoSeconds)}`
+      : `no setting brings the estimate under ${rto} s (the fastest configuration gives about ${best} s); raise ${names.rto} to ${v(best)} or more`;
     problems.push({
-      property: 'recoveryObjectives.rtoSeconds',
-      message: `recoveryObjectives.rtoSeconds ${rto} is below the estimated failover RTO of ${estimate.rtoSeconds} s (${parts})`,
+      property: names.rto,
+      message: `${names.rto} ${v(rto)} is below the estimated failover RTO of ${estimate.rtoSeconds} s (${parts})`,
       fix,
     });
   }
@@ -252,15 +265,15 @@ export function checkObjectives(
     const r = inputs.replication;
     if (rpo < r.typicalLagSeconds) {
       problems.push({
-        property: 'recoveryObjectives.rpoSeconds',
-        message: `recoveryObjectives.rpoSeconds ${rpo} is below the typical replication lag of ${r.typicalLagSeconds} s (${r.source}): replication is asynchronous, so an unplanned failover loses recent writes`,
-        fix: `raise recoveryObjectives.rpoSeconds to ${r.typicalLagSeconds} or more (only a planned switchover has RPO 0)`,
+        property: names.rpo,
+        message: `${names.rpo} ${v(rpo)} is below the typical replication lag of ${r.typicalLagSeconds} s (${r.source}): replication is asynchronous, so an unplanned failover loses recent writes`,
+        fix: `raise ${names.rpo} to ${v(r.typicalLagSeconds)} or more (only a planned switchover has RPO 0)`,
       });
     } else if (r.enforcedBoundSeconds !== undefined && r.enforcedBoundSeconds > rpo) {
       problems.push({
-        property: 'recoveryObjectives.rpoSeconds',
-        message: `recoveryObjectives.rpoSeconds ${rpo} is below the enforced replication bound of ${r.enforcedBoundSeconds} s`,
-        fix: words.enforceRpo ?? `raise recoveryObjectives.rpoSeconds to ${r.enforcedBoundSeconds}`,
+        property: names.rpo,
+        message: `${names.rpo} ${v(rpo)} is below the enforced replication bound of ${r.enforcedBoundSeconds} s`,
+        fix: words.enforceRpo ?? `raise ${names.rpo} to ${v(r.enforcedBoundSeconds)}`,
       });
     }
   }

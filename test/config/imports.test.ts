@@ -1,0 +1,34 @@
+/**
+ * lib/config and lib/cli load no cloud library (the same rule as lib/cost):
+ * `multiregion validate` starts fast, and a Google Cloud user never loads
+ * aws-cdk-lib (nor an AWS user cdktf). Checked on the source and in a fresh
+ * process.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+function specifiers(dir: string): string[] {
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.ts')).flatMap((f) => {
+    const text = fs.readFileSync(path.join(dir, f), 'utf8');
+    return [...text.matchAll(/(?:from\s+|require\(\s*|import\(\s*)['"]([^'"]+)['"]/g)].map((m) => `${path.basename(dir)}/${f}: ${m[1]}`);
+  });
+}
+
+test('no file of lib/config or lib/cli imports aws-cdk-lib, cdktf, constructs or a cloud folder', () => {
+  const all = [...specifiers(path.join(ROOT, 'lib', 'config')), ...specifiers(path.join(ROOT, 'lib', 'cli'))];
+  expect(all.length).toBeGreaterThan(20);
+  expect(all.filter((s) => /: (aws-cdk-lib|cdktf|@cdktf\/|constructs|cdk-nag)|: \.\.\/(aws|gcp|router)/.test(s))).toEqual([]);
+});
+
+test('loading lib/config and lib/cli in a fresh process loads neither aws-cdk-lib nor cdktf', () => {
+  const script = "require('ts-node').register({ transpileOnly: true }); require('./lib/config'); require('./lib/cli/main');"
+    + "console.log(JSON.stringify(Object.keys(require.cache).filter((k) => /node_modules[\\\\/](aws-cdk-lib|cdktf|@cdktf|constructs)[\\\\/]/.test(k))))";
+  const out = execFileSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' });
+  expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual([]);
+  const probe = "require('cdktf'); console.log(Object.keys(require.cache).some((k) => /node_modules[\\\\/]cdktf[\\\\/]/.test(k)))";
+  // The check can fail: the same filter sees cdktf once it is loaded.
+  expect(execFileSync(process.execPath, ['-e', probe], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()).toBe('true');
+});
