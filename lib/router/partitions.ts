@@ -394,7 +394,10 @@ export function createPartitionResolver(routing: PartitionRouting<unknown>): Par
 
   const fromDecision = (decision: RouteDecision): PartitionResult => {
     const v = decision.variable;
-    if (!v) return refuse(UNREADABLE_REASONS.has(decision.reason) ? 'partition-unreadable' : 'partition-missing', 400, `the router cannot read ${described} from this request (${decision.reason})`);
+    if (!v) {
+      const unreadable = UNREADABLE_REASONS.has(decision.reason);
+      return refuse(unreadable ? 'partition-unreadable' : 'partition-missing', decision.reason === 'body-too-large' ? 413 : 400, `the router cannot read ${described} from this request (${decision.reason})`);
+    }
     if (v.found) return lookup(v.value);
     if (v.problem === 'ambiguous') return refuse('partition-ambiguous', 400, `${described} is ambiguous: ${v.detail}`);
     if (v.problem === 'invalid') return refuse('partition-unreadable', 400, `${described} cannot be read: ${v.detail}`);
