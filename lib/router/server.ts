@@ -235,7 +235,6 @@ export function createRouterServer(options: RouterServerOptions): RouterServer {
           refuse(req, res, resolver.unreadable(`the body is larger than maxBodyBytes (${maxBody} bytes)`, 413), started);
           return;
         }
-        if (measure) metrics.bodyTooLarge.inc([partition?.ok ? partition.partition : undefined, 'streamed-to-write']);
         route(req, res, tooLarge, partition, started, undefined, chunks);
       }
     };
@@ -259,6 +258,10 @@ export function createRouterServer(options: RouterServerOptions): RouterServer {
     prefix?: Buffer[],
   ): void {
     const result = partition ?? (resolver ? resolver.settle(resolver.fromDecision(decision), decision) : undefined);
+    if (measure && decision.reason === 'body-too-large') {
+      // Announced by Content-Length (decided from the head) or found while buffering.
+      metrics.bodyTooLarge.inc(result && !result.ok ? [undefined, 'refused'] : [result?.ok ? result.partition : undefined, 'streamed-to-write']);
+    }
     if (result && !result.ok) {
       refuse(req, res, result, started);
       return;

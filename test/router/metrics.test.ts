@@ -91,6 +91,8 @@ describe('router metrics: /metrics on the admin listener, end to end', () => {
     expect((await postJson(gql, { query: '{ servedBy }' })).status).toBe(400);
     const big = await rawRequest(gql, { method: 'POST', headers: { 'content-type': 'application/json', 'x-tenant': 'eu', 'transfer-encoding': 'chunked' } }, [JSON.stringify({ query: `{ servedBy } # ${'x'.repeat(4096)}` })]);
     expect(big.headers['x-multiregion-route-reason']).toBe('body-too-large');
+    const announced = await postJson(gql, { query: `{ servedBy } # ${'x'.repeat(4096)}` }, { 'x-tenant': 'eu' }); // Content-Length: decided from the head
+    expect(announced.headers.get('x-multiregion-route-reason')).toBe('body-too-large');
     expect((await postJson(gql, { query: '{ me {' }, { 'x-tenant': 'eu' })).headers.get('x-multiregion-route-reason')).toBe('parse-error');
 
     const scraped = await scrape(router);
@@ -101,7 +103,7 @@ describe('router metrics: /metrics on the admin listener, end to end', () => {
     expect(requests('read', 'query', 'us')).toBe(1);
     expect(requests('refused', 'partition-unknown')).toBe(1);
     expect(requests('refused', 'partition-missing')).toBe(1);
-    expect(requests('write', 'body-too-large', 'eu')).toBe(1);
+    expect(requests('write', 'body-too-large', 'eu')).toBe(2);
     expect(requests('write', 'parse-error', 'eu')).toBe(1);
     expect(value(scraped, 'multiregion_router_upstream_response_seconds', { upstream: 'eu/read', partition: 'eu' })).toBe(3);
     expect(value(scraped, 'multiregion_router_upstream_response_seconds', { upstream: 'us/write', partition: 'us' })).toBe(2);
@@ -110,7 +112,7 @@ describe('router metrics: /metrics on the admin listener, end to end', () => {
     expect(value(scraped, 'multiregion_router_read_fallbacks_total', { upstream: 'us/read', partition: 'us' })).toBe(1);
     expect(value(scraped, 'multiregion_router_read_your_writes_pins_total', { partition: 'us' })).toBe(2);
     expect(value(scraped, 'multiregion_router_read_your_writes_pins_total', { partition: 'eu' })).toBe(0);
-    expect(value(scraped, 'multiregion_router_body_too_large_total', { partition: 'eu', outcome: 'streamed-to-write' })).toBe(1);
+    expect(value(scraped, 'multiregion_router_body_too_large_total', { partition: 'eu', outcome: 'streamed-to-write' })).toBe(2);
     expect(value(scraped, 'multiregion_router_request_duration_seconds', { route: 'refused' })).toBe(2);
     expect(value(scraped, 'multiregion_router_request_duration_seconds', { route: 'read', partition: 'eu' })).toBe(3);
     expect(value(scraped, 'multiregion_router_read_your_writes_window_seconds')).toBe(3);
