@@ -442,6 +442,7 @@ async function main() {
     if (ONLY.has('overhead')) {
       report.overhead = await measureOverhead(spawn, router, { primary, replica });
       report.metrics_hot_path_ns_per_request = metricsHotPath();
+      report.jwt_verify_us = jwtVerifyCost();
     }
 
     // 5. the dashboard picture
@@ -475,14 +476,21 @@ async function main() {
  */
 async function measureOverhead(spawn, router, { primary, replica }) {
   const partitions = { eu: { write: primary, read: replica }, us: { write: primary, read: replica } };
+  const { generateKeyPairSync } = require('crypto');
+  const jwt = require('jsonwebtoken');
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const token = jwt.sign({ tenant: 'eu', aud: 'bench', exp: Math.floor(Date.now() / 1000) + 3600 }, rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }), { algorithm: 'RS256' });
+  const jwtSource = { type: 'jwt', claim: 'tenant', keys: { pem: rsa.publicKey.export({ type: 'spki', format: 'pem' }) }, audience: 'bench' };
   const targets = [
     { target: 'direct (replica)', url: replica },
     { target: 'router', url: router.url, child: router.child },
     { target: 'router + partitions (header)', ...(await spawn(['--role', 'router', '--config', JSON.stringify({ partitioning: { partitions, source: { type: 'header', name: 'x-tenant' } } })])) },
     { target: 'router + partitions (variable)', ...(await spawn(['--role', 'router', '--config', JSON.stringify({ partitioning: { partitions, source: { type: 'variable', name: 'tenant' } } })])) },
+    { target: 'router + partitions (JWT RS256)', ...(await spawn(['--role', 'router', '--config', JSON.stringify({ partitioning: { partitions, source: jwtSource } })])) },
     { target: 'router + metrics', ...(await spawn(['--role', 'router', '--config', JSON.stringify({ primary, read: replica, metrics: { port: 0 } })])) },
   ];
-  const headers = { 'x-tenant': 'eu' };
+  // Every target gets the same bytes: the header, the token and the variable.
+  const headers = { 'x-tenant': 'eu', authorization: `Bearer ${token}` };
   for (const t of targets) {
     Object.assign(t, { samples: [], roundP50: [], requests: 0, failures: 0, cpuUs: 0, scrapes: 0 });
     await load(`${t.url}/graphql`, QUERY_T, { seconds: 1, connections: 1, rate: RATE, headers });
@@ -529,6 +537,43 @@ async function measureOverhead(spawn, router, { primary, replica }) {
  * than any end-to-end figure on a shared machine: the updates a proxied
  * request makes (requests_total, two histograms), best of 5 runs of 200,000.
  */
+/**
+ * JWT verification, in-process (node:crypto): µs per token for 500 distinct
+ * tokens verified once (signature checked) and again (the verifier's cache of
+ * verified tokens), best of 5, per algorithm.
+ */
+function jwtVerifyCost() {
+  const { generateKeyPairSync } = require('crypto');
+  const jwt = require('jsonwebtoken');
+  const { createJwtVerifier } = require(compileRouter());
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const secret = 's'.repeat(48);
+  const pkcs8 = (k) => k.export({ type: 'pkcs8', format: 'pem' });
+  const tokens = (key, algorithm) => Array.from({ length: 500 }, (_, i) => jwt.sign({ tenant: 'eu', jti: String(i), exp: Math.floor(Date.now() / 1000) + 3600 }, key, { algorithm }));
+  const cases = {
+    RS256: [tokens(pkcs8(rsa.privateKey), 'RS256'), { pem: rsa.publicKey.export({ type: 'spki', format: 'pem' }) }],
+    ES256: [tokens(pkcs8(ec.privateKey), 'ES256'), { pem: ec.publicKey.export({ type: 'spki', format: 'pem' }) }],
+    HS256: [tokens(secret, 'HS256'), { hmacSecret: secret }],
+  };
+  const out = {};
+  for (const [alg, [list, keys]] of Object.entries(cases)) {
+    let first = Infinity;
+    let again = Infinity;
+    for (let run = 0; run < 5; run++) {
+      const verifier = createJwtVerifier({ keys });
+      let started = process.hrtime.bigint();
+      for (const t of list) if (!verifier.verify(t).ok) throw new Error(`bench: ${alg} token did not verify`);
+      first = Math.min(first, Number(process.hrtime.bigint() - started) / list.length / 1000);
+      started = process.hrtime.bigint();
+      for (const t of list) verifier.verify(t);
+      again = Math.min(again, Number(process.hrtime.bigint() - started) / list.length / 1000);
+    }
+    out[alg] = { first_us: round(first), cached_us: round(again) };
+  }
+  return out;
+}
+
 function metricsHotPath() {
   const { RouterMetrics } = require(compileRouter());
   const metrics = new RouterMetrics();
@@ -631,6 +676,7 @@ function print(report) {
     );
   }
   if (report.metrics_hot_path_ns_per_request !== undefined) console.log(`metrics hot path: ${report.metrics_hot_path_ns_per_request} ns per proxied request (in-process, best of 5 × 200,000)`);
+  if (report.jwt_verify_us) console.log(`JWT verification per token (node:crypto, in-process, 500 distinct tokens, best of 5), first / cached: ${Object.entries(report.jwt_verify_us).map(([a, r]) => `${a} ${r.first_us} / ${r.cached_us} µs`).join(', ')}`);
   if (report.dashboard) console.log(`\ndashboard run: ${JSON.stringify(report.dashboard)}`);
   const a = report.attack;
   if (!a) return console.log(`BENCH_JSON ${JSON.stringify(report)}`);

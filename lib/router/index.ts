@@ -38,7 +38,9 @@ export type { HeaderBag, ReadYourWritesOptions } from './read-your-writes';
 export { ROUTE_HEADER, REASON_HEADER, FALLBACK_HEADER, PARTITION_HEADER } from './route-headers';
 export { createRouterServer, DEFAULT_METRICS_PORT } from './server';
 export type { RouterServer, RouterServerOptions, RouterMetricsOptions, RouteLogEntry } from './server';
-export { checkPartitionRouting, createPartitionResolver, parsePartitionSource } from './partitions';
+export { checkPartitionRouting, parsePartitionSource } from './partitions';
+export { createPartitionResolver } from './partition-resolver';
+export type { PartitionResolver } from './partition-resolver';
 export type {
   CookiePartitionSource,
   EdgePartitionHosts,
@@ -48,7 +50,6 @@ export type {
   NodePartitionRouting,
   PartitionName,
   PartitionRefusal,
-  PartitionResolver,
   PartitionResult,
   PartitionRouting,
   PartitionSource,

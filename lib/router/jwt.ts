@@ -111,7 +111,45 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     problems.push({ property: 'clockToleranceSeconds', message: `clockToleranceSeconds ${show(tolerance)} is not between 0 and 300`, fix: 'set it to a few seconds at most, e.g. 0 (the default) or 5' });
   }
   if (problems.length > 0) throw new MultiRegionConfigError(SOURCE, problems);
-  return { verify: (token, nowMs = Date.now()) => verifyToken(token, nowMs, keys, issuers, audiences, tolerance) };
+  // Verified tokens by their exact text (a client sends the same token with
+  // every request, and a signature check costs 20–200 µs): a different byte
+  // is a different key, so only a token that verified can hit. Successes
+  // only (failures would let anyone fill the cache), least recently used
+  // evicted, and exp/nbf checked again on every use.
+  const verified = new Map<string, Readonly<Record<string, unknown>>>();
+  return {
+    verify: (token, nowMs = Date.now()) => {
+      const cached = verified.get(token);
+      if (cached) {
+        const error = timeError(cached, nowMs, tolerance);
+        verified.delete(token);
+        if (error) return fail(error);
+        verified.set(token, cached);
+        return { ok: true, claims: cached };
+      }
+      const result = verifyToken(token, nowMs, keys, issuers, audiences, tolerance);
+      if (result.ok) {
+        verified.set(token, result.claims);
+        if (verified.size > VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+      }
+      return result;
+    },
+  };
+}
+
+/** Verified tokens kept (see createJwtVerifier). */
+const VERIFIED_CACHE_SIZE = 1000;
+
+/** The time checks, also for a cached token: `exp` required and not past, `nbf` not future. */
+function timeError(claims: Readonly<Record<string, unknown>>, nowMs: number, tolerance: number): string | undefined {
+  const now = nowMs / 1000;
+  const exp = claims.exp;
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) return 'the token has no numeric exp (expiry)';
+  if (now >= exp + tolerance) return 'the token has expired';
+  const nbf = claims.nbf;
+  if (nbf !== undefined && (typeof nbf !== 'number' || !Number.isFinite(nbf))) return 'the token nbf is not a number';
+  if (typeof nbf === 'number' && now < nbf - tolerance) return 'the token is not valid yet (nbf)';
+  return undefined;
 }
 
 function verifyToken(
@@ -142,13 +180,8 @@ function verifyToken(
 
   const claims = decodeJson(parts[1]);
   if (!claims) return fail('the token payload is not a JSON object');
-  const now = nowMs / 1000;
-  const exp = claims.exp;
-  if (typeof exp !== 'number' || !Number.isFinite(exp)) return fail('the token has no numeric exp (expiry)');
-  if (now >= exp + tolerance) return fail('the token has expired');
-  const nbf = claims.nbf;
-  if (nbf !== undefined && (typeof nbf !== 'number' || !Number.isFinite(nbf))) return fail('the token nbf is not a number');
-  if (typeof nbf === 'number' && now < nbf - tolerance) return fail('the token is not valid yet (nbf)');
+  const timing = timeError(claims, nowMs, tolerance);
+  if (timing) return fail(timing);
   if (issuers && !(typeof claims.iss === 'string' && issuers.includes(claims.iss))) return fail('the token issuer (iss) is not accepted');
   if (audiences) {
     const aud = claims.aud;

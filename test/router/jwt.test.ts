@@ -79,6 +79,22 @@ describe('JWT verification (node:crypto)', () => {
     expect(verifier.verify(token)).toEqual({ ok: false, error });
   });
 
+  it('caches a verified token by its exact text, and checks exp and nbf again on every use', () => {
+    const v = createJwtVerifier({ keys: { hmacSecret: secret } });
+    const token = sign({ tenant: 'eu', exp: now + 10, nbf: now - 1 }, secret, 'HS256');
+    expect(v.verify(token, now * 1000).ok).toBe(true);
+    expect(v.verify(token, now * 1000 + 5000).ok).toBe(true);
+    expect(v.verify(token, (now + 11) * 1000)).toEqual({ ok: false, error: 'the token has expired' });
+    const early = sign({ tenant: 'eu', exp: now + 100, nbf: now + 50 }, secret, 'HS256');
+    expect(v.verify(early, (now + 60) * 1000).ok).toBe(true);
+    expect(v.verify(early, now * 1000)).toEqual({ ok: false, error: 'the token is not valid yet (nbf)' });
+    // One changed signature byte is another cache key: verified, and refused.
+    const good = sign({ tenant: 'eu', exp: now + 100 }, secret, 'HS256');
+    expect(v.verify(good).ok).toBe(true);
+    const last = good.at(-2) === 'A' ? 'B' : 'A';
+    expect(v.verify(`${good.slice(0, -2)}${last}${good.at(-1)}`)).toEqual({ ok: false, error: 'the signature does not verify' });
+  });
+
   it('applies the clock tolerance to exp and nbf', () => {
     const lenient = createJwtVerifier({ keys: { hmacSecret: secret }, clockToleranceSeconds: 30 });
     expect(lenient.verify(sign({ exp: now - 10 }, secret, 'HS256')).ok).toBe(true);

@@ -3,7 +3,7 @@ import { marksReadYourWrites, RouteDecision, splitUrl } from '../classify';
 import type { RouterMetrics } from '../metrics';
 import type { ReadYourWrites } from '../read-your-writes';
 import { FALLBACK_HEADER, PARTITION_HEADER, REASON_HEADER, ROUTE_HEADER } from '../route-headers';
-import type { RouteLogEntry } from '../server';
+import type { RouteLogEntry } from '../server-options';
 import { ForwardingPolicy, stripHopByHop, upstreamRequestHeaders } from './proxy-headers';
 import type { RouteTarget } from './routes';
 import { Upstream, upstreamRequestOptions } from './upstream';
