@@ -1,8 +1,10 @@
 import { isUtf8 } from 'buffer';
+import type { ClassifiableRequest, RouteDecision, RouteReason, VariableReading } from './decision';
 import { DEFAULT_DOCUMENT_BUDGET, DocumentBudget, DocumentCache, DocumentSummary, OperationType, selectOperation, sha256Hex } from './document';
 import { normalizeManifest, PersistedQueryManifest, PersistedQueryManifestInput } from './manifest';
 import { validateClassifierOptions } from './private/classifier-options';
 import { hasAmbiguousKeys } from './private/json-keys';
+import { combineReadings, Declarations, NO_DECLARATIONS, readVariable } from './private/variables';
 import { EXTENSION_NAMES, hasCaseVariant, PARAM_NAMES, Params, persistedHash, persistedId, SELECTING_FIELDS } from './private/params';
 import {
   bodySize,
@@ -21,62 +23,7 @@ import {
 
 export { mediaType, splitUrl } from './private/request-parts';
 
-/** Where a request goes: `read` → the nearest replica, `write` → the primary. */
-export type Route = 'read' | 'write';
-
-/**
- * Why the router chose a route. A fixed vocabulary, so it can label metrics
- * and logs (the Node server returns it in `x-multiregion-route-reason`).
- */
-export type RouteReason =
-  // → read
-  | 'query' // a GraphQL query, parsed
-  | 'persisted-query' // a hash the manifest knows as a query
-  | 'batch-of-queries' // a JSON array whose every entry is a query
-  | 'safe-method' // GET, HEAD or OPTIONS without GraphQL parameters, not on the GraphQL path
-  | 'cors-preflight' // OPTIONS on the GraphQL path
-  // → write
-  | 'mutation'
-  | 'mutation-over-get' // the primary will reject it with 405; never sent to a replica
-  | 'subscription'
-  | 'persisted-mutation'
-  | 'persisted-subscription'
-  | 'persisted-query-unknown' // hash only, and the manifest does not know it
-  | 'persisted-query-mismatch' // query text plus a hash or document id naming something else
-  | 'batch-with-mutation' // a JSON array with a mutation entry
-  | 'batch-with-write' // a JSON array with another entry not provably a query
-  | 'batch-empty'
-  | 'missing-query' // neither `query` nor a persisted-query hash
-  | 'invalid-params' // `query`/`operationName`/`extensions` of the wrong type
-  | 'invalid-json'
-  | 'ambiguous-params' // duplicate JSON keys or URL parameters, `__proto__`, odd letter case, `;` or `#` in the URL
-  | 'url-params-on-post' // GraphQL parameters in the URL of a POST, and some reading is not a query
-  | 'parse-error' // `query` is not a valid GraphQL document
-  | 'document-over-budget' // more tokens, nesting or aliases than the parse budget allows
-  | 'no-operation' // a document with fragments only
-  | 'operation-ambiguous' // several operations and no operationName
-  | 'operation-not-found' // operationName names no operation in the document
-  | 'body-too-large' // over maxBodyBytes: not buffered, streamed to the primary
-  | 'body-truncated' // the platform cut the body (CloudFront `inputTruncated`)
-  | 'missing-body'
-  | 'get-with-body' // GET/HEAD/OPTIONS with a body: which one does the server read?
-  | 'method-override' // X-HTTP-Method-Override & co., or `_method=`
-  | 'event-stream' // a GraphQL-over-SSE stream reserved on the primary
-  | 'unsupported-content-type'
-  | 'unsupported-charset' // a charset other than UTF-8, or bytes that are not UTF-8
-  | 'unsupported-content-encoding' // a compressed body
-  | 'multipart-upload' // multipart/form-data on the GraphQL path (file-upload mutations)
-  | 'unsafe-method' // not the GraphQL path, or PUT/DELETE/... on it
-  | 'malformed-request' // the platform handed over a request without the parts the router needs
-  | 'read-your-writes'; // a read from a client that wrote within the window
-
-/** The router's decision for one request. */
-export interface RouteDecision {
-  readonly route: Route;
-  readonly reason: RouteReason;
-  /** For batches: the index of the entry that made it a write. */
-  readonly batchIndex?: number;
-}
+export type { ClassifiableRequest, Route, RouteDecision, RouteReason, VariableReading } from './decision';
 
 /**
  * Reasons after which the client may have changed data, so read-your-own-
@@ -98,20 +45,6 @@ const MAY_WRITE: ReadonlySet<string> = new Set<RouteReason>([
 /** Does a request routed for `reason` mark the client for read-your-own-writes (when it succeeds)? */
 export function marksReadYourWrites(reason: string): boolean {
   return MAY_WRITE.has(reason);
-}
-
-/** The parts of an HTTP request the classifier looks at. */
-export interface ClassifiableRequest {
-  /** HTTP method, any case. */
-  readonly method: string;
-  /** Request target as on the request line: path plus optional `?query`. */
-  readonly url: string;
-  /** Request headers with lower-case names (Node's `IncomingHttpHeaders` fits). */
-  readonly headers?: Readonly<Record<string, string | readonly string[] | undefined>>;
-  /** The request body, complete. Not needed for GET/HEAD/OPTIONS. */
-  readonly body?: string | Uint8Array;
-  /** True when the platform delivered only part of the body. */
-  readonly bodyTruncated?: boolean;
 }
 
 /** Options of {@link createClassifier}. */
@@ -143,6 +76,13 @@ export interface ClassifierOptions extends DocumentBudget {
    * @default 1000
    */
   readonly documentCacheSize?: number;
+  /**
+   * Name of a GraphQL variable (without `$`) to read from every request, as
+   * a server would: the partition key of a partitioned router. The result is
+   * the decision's `variable`.
+   * @default - no variable is read
+   */
+  readonly partitionVariable?: string;
 }
 
 export const DEFAULT_GRAPHQL_PATH = '/graphql';
@@ -190,14 +130,23 @@ export function createClassifier(options: ClassifierOptions = {}): Classifier {
     maxAliases: options.maxAliases ?? DEFAULT_DOCUMENT_BUDGET.maxAliases,
   };
   const documents = new DocumentCache(options.documentCacheSize ?? 1000, 16 * 1024, budget);
+  const variableName = options.partitionVariable;
 
-  const fromDocument = (query: string, operationName: unknown, persisted: boolean): RouteDecision => {
+  const fromDocument = (query: string, operationName: unknown, persisted: boolean, selected?: Selected): RouteDecision => {
     const analysis = documents.analyze(query);
     if (!analysis.ok) return WRITE(analysis.reason);
-    return fromSummary(analysis.summary, operationName, persisted);
+    return fromSummary(analysis.summary, operationName, persisted, selected);
   };
 
+  /** The decision, with the partition variable read when one is configured. */
   const fromParams = (params: unknown): RouteDecision => {
+    if (variableName === undefined) return decideParams(params);
+    const selected: Selected = {};
+    const decision = decideParams(params, selected);
+    return { ...decision, variable: readVariable(params, variableName, selected.declared) };
+  };
+
+  const decideParams = (params: unknown, selected?: Selected): RouteDecision => {
     if (typeof params !== 'object' || params === null || Array.isArray(params)) return WRITE('invalid-params');
     if (hasCaseVariant(params, PARAM_NAMES)) return WRITE('ambiguous-params');
     const { query, operationName, extensions } = params as Params;
@@ -224,7 +173,7 @@ export function createClassifier(options: ClassifierOptions = {}): Classifier {
       if (persistedQuery !== undefined && persistedQuery !== null) {
         if (hash === undefined || hash.toLowerCase() !== sha256Hex(query)) return WRITE('persisted-query-mismatch');
       }
-      return fromDocument(query, operationName, false);
+      return fromDocument(query, operationName, false, selected);
     }
     if (hash !== undefined && documentId !== undefined && hash.toLowerCase() !== documentId) {
       return WRITE('persisted-query-mismatch');
@@ -233,13 +182,13 @@ export function createClassifier(options: ClassifierOptions = {}): Classifier {
     if (key === undefined) return WRITE('missing-query');
     const summary = manifest.get(key);
     if (!summary) return WRITE('persisted-query-unknown');
-    return fromSummary(summary, operationName, true);
+    return fromSummary(summary, operationName, true, selected);
   };
 
   /** Every way a server could combine URL and body parameters; read only if all are queries. */
   const fromReadings = (body: Params, url: UrlParams): RouteDecision => {
     let readings: Params[] = [{}];
-    for (const field of SELECTING_FIELDS) {
+    for (const field of variableName === undefined ? SELECTING_FIELDS : WITH_VARIABLES) {
       const choices: unknown[] = [body[field]];
       const raw = url.values.get(field);
       if (raw !== undefined) {
@@ -255,10 +204,16 @@ export function createClassifier(options: ClassifierOptions = {}): Classifier {
       }
       readings = readings.flatMap((r) => choices.map((c) => (c === undefined ? r : { ...r, [field]: c })));
     }
-    for (const reading of readings) {
-      if (fromParams(reading).route === 'write') return WRITE('url-params-on-post');
+    if (variableName === undefined) {
+      for (const reading of readings) {
+        if (fromParams(reading).route === 'write') return WRITE('url-params-on-post');
+      }
+      return fromParams(body);
     }
-    return fromParams(body);
+    const decisions = readings.map(fromParams);
+    const variable = combineReadings(decisions.map((d) => d.variable!), 'readings of the URL and body parameters');
+    const decision = decisions.some((d) => d.route === 'write') ? WRITE('url-params-on-post') : fromParams(body);
+    return { ...decision, variable };
   };
 
   const classifyGet = (url: UrlParams): RouteDecision => {
@@ -276,7 +231,7 @@ export function createClassifier(options: ClassifierOptions = {}): Classifier {
       delete params.extensions;
     }
     const decision = fromParams(params);
-    return decision.reason === 'mutation' ? WRITE('mutation-over-get') : decision;
+    return decision.reason === 'mutation' ? { ...decision, reason: 'mutation-over-get' } : decision;
   };
 
   const classifyHead = (request: ClassifiableRequest): RouteDecision | undefined => {
@@ -328,7 +283,10 @@ export function createClassifier(options: ClassifierOptions = {}): Classifier {
     const url = readUrlParams(splitUrl(request.url)[1]);
     const inUrl = url.values.size > 0;
     if (parseContentType(header(request, 'content-type')).type === 'application/graphql') {
-      return inUrl ? fromReadings({ query: text }, url) : fromDocument(text, undefined, false);
+      if (inUrl) return fromReadings({ query: text }, url);
+      if (variableName === undefined) return fromDocument(text, undefined, false);
+      const selected: Selected = {};
+      return { ...fromDocument(text, undefined, false, selected), variable: readVariable({}, variableName, selected.declared) };
     }
     let json: unknown;
     try {
@@ -345,14 +303,19 @@ export function createClassifier(options: ClassifierOptions = {}): Classifier {
     if (inUrl) return WRITE('url-params-on-post');
     if (json.length === 0) return WRITE('batch-empty');
     let firstWrite: RouteDecision | undefined;
+    let mutation: RouteDecision | undefined;
+    const variables: VariableReading[] = [];
     for (let i = 0; i < json.length; i++) {
       const entry = fromParams(json[i]);
-      if (entry.reason === 'mutation' || entry.reason === 'persisted-mutation') {
-        return { route: 'write', reason: 'batch-with-mutation', batchIndex: i };
+      if (entry.variable) variables.push(entry.variable);
+      if (!mutation && (entry.reason === 'mutation' || entry.reason === 'persisted-mutation')) {
+        mutation = { route: 'write', reason: 'batch-with-mutation', batchIndex: i };
+        if (variableName === undefined) return mutation;
       }
       if (entry.route === 'write') firstWrite ??= { route: 'write', reason: 'batch-with-write', batchIndex: i };
     }
-    return firstWrite ?? READ('batch-of-queries');
+    const decision = mutation ?? firstWrite ?? READ('batch-of-queries');
+    return variableName === undefined ? decision : { ...decision, variable: combineReadings(variables, 'batch entries') };
   };
 
   const classify = (request: ClassifiableRequest): RouteDecision => {
@@ -383,9 +346,17 @@ export function createClassifier(options: ClassifierOptions = {}): Classifier {
   return { graphqlPaths, maxBodyBytes, documents, classifyHead, classify, classifyBody };
 }
 
-function fromSummary(summary: DocumentSummary, operationName: unknown, persisted: boolean): RouteDecision {
+/** Filled by {@link fromSummary}: the variables the selected operation declares. */
+interface Selected {
+  declared?: Declarations;
+}
+
+const WITH_VARIABLES = [...SELECTING_FIELDS, 'variables'] as const;
+
+function fromSummary(summary: DocumentSummary, operationName: unknown, persisted: boolean, out?: Selected): RouteDecision {
   const selected = selectOperation(summary, operationName);
   if (!selected.ok) return WRITE(selected.reason);
+  if (out && summary.variables && selected.key !== undefined) out.declared = summary.variables.get(selected.key) ?? NO_DECLARATIONS;
   return WRITE_OR_READ[persisted ? 'persisted' : 'plain'][selected.type];
 }
 

@@ -10,14 +10,35 @@
  */
 import { readFileSync } from 'fs';
 import { parseArgs } from 'util';
+import { parse as parseYaml } from 'yaml';
+import { MultiRegionConfigError } from '../core/errors';
+import type { JwtKeySet } from './jwt';
+import { NodePartitionRouting, parsePartitionSource, PartitionSource } from './partitions';
 import { MIN_SIGNING_KEY_LENGTH } from './read-your-writes';
-import { createRouterServer, RouterServer, RouterServerOptions } from './server';
+import { createRouterServer, DEFAULT_METRICS_PORT, RouterServer, RouterServerOptions } from './server';
 
 export const USAGE = `Usage: multiregion-router --primary <url> --read <url> [options]
+       multiregion-router --partitions <file> --partition-source <source> [options]
 
   --listen <host:port>         address to listen on (default 127.0.0.1:8080)
   --primary <url>              base URL of the read-write (primary) endpoint
   --read <url>                 base URL of the read (replica) endpoint
+  --partitions <file>          partition-aware routing: JSON or YAML map of partition name →
+                               { write: <url>, read: <url> | [<url>, ...] } (instead of
+                               --primary/--read)
+  --partition-source <source>  where the partition key comes from: header:<name>,
+                               cookie:<name>, variable:<name> or jwt:<claim>
+  --trusted-peer <ip|cidr>     header/cookie source: honour it only from this peer (the
+                               layer in front that sets it), repeatable
+  --preflight-partition <name> partition whose read upstream answers CORS preflights
+                               without a partition key (default: refused)
+  --jwt-keys <file>            jwt source: a JWKS (JSON), PEM public key(s), or HMAC
+                               secrets one per line (>= 32 characters)
+  --jwt-issuer <iss>           jwt source: accepted issuer, repeatable
+  --jwt-audience <aud>         jwt source: accepted audience, repeatable
+  --jwt-clock-tolerance-s <n>  jwt source: leeway for exp/nbf in seconds (default 0)
+  --metrics-listen <host:port> Prometheus /metrics on a separate admin listener (default
+                               off; e.g. 127.0.0.1:${DEFAULT_METRICS_PORT})
   --graphql-path <path>        GraphQL path, repeatable (default /graphql)
   --manifest <file>            persisted-query manifest (JSON: hash → type or document,
                                or an Apollo persisted-query manifest)
@@ -62,6 +83,15 @@ export function parseCliArgs(argv: readonly string[]): CliConfig | 'help' {
       listen: { type: 'string', default: '127.0.0.1:8080' },
       primary: { type: 'string' },
       read: { type: 'string' },
+      partitions: { type: 'string' },
+      'partition-source': { type: 'string' },
+      'trusted-peer': { type: 'string', multiple: true },
+      'preflight-partition': { type: 'string' },
+      'jwt-keys': { type: 'string' },
+      'jwt-issuer': { type: 'string', multiple: true },
+      'jwt-audience': { type: 'string', multiple: true },
+      'jwt-clock-tolerance-s': { type: 'string' },
+      'metrics-listen': { type: 'string' },
       'graphql-path': { type: 'string', multiple: true },
       manifest: { type: 'string' },
       'max-body-bytes': { type: 'string' },
@@ -85,9 +115,25 @@ export function parseCliArgs(argv: readonly string[]): CliConfig | 'help' {
     },
   });
   if (values.help) return 'help';
-  if (!values.primary) throw new Error('--primary <url> is required');
-  if (!values.read) throw new Error('--read <url> is required');
+  const partitioning = values.partitions === undefined ? undefined : readPartitioning(values);
+  if (!partitioning) {
+    if (!values.primary) throw new Error('--primary <url> is required (or --partitions <file> for partition-aware routing)');
+    if (!values.read) throw new Error('--read <url> is required (or --partitions <file> for partition-aware routing)');
+    for (const flag of ['partition-source', 'trusted-peer', 'preflight-partition', 'jwt-keys', 'jwt-issuer', 'jwt-audience', 'jwt-clock-tolerance-s'] as const) {
+      if (values[flag] !== undefined) throw new Error(`--${flag} needs --partitions <file>`);
+    }
+  } else if (values.primary || values.read) {
+    throw new Error('--partitions replaces --primary and --read: give the upstreams of each partition in the file');
+  }
   const { host, port } = parseListen(values.listen ?? '127.0.0.1:8080');
+  let metrics: RouterServerOptions['metrics'];
+  if (values['metrics-listen'] !== undefined) {
+    const admin = parseListen(values['metrics-listen'], 'metrics-listen');
+    if (admin.port === port && port !== 0) {
+      throw new Error(`--metrics-listen '${values['metrics-listen']}' uses the port of --listen (${port}); give the admin listener its own port, e.g. 127.0.0.1:${port === DEFAULT_METRICS_PORT ? DEFAULT_METRICS_PORT + 1 : DEFAULT_METRICS_PORT}`);
+    }
+    metrics = { host: admin.host, port: admin.port };
+  }
   const mode = values['ryw-mode'];
   if (mode !== undefined && mode !== 'cookie' && mode !== 'header') throw new Error(`--ryw-mode '${mode}' must be cookie or header`);
   let signingKey: string[] | undefined;
@@ -103,6 +149,8 @@ export function parseCliArgs(argv: readonly string[]): CliConfig | 'help' {
   const options: RouterServerOptions = {
     primary: values.primary,
     read: values.read,
+    partitioning,
+    metrics,
     graphqlPath: values['graphql-path'],
     manifest,
     maxBodyBytes: int(values, 'max-body-bytes', 1),
@@ -154,8 +202,75 @@ function readKeys(file: string): string[] {
   return keys;
 }
 
+/** `--partitions`, `--partition-source` and the JWT flags, read and checked. */
+function readPartitioning(values: Record<string, unknown>): NodePartitionRouting {
+  const file = values.partitions as string;
+  let partitions: unknown;
+  try {
+    partitions = parseYaml(readFileSync(file, 'utf8')); // YAML is a superset of JSON
+  } catch (err) {
+    throw new Error(`--partitions ${file}: ${(err as Error).message}`);
+  }
+  const sourceText = values['partition-source'] as string | undefined;
+  if (sourceText === undefined) throw new Error('--partition-source <source> is required with --partitions (header:<name>, cookie:<name>, variable:<name> or jwt:<claim>)');
+  const jwtFlags = ['jwt-keys', 'jwt-issuer', 'jwt-audience', 'jwt-clock-tolerance-s'].filter((f) => values[f] !== undefined);
+  let source: PartitionSource;
+  try {
+    if (sourceText.startsWith('jwt:')) {
+      if (values['jwt-keys'] === undefined) throw new Error('--partition-source jwt:<claim> needs --jwt-keys <file>: a claim is read only from a token whose signature verifies');
+      const tolerance = values['jwt-clock-tolerance-s'] === undefined ? undefined : int(values, 'jwt-clock-tolerance-s');
+      source = parsePartitionSource(sourceText, {
+        keys: readJwtKeys(values['jwt-keys'] as string),
+        issuer: values['jwt-issuer'] as string[] | undefined,
+        audience: values['jwt-audience'] as string[] | undefined,
+        clockToleranceSeconds: tolerance,
+      });
+    } else {
+      if (jwtFlags.length > 0) throw new Error(`--${jwtFlags[0]} needs --partition-source jwt:<claim>`);
+      source = parsePartitionSource(sourceText);
+      const peers = values['trusted-peer'] as string[] | undefined;
+      if (peers) {
+        if (source.type !== 'header' && source.type !== 'cookie') throw new Error('--trusted-peer needs a header or cookie source');
+        source = { ...source, trustedPeers: peers };
+      }
+    }
+  } catch (err) {
+    if (err instanceof MultiRegionConfigError) throw new Error(err.problems.map((p) => `${p.message}; ${p.fix}`).join('\n'));
+    throw err;
+  }
+  return { partitions: partitions as NodePartitionRouting['partitions'], source, preflightPartition: values['preflight-partition'] as string | undefined };
+}
+
+/**
+ * JWT keys from a file: a JSON Web Key Set (`{"keys":[…]}`), PEM public
+ * key(s), or else HMAC secrets, one per line.
+ */
+export function readJwtKeys(file: string): JwtKeySet {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`--jwt-keys ${file}: ${(err as Error).message}`);
+  }
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{')) {
+    try {
+      return { jwks: JSON.parse(trimmed) };
+    } catch (err) {
+      throw new Error(`--jwt-keys ${file}: not valid JSON (${(err as Error).message})`);
+    }
+  }
+  if (trimmed.includes('-----BEGIN')) {
+    const blocks = trimmed.match(/-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----/g) ?? [];
+    return { pem: blocks };
+  }
+  const secrets = trimmed.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+  if (secrets.length === 0) throw new Error(`--jwt-keys ${file}: no key in the file`);
+  return { hmacSecret: secrets };
+}
+
 /** `127.0.0.1:8080`, `[::1]:8080`, `:8080` or `8080`. */
-export function parseListen(value: string): { host: string; port: number } {
+export function parseListen(value: string, flag = 'listen'): { host: string; port: number } {
   let host = '127.0.0.1';
   let portText = value;
   const colon = value.lastIndexOf(':');
@@ -166,7 +281,7 @@ export function parseListen(value: string): { host: string; port: number } {
   }
   const port = Number(portText);
   if (portText === '' || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`--listen '${value}' must be host:port`);
+    throw new Error(`--${flag} '${value}' must be host:port`);
   }
   return { host, port };
 }
@@ -193,10 +308,21 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     process.exitCode = 2;
     return undefined;
   }
-  await router.listen(config.port, config.host);
+  try {
+    await router.listen(config.port, config.host);
+  } catch (err) {
+    process.stderr.write(`multiregion-router: ${(err as Error).message}\n`);
+    process.exitCode = 2;
+    await router.close(0);
+    return undefined;
+  }
+  const partitions = config.options.partitioning;
   process.stderr.write(
-    `multiregion-router listening on ${router.url} (write → ${String(config.options.primary)}, read → ${String(config.options.read)})\n`,
+    partitions
+      ? `multiregion-router listening on ${router.url} (partitions ${Object.keys(partitions.partitions).join(', ')} by ${describe(partitions.source)})\n`
+      : `multiregion-router listening on ${router.url} (write → ${String(config.options.primary)}, read → ${String(config.options.read)})\n`,
   );
+  if (router.metricsUrl) process.stderr.write(`multiregion-router metrics on ${router.metricsUrl}\n`);
   const shutdown = (signal: string) => {
     process.stderr.write(`multiregion-router: ${signal}, draining ${router.inFlight} in-flight request(s)\n`);
     router.close().then(() => {
@@ -207,6 +333,10 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
   return router;
+}
+
+function describe(source: PartitionSource): string {
+  return source.type === 'jwt' ? `verified JWT claim '${source.claim}'` : `${source.type} '${source.name}'`;
 }
 
 if (require.main === module) {

@@ -22,11 +22,24 @@ export interface DocumentSummary {
    * exactly one operation of this type, whatever operationName says.
    */
   readonly only?: OperationType;
+  /**
+   * The variables each operation declares (key: the operation's name, `''`
+   * for the anonymous one), with the default value when it is a string or
+   * enum literal (what a partition-key variable can default to). An
+   * operation without an entry declares no variable. `undefined` when the
+   * document text is not known (a manifest entry of the form `hash → type`).
+   */
+  readonly variables?: ReadonlyMap<string, ReadonlyMap<string, string | undefined>>;
 }
 
 /** Result of choosing the operation a request executes. */
 export type OperationSelection =
-  | { readonly ok: true; readonly type: OperationType }
+  | {
+      readonly ok: true;
+      readonly type: OperationType;
+      /** The selected operation's name (`''` when anonymous); `undefined` when only the type is known. */
+      readonly key?: string;
+    }
   | { readonly ok: false; readonly reason: 'no-operation' | 'operation-ambiguous' | 'operation-not-found' };
 
 /**
@@ -83,6 +96,7 @@ export function analyzeDocument(source: string, budget: DocumentBudget = DEFAULT
     return PARSE_ERROR;
   }
   const byName = new Map<string, OperationType>();
+  const variables = new Map<string, Map<string, string | undefined>>();
   let anonymous: OperationType | undefined;
   let operationCount = 0;
   for (const def of doc.definitions) {
@@ -91,8 +105,16 @@ export function analyzeDocument(source: string, budget: DocumentBudget = DEFAULT
     const type = def.operation as OperationType;
     if (def.name) byName.set(def.name.value, type);
     else anonymous = type;
+    if (def.variableDefinitions && def.variableDefinitions.length > 0) {
+      const declared = new Map<string, string | undefined>();
+      for (const v of def.variableDefinitions) {
+        const d = v.defaultValue;
+        declared.set(v.variable.name.value, d && (d.kind === Kind.STRING || d.kind === Kind.ENUM) ? d.value : undefined);
+      }
+      variables.set(def.name?.value ?? '', declared);
+    }
   }
-  return { ok: true, summary: { operationCount, byName, anonymous } };
+  return { ok: true, summary: { operationCount, byName, anonymous, variables } };
 }
 
 /**
@@ -148,12 +170,13 @@ export function selectOperation(summary: DocumentSummary, operationName: unknown
   const name = typeof operationName === 'string' && operationName !== '' ? operationName : undefined;
   if (name !== undefined) {
     const type = summary.byName.get(name);
-    return type ? { ok: true, type } : { ok: false, reason: 'operation-not-found' };
+    return type ? { ok: true, type, key: name } : { ok: false, reason: 'operation-not-found' };
   }
   if (summary.operationCount === 0) return { ok: false, reason: 'no-operation' };
   if (summary.operationCount > 1) return { ok: false, reason: 'operation-ambiguous' };
-  const type = summary.anonymous ?? summary.byName.values().next().value;
-  return type ? { ok: true, type } : { ok: false, reason: 'no-operation' };
+  if (summary.anonymous) return { ok: true, type: summary.anonymous, key: '' };
+  const first = summary.byName.entries().next().value;
+  return first ? { ok: true, type: first[1], key: first[0] } : { ok: false, reason: 'no-operation' };
 }
 
 /** SHA-256 hex digest of a string (UTF-8), as automatic persisted queries hash the query. */

@@ -8,6 +8,10 @@
  * - `createRouterServer`: a Node reverse proxy (also `multiregion-router` CLI).
  * - `createOriginRequestHandler` / `createOriginResponseHandler`: the
  *   Lambda@Edge runtime (entry module: `router/edge-handler`).
+ * - Partition-aware routing (phase 5): `partitioning` on both, typed by
+ *   `NodePartitionRouting` / `EdgePartitionRouting` (the cloud constructs
+ *   build an `EdgePartitionRouting` from their partitions).
+ * - `RouterMetrics`: the Prometheus metrics of the Node router.
  */
 export {
   classify,
@@ -17,7 +21,7 @@ export {
   DEFAULT_GRAPHQL_PATH,
   DEFAULT_MAX_BODY_BYTES,
 } from './classify';
-export type { Classifier, ClassifierOptions, ClassifiableRequest, Route, RouteDecision, RouteReason } from './classify';
+export type { Classifier, ClassifierOptions, ClassifiableRequest, Route, RouteDecision, RouteReason, VariableReading } from './classify';
 export { analyzeDocument, summarizeDocument, selectOperation, DocumentCache, DEFAULT_DOCUMENT_BUDGET } from './document';
 export type { DocumentAnalysis, DocumentBudget, DocumentSummary, OperationSelection, OperationType } from './document';
 export { normalizeManifest } from './manifest';
@@ -31,8 +35,30 @@ export {
   MIN_SIGNING_KEY_LENGTH,
 } from './read-your-writes';
 export type { HeaderBag, ReadYourWritesOptions } from './read-your-writes';
-export { ROUTE_HEADER, REASON_HEADER, FALLBACK_HEADER } from './route-headers';
-export { createRouterServer } from './server';
-export type { RouterServer, RouterServerOptions, RouteLogEntry } from './server';
+export { ROUTE_HEADER, REASON_HEADER, FALLBACK_HEADER, PARTITION_HEADER } from './route-headers';
+export { createRouterServer, DEFAULT_METRICS_PORT } from './server';
+export type { RouterServer, RouterServerOptions, RouterMetricsOptions, RouteLogEntry } from './server';
+export { checkPartitionRouting, parsePartitionSource } from './partitions';
+export { createPartitionResolver } from './partition-resolver';
+export type { PartitionResolver } from './partition-resolver';
+export type {
+  CookiePartitionSource,
+  EdgePartitionHosts,
+  EdgePartitionRouting,
+  HeaderPartitionSource,
+  JwtPartitionSource,
+  NodePartitionRouting,
+  PartitionName,
+  PartitionRefusal,
+  PartitionResult,
+  PartitionRouting,
+  PartitionSource,
+  PartitionUpstreams,
+  RefusalReason,
+  VariablePartitionSource,
+} from './partitions';
+export { createJwtVerifier, MIN_HMAC_SECRET_LENGTH } from './jwt';
+export type { JsonWebKeyInput, JwtAlgorithm, JwtKeySet, JwtResult, JwtVerifier, JwtVerifierOptions } from './jwt';
+export { RouterMetrics, Counter, Histogram, LATENCY_BUCKETS, METRIC_PREFIX, METRICS_CONTENT_TYPE } from './metrics';
 export { createOriginRequestHandler, createOriginResponseHandler, validateEdgeConfig } from './edge';
 export type { EdgeRouterConfig, OriginRequestHandler, OriginResponseHandler } from './edge';

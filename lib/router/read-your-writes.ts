@@ -122,14 +122,23 @@ export class ReadYourWrites {
     return this.windowMs > 0;
   }
 
-  /** Does this request carry a live marker? */
-  isMarked(headers: HeaderBag, now = Date.now()): boolean {
+  /**
+   * Does this request carry a live marker — for `partition`, when given
+   * (a write in one partition pins only that partition's reads)?
+   */
+  isMarked(headers: HeaderBag, now = Date.now(), partition?: string): boolean {
     if (!this.enabled) return false;
-    const values = this.mode === 'cookie' ? cookieValues(headers.cookie, this.name) : listOf(headers[this.name]);
-    return values.some((value) => this.isLive(value, now));
+    const values = this.values(headers);
+    if (partition === undefined) return values.some((value) => this.isLive(value, now));
+    const prefix = `${partition}:`;
+    return values.some((value) => value.split(ENTRY_SEPARATOR).some((e) => e.startsWith(prefix) && this.isLive(e.slice(prefix.length), now, partition)));
   }
 
-  private isLive(value: string, now: number): boolean {
+  private values(headers: HeaderBag): readonly string[] {
+    return this.mode === 'cookie' ? cookieValues(headers.cookie, this.name) : listOf(headers[this.name]).flatMap((v) => v.split(',').map((part) => part.trim()));
+  }
+
+  private isLive(value: string, now: number, partition?: string): boolean {
     const dot = value.indexOf('.');
     const expiryText = dot === -1 ? value : value.slice(0, dot);
     if (!/^\d{1,16}$/.test(expiryText)) return false;
@@ -139,15 +148,38 @@ export class ReadYourWrites {
     if (dot === -1) return false;
     const given = Buffer.from(value.slice(dot + 1), 'utf8');
     return this.keys.some((key) => {
-      const expected = Buffer.from(mac(key, expiryText), 'utf8');
+      const expected = Buffer.from(mac(key, expiryText, partition), 'utf8');
       return expected.length === given.length && timingSafeEqual(expected, given);
     });
   }
 
-  /** The marker to return after a write, as one response header. */
-  marker(now = Date.now()): { readonly name: string; readonly value: string } {
+  /**
+   * The marker to return after a write, as one response header. With a
+   * `partition`, the marker is a list of `<partition>:<expiry>[.<mac>]`
+   * entries: the new one plus the live entries of other partitions the
+   * request carried (`requestHeaders`), so one client can be pinned in
+   * several partitions at once.
+   */
+  marker(now = Date.now(), partition?: string, requestHeaders?: HeaderBag): { readonly name: string; readonly value: string } {
     const expiryText = String(now + this.windowMs);
-    const expiry = this.keys.length > 0 ? `${expiryText}.${mac(this.keys[0], expiryText)}` : expiryText;
+    const signed = (p?: string) => (this.keys.length > 0 ? `${expiryText}.${mac(this.keys[0], expiryText, p)}` : expiryText);
+    let expiry = signed(partition);
+    if (partition !== undefined) {
+      const entries = [`${partition}:${expiry}`];
+      const seen = new Set([partition]);
+      for (const value of requestHeaders ? this.values(requestHeaders) : []) {
+        for (const entry of value.split(ENTRY_SEPARATOR)) {
+          const colon = entry.indexOf(':');
+          const other = entry.slice(0, colon);
+          if (colon <= 0 || seen.has(other) || !PARTITION.test(other) || entries.length >= MAX_ENTRIES) continue;
+          if (this.isLive(entry.slice(colon + 1), now, other)) {
+            seen.add(other);
+            entries.push(entry);
+          }
+        }
+      }
+      expiry = entries.join(ENTRY_SEPARATOR);
+    }
     if (this.mode === 'header') return { name: this.name, value: expiry };
     const maxAge = Math.max(1, Math.ceil(this.windowMs / 1000));
     const attrs = [`${this.name}=${expiry}`, `Max-Age=${maxAge}`, `Path=${this.path}`, 'HttpOnly', 'SameSite=Lax'];
@@ -156,8 +188,15 @@ export class ReadYourWrites {
   }
 }
 
-function mac(key: Buffer, expiry: string): string {
-  return createHmac('sha256', key).update(`mr_ryw:${expiry}`).digest('base64url');
+/** Separates per-partition entries (a cookie-octet, RFC 6265 §4.1.1, that base64url never contains). */
+const ENTRY_SEPARATOR = '~';
+const PARTITION = /^[a-z][a-z0-9-]{0,19}$/;
+/** Most partitions one marker remembers (bounds the cookie's size). */
+const MAX_ENTRIES = 16;
+
+function mac(key: Buffer, expiry: string, partition?: string): string {
+  // The partition is signed too: an `eu` marker cannot be relabelled `us`.
+  return createHmac('sha256', key).update(partition === undefined ? `mr_ryw:${expiry}` : `mr_ryw:${partition}:${expiry}`).digest('base64url');
 }
 
 function listOf(value: string | readonly string[] | undefined): readonly string[] {

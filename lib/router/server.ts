@@ -2,104 +2,31 @@ import * as http from 'http';
 import { ConfigProblem, MultiRegionConfigError, show } from '../core/errors';
 import type { AddressInfo } from 'net';
 import type { Duplex } from 'stream';
-import { ClassifierOptions, createClassifier, marksReadYourWrites, RouteDecision, splitUrl } from './classify';
+import { createClassifier, RouteDecision, splitUrl } from './classify';
+import type { RouterMetricsOptions, RouterServer, RouterServerOptions } from './server-options';
+import { RouterMetrics } from './metrics';
+import { createPartitionResolver } from './partition-resolver';
+import type { PartitionResult } from './partitions';
+import { createAdminServer, listenOn } from './private/admin';
+import { refusalResponse } from './private/refusal';
+import { createForwarder, originForm, sendJson } from './private/forward';
+import { createRouteTable, RouteTarget } from './private/routes';
 import { proxyUpgrade } from './private/upgrade';
-import { upstreamRequestHeaders, ForwardingPolicy, stripHopByHop } from './private/proxy-headers';
-import { createUpstream, PoolOptions, Upstream, upstreamRequestOptions } from './private/upstream';
-import { ReadYourWrites, ReadYourWritesOptions } from './read-your-writes';
-import { FALLBACK_HEADER, REASON_HEADER, ROUTE_HEADER } from './route-headers';
+import type { ForwardingPolicy } from './private/proxy-headers';
+import { ReadYourWrites } from './read-your-writes';
+import { REASON_HEADER, ROUTE_HEADER } from './route-headers';
 
-
-/** Options of {@link createRouterServer}. */
-export interface RouterServerOptions extends ClassifierOptions, PoolOptions {
-  /** Base URL of the read-write (primary) endpoint, e.g. `https://write.api.example.com`. */
-  readonly primary: string | URL;
-  /** Base URL of the read endpoint (the latency-routed replica hostname). */
-  readonly read: string | URL;
-  /**
-   * Read-your-own-writes policy, or `false` to turn it off.
-   * @default - a 5 s HttpOnly, Secure, SameSite=Lax cookie named `mr_ryw`
-   */
-  readonly readYourWrites?: ReadYourWritesOptions | false;
-  /**
-   * `upstream`: rewrite Host to the upstream's host (what load balancers,
-   * CDNs, Cloud Run and virtual hosts route on; TLS SNI uses it too); the
-   * client's Host goes in X-Forwarded-Host. `preserve`: keep the client's Host.
-   * @default 'upstream'
-   */
-  readonly hostHeader?: 'upstream' | 'preserve';
-  /**
-   * Keep X-Forwarded-Proto and X-Forwarded-Host when the client sent them.
-   * Turn on only when the router sits behind a load balancer that sets them.
-   * @default false
-   */
-  readonly trustForwardedHeaders?: boolean;
-  /**
-   * Router health endpoint (answered by the router itself, never proxied;
-   * 503 while draining). `false` proxies that path like any other.
-   * @default '/healthz'
-   */
-  readonly healthPath?: string | false;
-  /**
-   * When the read upstream cannot be reached (connection refused or reset,
-   * DNS failure — not a slow answer), send the read to the primary instead;
-   * the response carries `x-multiregion-fallback: primary`. `false` answers
-   * 502 instead.
-   * @default true
-   */
-  readonly readFallback?: boolean;
-  /**
-   * Time to wait for an upstream's response headers (or, for a WebSocket
-   * upgrade, its handshake) before answering 504. Once headers arrive the
-   * body may stream for as long as it takes.
-   * @default 30000
-   */
-  readonly upstreamTimeoutMs?: number;
-  /**
-   * `close()` waits this long for in-flight requests, then cuts connections.
-   * @default 10000
-   */
-  readonly shutdownTimeoutMs?: number;
-  /** Called once per proxied request, after the response finished or failed. */
-  readonly onRequest?: (entry: RouteLogEntry) => void;
-}
-
-/** One access-log entry. */
-export interface RouteLogEntry {
-  readonly method: string;
-  readonly url: string;
-  readonly route: RouteDecision['route'];
-  readonly reason: RouteDecision['reason'];
-  readonly upstream: 'primary' | 'read';
-  /** Status sent to the client (502/504 when the upstream failed; 0 if the client left first). */
-  readonly status: number;
-  readonly durationMs: number;
-  /** Upstream requests sent: 2 after a retry on a stale keep-alive connection or a fallback. */
-  readonly attempts: number;
-  /** The read upstream failed and the primary answered. */
-  readonly fallback: boolean;
-  readonly error?: string;
-}
-
-/** The Node reverse proxy: an `http.Server` plus `listen`/`close` helpers. */
-export interface RouterServer {
-  readonly server: http.Server;
-  /** Listen; resolves with the bound address. Default 127.0.0.1:0 (an ephemeral port). */
-  listen(port?: number, host?: string): Promise<AddressInfo>;
-  /** `http://host:port` once listening. */
-  readonly url: string;
-  /** Stop accepting, drain in-flight requests (bounded by `timeoutMs`), close upstream pools. */
-  close(timeoutMs?: number): Promise<void>;
-  /** Requests being proxied right now. */
-  readonly inFlight: number;
-}
+export type { RouterMetricsOptions, RouterServer, RouterServerOptions, RouteLogEntry } from './server-options';
 
 /** Create the GraphQL-aware read/write reverse proxy. Throws on bad options. */
 export function createRouterServer(options: RouterServerOptions): RouterServer {
   validateServerOptions(options);
-  const classifier = createClassifier(options);
-  const primary = createUpstream('primary', options.primary, options);
-  const read = createUpstream('read', options.read, options);
+  const routes = createRouteTable(options);
+  const partitioning = options.partitioning;
+  const resolver = partitioning ? createPartitionResolver(partitioning) : undefined;
+  const classifier = createClassifier(
+    partitioning?.source.type === 'variable' ? { ...options, partitionVariable: partitioning.source.name } : options,
+  );
   const ryw = options.readYourWrites === false ? new ReadYourWrites({ windowMs: 0 }) : new ReadYourWrites(options.readYourWrites);
   const policy: ForwardingPolicy = {
     hostHeader: options.hostHeader ?? 'upstream',
@@ -109,8 +36,34 @@ export function createRouterServer(options: RouterServerOptions): RouterServer {
   const upstreamTimeoutMs = options.upstreamTimeoutMs ?? 30_000;
   const readFallback = options.readFallback ?? true;
   const maxBody = classifier.maxBodyBytes;
+  const metricsOptions: RouterMetricsOptions | undefined = options.metrics === true ? {} : options.metrics || undefined;
+  const metrics = new RouterMetrics(() => ({ documentParses: classifier.documents.misses, inFlight }));
+  const measure = metricsOptions !== undefined;
+  for (const name of routes.byPartition.keys()) {
+    metrics.partitions.set([name], 1);
+    metrics.pins.inc([name], 0);
+  }
+  metrics.windowSeconds.set([], ryw.windowMs / 1000);
   let closing = false;
   let inFlight = 0;
+  const forward = createForwarder({
+    ryw,
+    metrics: measure ? metrics : undefined,
+    policy,
+    upstreamTimeoutMs,
+    readFallback,
+    onRequest: options.onRequest,
+    isClosing: () => closing,
+  });
+
+  /** The partition of a request from its head (header, cookie, JWT); `undefined` when it comes from the body or there are no partitions. */
+  const headPartition = (req: http.IncomingMessage): PartitionResult | undefined => {
+    if (!resolver?.header) return undefined;
+    return resolver.fromHead(headerLines(req.rawHeaders, resolver.header), req.socket.remoteAddress);
+  };
+
+  const targetOf = (result: PartitionResult | undefined): RouteTarget | undefined =>
+    routes.single ?? (result?.ok ? routes.byPartition.get(result.partition) : undefined);
 
   const server = http.createServer({ keepAlive: true }, (req, res) => {
     inFlight++;
@@ -121,9 +74,16 @@ export function createRouterServer(options: RouterServerOptions): RouterServer {
       sendJson(res, closing ? 503 : 200, { status: closing ? 'draining' : 'ok' });
       return;
     }
+    const started = process.hrtime.bigint();
     const head = classifier.classifyHead({ method: req.method ?? 'GET', url, headers: req.headers });
+    let partition = headPartition(req);
+    if (partition && head) partition = resolver!.settle(partition, head);
+    if (partition && !partition.ok) {
+      refuse(req, res, partition, started);
+      return;
+    }
     if (head) {
-      forward(req, res, head);
+      route(req, res, head, partition, started);
       return;
     }
     // A GraphQL POST: buffer up to the limit to classify it.
@@ -137,149 +97,69 @@ export function createRouterServer(options: RouterServerOptions): RouterServer {
         req.off('data', onData);
         req.off('end', onEnd);
         req.pause();
-        forward(req, res, { route: 'write', reason: 'body-too-large' }, undefined, chunks);
+        const tooLarge: RouteDecision = { route: 'write', reason: 'body-too-large' };
+        if (resolver && !partition) {
+          // The partition key is in the body: it cannot be read.
+          if (measure) metrics.bodyTooLarge.inc([undefined, 'refused']);
+          res.setHeader('connection', 'close');
+          refuse(req, res, resolver.unreadable(`the body is larger than maxBodyBytes (${maxBody} bytes)`, 413), started);
+          return;
+        }
+        route(req, res, tooLarge, partition, started, undefined, chunks);
       }
     };
     const onEnd = () => {
       const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
-      forward(req, res, classifier.classifyBody({ method: req.method ?? 'POST', url, headers: req.headers, body }), body);
+      route(req, res, classifier.classifyBody({ method: req.method ?? 'POST', url, headers: req.headers, body }), partition, started, body);
     };
     req.on('data', onData);
     req.once('end', onEnd);
     req.once('error', () => res.destroy());
   });
 
-  function forward(
+  /** Settle the partition (from the body's variable if need be), then forward or refuse. */
+  function route(
     req: http.IncomingMessage,
     res: http.ServerResponse,
-    classified: RouteDecision,
+    decision: RouteDecision,
+    partition: PartitionResult | undefined,
+    started: bigint,
     body?: Buffer,
     prefix?: Buffer[],
   ): void {
-    const started = process.hrtime.bigint();
-    const decision: RouteDecision =
-      classified.route === 'read' && ryw.isMarked(req.headers) ? { route: 'write', reason: 'read-your-writes' } : classified;
-    const method = req.method ?? 'GET';
-    const url = originForm(req.url ?? '/');
-    // Reads are complete before they are sent (a buffered body, or none: a
-    // GET with a body is a write), so they can be sent again.
-    const replayable = decision.route === 'read';
-    if (replayable && !body) req.resume();
-    let done = false;
-    let clientGone = false;
-    const finish = (upstream: Upstream, status: number, attempts: number, fallback: boolean, error?: string) => {
-      if (done) return;
-      done = true;
-      options.onRequest?.({
-        method,
-        url,
-        route: decision.route,
-        reason: decision.reason,
-        upstream: upstream.role,
-        status,
-        durationMs: Number(process.hrtime.bigint() - started) / 1e6,
-        attempts,
-        fallback,
-        error,
-      });
-    };
-    let current: { req: http.ClientRequest; upstream: Upstream; attempts: number; fallback: boolean } | undefined;
-    res.once('close', () => {
-      if (!res.writableFinished) {
-        // The client left: stop the upstream work too.
-        clientGone = true;
-        if (current) {
-          current.req.destroy();
-          finish(current.upstream, 0, current.attempts, current.fallback, 'client closed the connection');
-        }
-      }
+    const result = partition ?? (resolver ? resolver.settle(resolver.fromDecision(decision), decision) : undefined);
+    if (measure && decision.reason === 'body-too-large') {
+      // Announced by Content-Length (decided from the head) or found while buffering.
+      metrics.bodyTooLarge.inc(result && !result.ok ? [undefined, 'refused'] : [result?.ok ? result.partition : undefined, 'streamed-to-write']);
+    }
+    if (result && !result.ok) {
+      refuse(req, res, result, started);
+      return;
+    }
+    forward(req, res, decision, targetOf(result)!, started, body, prefix);
+  }
+
+  function refuse(req: http.IncomingMessage, res: http.ServerResponse, result: PartitionResult, started: bigint): void {
+    if (result.ok) throw new Error('refuse() called with a partition');
+    const answer = refusalResponse(result.refusal, req.headers.accept);
+    const reason = result.refusal.reason;
+    if (measure) {
+      metrics.requests.inc(['refused', reason, undefined]);
+      metrics.duration.observe(['refused', undefined], Number(process.hrtime.bigint() - started) / 1e9);
+    }
+    res.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body), [ROUTE_HEADER]: 'refused', [REASON_HEADER]: reason });
+    res.end(answer.body);
+    options.onRequest?.({
+      method: req.method ?? 'GET',
+      url: originForm(req.url ?? '/'),
+      route: 'refused',
+      reason,
+      upstream: 'none',
+      status: answer.status,
+      durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+      attempts: 0,
+      fallback: false,
     });
-
-    const attempt = (upstream: Upstream, attempts: number, fallback: boolean, freshSocket: boolean) => {
-      const headers = upstreamRequestHeaders(req, upstream.host, policy);
-      headers[ROUTE_HEADER] = decision.route;
-      headers[REASON_HEADER] = decision.reason;
-      if (body) {
-        headers['content-length'] = body.length;
-      } else if (req.headers['transfer-encoding'] && req.headers['content-length'] === undefined) {
-        headers['transfer-encoding'] = 'chunked';
-      }
-      const requestOptions = upstreamRequestOptions(upstream, method, url, headers);
-      if (freshSocket) requestOptions.agent = false;
-      const upstreamReq = upstream.request(requestOptions);
-      current = { req: upstreamReq, upstream, attempts, fallback };
-      const timer = setTimeout(() => upstreamReq.destroy(new GatewayTimeout()), upstreamTimeoutMs);
-
-      upstreamReq.once('response', (upstreamRes) => {
-        clearTimeout(timer);
-        const status = upstreamRes.statusCode ?? 502;
-        const out = stripHopByHop(upstreamRes.headers);
-        out[ROUTE_HEADER] = decision.route;
-        out[REASON_HEADER] = decision.reason;
-        if (fallback) out[FALLBACK_HEADER] = 'primary';
-        if (decision.route === 'write' && ryw.enabled && status < 400 && marksReadYourWrites(decision.reason)) {
-          const marker = ryw.marker();
-          const prior = out[marker.name];
-          out[marker.name] = prior === undefined ? marker.value : ([] as string[]).concat(prior as string | string[], marker.value);
-        }
-        if (closing) out.connection = 'close';
-        res.writeHead(status, out);
-        upstreamRes.pipe(res);
-        upstreamRes.once('error', () => res.destroy());
-        upstreamRes.once('aborted', () => res.destroy());
-        res.once('finish', () => finish(upstream, status, attempts, fallback));
-      });
-
-      upstreamReq.once('error', (err: NodeJS.ErrnoException) => {
-        clearTimeout(timer);
-        if (clientGone) {
-          finish(upstream, 0, attempts, fallback, 'client closed the connection');
-          return;
-        }
-        const timeout = err instanceof GatewayTimeout;
-        if (replayable && !res.headersSent && !timeout) {
-          // A kept-alive socket the upstream closed while idle: the request
-          // never reached it. Send it once more on a new connection.
-          if (upstreamReq.reusedSocket && err.code === 'ECONNRESET' && !freshSocket) {
-            attempt(upstream, attempts + 1, fallback, true);
-            return;
-          }
-          // The read upstream is down: the primary answers reads correctly.
-          if (readFallback && upstream === read) {
-            attempt(primary, attempts + 1, true, false);
-            return;
-          }
-        }
-        finish(upstream, res.headersSent ? res.statusCode : timeout ? 504 : 502, attempts, fallback, err.message);
-        if (res.headersSent) {
-          res.destroy();
-          return;
-        }
-        res.setHeader(ROUTE_HEADER, decision.route);
-        res.setHeader(REASON_HEADER, decision.reason);
-        if (fallback) res.setHeader(FALLBACK_HEADER, 'primary');
-        sendJson(res, timeout ? 504 : 502, {
-          errors: [
-            {
-              message: `multiregion-router: the ${upstream.role} upstream ${timeout ? 'did not answer in time' : 'is unavailable'}`,
-              extensions: { code: timeout ? 'GATEWAY_TIMEOUT' : 'BAD_GATEWAY', route: decision.route, upstream: upstream.role },
-            },
-          ],
-        });
-        // The request body may still be arriving; drop it rather than hang.
-        if (!req.complete) req.resume();
-      });
-
-      if (body) {
-        upstreamReq.end(body);
-      } else if (replayable) {
-        upstreamReq.end();
-      } else {
-        for (const chunk of prefix ?? []) upstreamReq.write(chunk);
-        req.pipe(upstreamReq);
-      }
-    };
-    attempt(decision.route === 'write' ? primary : read, 1, false, false);
   }
 
   // Upgraded (WebSocket) connections leave the HTTP server's bookkeeping:
@@ -290,37 +170,63 @@ export function createRouterServer(options: RouterServerOptions): RouterServer {
       socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
+    // WebSocket upgrades (graphql-ws subscriptions) always go to the
+    // (partition's) primary. A subscription's variables travel inside the
+    // socket, so with a variable source its partition cannot be read.
+    const partition = resolver ? headPartition(req) ?? resolver.unreadable('a WebSocket subscription carries its variables inside the socket; use a header, cookie or JWT source') : undefined;
+    if (partition && !partition.ok) {
+      const answer = refusalResponse(partition.refusal, req.headers.accept);
+      if (measure) metrics.requests.inc(['refused', partition.refusal.reason, undefined]);
+      const lines = Object.entries({ ...answer.headers, 'content-length': String(Buffer.byteLength(answer.body)), connection: 'close' }).map(([k, v]) => `${k}: ${v}\r\n`);
+      socket.end(`HTTP/1.1 ${answer.status} ${http.STATUS_CODES[answer.status]}\r\n${lines.join('')}\r\n${answer.body}`);
+      return;
+    }
+    if (measure) metrics.requests.inc(['write', 'subscription', partition?.ok ? partition.partition : undefined]);
     upgraded.add(socket);
     socket.once('close', () => upgraded.delete(socket));
-    // WebSocket upgrades (graphql-ws subscriptions) always go to the primary.
-    proxyUpgrade(req, socket, head, primary, policy, upstreamTimeoutMs);
+    proxyUpgrade(req, socket, head, targetOf(partition)!.write, policy, upstreamTimeoutMs);
   });
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     else socket.destroy();
   });
 
+  const admin = metricsOptions ? createAdminServer(metrics, metricsOptions.path ?? '/metrics') : undefined;
   let address: AddressInfo | undefined;
+  let adminAddress: AddressInfo | undefined;
   let closed: Promise<void> | undefined;
   return {
     server,
+    metrics,
     get url() {
       if (!address) throw new Error('RouterServer: not listening');
-      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      return `http://${host}:${address.port}`;
+      return urlOf(address);
+    },
+    get metricsUrl() {
+      return adminAddress ? `${urlOf(adminAddress)}${metricsOptions?.path ?? '/metrics'}` : undefined;
     },
     get inFlight() {
       return inFlight;
     },
-    listen(port = 0, host = '127.0.0.1') {
-      return new Promise<AddressInfo>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          address = server.address() as AddressInfo;
-          resolve(address);
-        });
-      });
+    async listen(port = 0, host = '127.0.0.1') {
+      const metricsPort = metricsOptions?.port ?? DEFAULT_METRICS_PORT;
+      if (admin && port !== 0 && metricsPort === port) {
+        throw new MultiRegionConfigError({ construct: 'Router', path: 'metrics' }, [{
+          property: 'metrics.port',
+          message: `metrics.port ${metricsPort} is the port the router listens on`,
+          fix: `give the admin listener its own port, e.g. ${port === DEFAULT_METRICS_PORT ? DEFAULT_METRICS_PORT + 1 : DEFAULT_METRICS_PORT}`,
+        }]);
+      }
+      address = await listenOn(server, port, host);
+      if (admin) {
+        try {
+          adminAddress = await listenOn(admin, metricsPort, metricsOptions?.host ?? '127.0.0.1');
+        } catch (err) {
+          await new Promise<void>((resolve) => server.close(() => resolve()));
+          throw err;
+        }
+      }
+      return address;
     },
     close(timeoutMs = options.shutdownTimeoutMs ?? 10_000) {
       closed ??= new Promise<void>((resolve) => {
@@ -328,9 +234,13 @@ export function createRouterServer(options: RouterServerOptions): RouterServer {
         let timer: NodeJS.Timeout | undefined;
         const stop = () => {
           if (timer) clearTimeout(timer);
-          primary.agent.destroy();
-          read.agent.destroy();
-          resolve();
+          for (const upstream of routes.all) upstream.agent.destroy();
+          if (admin?.listening) {
+            admin.closeAllConnections();
+            admin.close(() => resolve());
+          } else {
+            resolve();
+          }
         };
         if (!server.listening) {
           stop();
@@ -351,6 +261,23 @@ export function createRouterServer(options: RouterServerOptions): RouterServer {
   };
 }
 
+/** Default port of the admin (metrics) listener, Prometheus's customary exporter port range. */
+export const DEFAULT_METRICS_PORT = 9464;
+
+function urlOf(address: AddressInfo): string {
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}
+
+/** Every line of header `name` (lower case) as received, duplicates kept apart. */
+function headerLines(raw: readonly string[], name: string): string[] {
+  const lines: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i].length === name.length && raw[i].toLowerCase() === name) lines.push(raw[i + 1]);
+  }
+  return lines;
+}
+
 function validateServerOptions(options: RouterServerOptions): void {
   const problems: ConfigProblem[] = [];
   for (const property of ['upstreamTimeoutMs', 'shutdownTimeoutMs'] as const) {
@@ -359,26 +286,22 @@ function validateServerOptions(options: RouterServerOptions): void {
       problems.push({ property, message: `${property} ${show(value)} is not a whole number of milliseconds >= 1`, fix: `set it to a positive integer, e.g. ${property === 'upstreamTimeoutMs' ? 30000 : 10000} (the default)` });
     }
   }
+  const m = options.metrics;
+  if (m !== undefined && typeof m !== 'boolean') {
+    if (typeof m !== 'object' || m === null) {
+      problems.push({ property: 'metrics', message: `metrics ${show(m)} is not an object`, fix: "give { port: 9464 } or true, or leave it unset" });
+    } else {
+      if (m.port !== undefined && (!Number.isSafeInteger(m.port) || m.port < 0 || m.port > 65535)) {
+        problems.push({ property: 'metrics.port', message: `metrics.port ${show(m.port)} is not a port number`, fix: 'use a port from 1 to 65535, e.g. 9464 (0 picks a free one)' });
+      }
+      if (m.path !== undefined && (typeof m.path !== 'string' || !m.path.startsWith('/'))) {
+        problems.push({ property: 'metrics.path', message: `metrics.path ${show(m.path)} is not an absolute path`, fix: "use '/metrics'" });
+      }
+    }
+  }
   if (options.readFallback !== undefined && typeof options.readFallback !== 'boolean') {
     problems.push({ property: 'readFallback', message: `readFallback ${show(options.readFallback)} is not a boolean`, fix: 'set it to true (the default) or false' });
   }
   if (problems.length > 0) throw new MultiRegionConfigError({ construct: 'Router', path: 'server' }, problems);
 }
 
-class GatewayTimeout extends Error {
-  constructor() {
-    super('upstream timeout');
-  }
-}
-
-function originForm(url: string): string {
-  if (url.startsWith('/')) return url;
-  const [path, search] = splitUrl(url);
-  return search ? `${path}?${search}` : path;
-}
-
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}

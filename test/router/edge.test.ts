@@ -60,8 +60,11 @@ const jsonHeaders = {
 };
 const base64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
 
+/** An unpartitioned handler always returns the request (never a generated response). */
+const asRequest = (h: ReturnType<typeof createOriginRequestHandler>) => async (e: CloudFrontRequestEvent) => (await h(e)) as CloudFrontRequest;
+
 describe('Lambda@Edge origin-request handler', () => {
-  const handler = createOriginRequestHandler(config);
+  const handler = asRequest(createOriginRequestHandler(config, { log: () => undefined }));
 
   it('GET query → read host (origin domain and Host header)', async () => {
     const req = await handler(originRequest({ querystring: `query=${encodeURIComponent('{ products { id } }')}` }));
@@ -189,7 +192,7 @@ describe('edge-handler config file', () => {
 });
 
 describe('Lambda@Edge fails safe (issue 19, item 9)', () => {
-  const handler = createOriginRequestHandler(config);
+  const handler = asRequest(createOriginRequestHandler(config, { log: () => undefined }));
 
   it('an event without headers goes to the write host instead of throwing', async () => {
     const event = originRequest({ querystring: 'query=%7Ba%7D' });
@@ -257,7 +260,7 @@ describe('Lambda@Edge read-your-own-writes (issue 19, item 8)', () => {
     const res = await createOriginResponseHandler(signed)(responseEvent('mutation'));
     const cookie = res.headers['set-cookie'][0].value.split(';')[0];
     expect(cookie).toMatch(/^mr_ryw=\d+\.[A-Za-z0-9_-]{43}$/);
-    const handler = createOriginRequestHandler(signed);
+    const handler = asRequest(createOriginRequestHandler(signed, { log: () => undefined }));
     const withCookie = (value: string) => originRequest({ querystring: 'query=%7Ba%7D', headers: { ...jsonHeaders, cookie: [{ key: 'Cookie', value }] } });
     expect((await handler(withCookie(cookie))).origin?.custom?.domainName).toBe('write.api.example.com');
     expect((await handler(withCookie(`mr_ryw=${Date.now() + 2000}`))).origin?.custom?.domainName).toBe('read.api.example.com');

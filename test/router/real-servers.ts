@@ -21,6 +21,8 @@ export interface RealServer {
   readonly url: string;
   /** Names of the mutation fields this server executed, in order. */
   readonly executed: string[];
+  /** The `value` argument of every `write` mutation it executed (the partition tests pass `$tenant`). */
+  readonly written: (string | null)[];
   close(): Promise<void>;
 }
 
@@ -57,7 +59,7 @@ const SDL = `
 `;
 
 /** The schema with resolvers: queries answer, every mutation field records itself in `executed`. */
-export function recordingSchema(name: string, executed: string[]): GraphQLSchema {
+export function recordingSchema(name: string, executed: string[], written: (string | null)[] = []): GraphQLSchema {
   const schema = buildSchema(SDL);
   const query = schema.getQueryType() as GraphQLObjectType;
   for (const field of Object.values(query.getFields())) {
@@ -80,8 +82,9 @@ export function recordingSchema(name: string, executed: string[]): GraphQLSchema
   }
   const mutation = schema.getMutationType() as GraphQLObjectType;
   for (const field of Object.values(mutation.getFields())) {
-    field.resolve = () => {
+    field.resolve = (_root, args: { value?: string | null }) => {
       executed.push(field.name);
+      if (field.name === 'write') written.push(args.value ?? null);
       return field.name === 'addToCart' ? { id: 'c' } : field.name === 'checkout' ? { id: 'o', orderId: 'o' } : field.name === 'write' ? name : true;
     };
   }
@@ -100,7 +103,8 @@ function storedDocuments(documents: readonly string[]): ReadonlyMap<string, stri
 /** Start one server of `kind` on 127.0.0.1:0, GraphQL at /graphql. */
 export async function startRealServer(kind: ServerKind, name: string, stored: readonly string[] = []): Promise<RealServer> {
   const executed: string[] = [];
-  const schema = recordingSchema(name, executed);
+  const written: (string | null)[] = [];
+  const schema = recordingSchema(name, executed, written);
   let server: http.Server;
   let stop = async () => undefined as void;
   switch (kind) {
@@ -144,6 +148,7 @@ export async function startRealServer(kind: ServerKind, name: string, stored: re
     kind,
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     executed,
+    written,
     close: async () => {
       await stop();
       server.closeAllConnections();

@@ -28,5 +28,9 @@ export function validateClassifierOptions(options: ClassifierOptions): void {
       problems.push({ property: 'graphqlPath', message: `graphqlPath ${show(p)} is not an absolute path`, fix: "use a path such as '/graphql'" });
     }
   }
+  const variable = options.partitionVariable;
+  if (variable !== undefined && (typeof variable !== 'string' || !/^[_A-Za-z][_0-9A-Za-z]*$/.test(variable))) {
+    problems.push({ property: 'partitionVariable', message: `partitionVariable ${show(variable)} is not a GraphQL variable name`, fix: "give the name without '$', e.g. 'tenant'" });
+  }
   if (problems.length > 0) throw new MultiRegionConfigError(CONFIG_SOURCE, problems);
 }

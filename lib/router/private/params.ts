@@ -7,7 +7,7 @@ import { PERSISTED_ID_PARAMS } from './request-parts';
 
 /** Body fields that select what runs, in the order servers read them. */
 export const SELECTING_FIELDS = ['query', 'operationName', 'extensions', 'documentId', 'doc_id', 'id', 'queryId'] as const;
-export type Params = Partial<Record<(typeof SELECTING_FIELDS)[number], unknown>>;
+export type Params = Partial<Record<(typeof SELECTING_FIELDS)[number] | 'variables', unknown>>;
 
 const canonicalNames = (names: readonly string[]): ReadonlyMap<string, string> => new Map(names.map((n) => [n.toLowerCase(), n]));
 export const PARAM_NAMES = canonicalNames([...SELECTING_FIELDS, 'variables']);

@@ -5,7 +5,10 @@ import { MultiRegionConfigError, show } from '../../core/errors';
 
 /** One upstream (the primary or the read endpoint) with its keep-alive pool. */
 export interface Upstream {
+  /** `primary`: the (partition's) write upstream; `read`: a read upstream. */
   readonly role: 'primary' | 'read';
+  /** Label in metrics: `primary`, `read`, or `<partition>/write`, `<partition>/read`, `<partition>/read-2` … */
+  readonly name: string;
   readonly url: URL;
   /** `host[:port]` for the Host header. */
   readonly host: string;
@@ -25,15 +28,15 @@ export interface PoolOptions {
   readonly maxFreeSockets?: number;
 }
 
-export function createUpstream(role: 'primary' | 'read', value: string | URL, pool: PoolOptions): Upstream {
+export function createUpstream(role: 'primary' | 'read', value: string | URL, pool: PoolOptions, name: string = role, property: string = role): Upstream {
   let url: URL;
   try {
     url = new URL(String(value));
   } catch {
-    throw configError(role, value, 'is not a URL');
+    throw configError(property, value, 'is not a URL');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw configError(role, value, 'is not http(s)');
-  if (url.search || url.hash) throw configError(role, value, 'has a query string or fragment');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw configError(property, value, 'is not http(s)');
+  if (url.search || url.hash) throw configError(property, value, 'has a query string or fragment');
   const secure = url.protocol === 'https:';
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
   const agentOptions: http.AgentOptions = {
@@ -44,6 +47,7 @@ export function createUpstream(role: 'primary' | 'read', value: string | URL, po
   };
   return {
     role,
+    name,
     url,
     host: url.host,
     basePath: url.pathname === '/' ? '' : url.pathname.replace(/\/$/, ''),
@@ -54,12 +58,12 @@ export function createUpstream(role: 'primary' | 'read', value: string | URL, po
   };
 }
 
-function configError(role: string, value: unknown, what: string): MultiRegionConfigError {
-  return new MultiRegionConfigError({ construct: 'Router', path: role }, [
+function configError(property: string, value: unknown, what: string): MultiRegionConfigError {
+  return new MultiRegionConfigError({ construct: 'Router', path: property }, [
     {
-      property: role,
-      message: `${role} ${show(String(value))} ${what}`,
-      fix: `set ${role} to the upstream's base URL, e.g. http://10.0.0.10:4000`,
+      property,
+      message: `${property} ${show(String(value))} ${what}`,
+      fix: `set ${property} to the upstream's base URL, e.g. http://10.0.0.10:4000`,
     },
   ]);
 }
