@@ -25,6 +25,24 @@ export interface PrimaryRegionProps {
    */
   readonly replicaRegions?: readonly string[];
   /**
+   * The region that holds the writer of the global database today: this
+   * region (the origin, where the global database was created) or one of
+   * `replicaRegions`. A role, read from deployment-time configuration: after
+   * a switchover or a failover, set it to the new writer's region. Nothing
+   * stateful depends on it — this construct's cluster, key and secret stay
+   * as they are; the failover runbook's direction and the automatic
+   * failover's detection follow it (docs/aws/day-two.md).
+   * @default this region
+   */
+  readonly writerRegion?: string;
+  /**
+   * Alarm when the replication lag into this region's cluster exceeds this.
+   * The cluster publishes `AuroraGlobalDBReplicationLag` only while it is a
+   * secondary (after a switchover or a failover moved the writer away).
+   * @default Duration.seconds(30)
+   */
+  readonly replicationLagAlarmThreshold?: Duration;
+  /**
    * Phase of the evolution ladder this deployment claims.
    * @default 1 without replica regions, 2 with them
    */
@@ -183,8 +201,18 @@ export class PrimaryRegion extends Construct {
   public readonly encryptionKey: kms.IKey;
   /** The engine, shared with every secondary. */
   public readonly engine: rds.IClusterEngine;
-  /** Region of this stack. */
+  /** Region of this stack: the origin of the global database. */
   public readonly region: string;
+  /** The region that holds the writer today (a role; see {@link PrimaryRegionProps.writerRegion}). */
+  public readonly writerRegion: string;
+  /**
+   * Alarm on replication lag into this region's cluster, for when it is a
+   * secondary (after a switchover or failover); undefined for a
+   * single-region database.
+   */
+  public readonly replicationLagAlarm?: cloudwatch.Alarm;
+  /** Threshold of {@link replicationLagAlarm}. */
+  public readonly replicationLagThreshold: Duration;
   /** Cluster identifier in this region (deterministic). */
   public readonly clusterIdentifier: string;
   /**
@@ -266,10 +294,21 @@ export class PrimaryRegion extends Construct {
       problems.push(...this.identifiers.check('globalClusterIdentifier', [this.region, ...replicaRegions], { [this.region]: instances }));
     }
     problems.push(...checkPrimaryInstanceCount(instances, isGlobal ? replicaRegions.length : 0));
+    const writerRegion = props.writerRegion ?? this.region;
+    if (writerRegion !== this.region && !replicaRegions.includes(writerRegion)) {
+      problems.push({
+        property: 'writerRegion',
+        message: `writerRegion ${show(writerRegion)} is not a region of the deployment (this region ${show(this.region)}, replicaRegions ${show(replicaRegions)})`,
+        fix: replicaRegions.length > 0
+          ? `set writerRegion to the region that holds the writer after the switchover or failover: ${[this.region, ...replicaRegions].map((r) => `'${r}'`).join(' or ')} (the writer can only move to a secondary of the global database)`
+          : `remove writerRegion, or add '${writerRegion}' to replicaRegions first: a single-region database writes in its own region`,
+      });
+    }
     const rotation = props.secretRotation ?? Duration.days(30);
     problems.push(...checkNetwork(this, props, rotation.toMilliseconds() > 0));
     throwIfProblems(source, problems);
     this.topology = resolveTopology(spec);
+    this.writerRegion = writerRegion;
 
     this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
       description: `Encrypts the ${globalId} database in ${this.region}`,
@@ -374,6 +413,22 @@ export class PrimaryRegion extends Construct {
       this.globalCluster.applyRemovalPolicy(RemovalPolicy.RETAIN);
       this.globalCluster.node.addDependency(this.cluster);
       this.globalWriterEndpoint = Token.asString(this.globalCluster.getAtt('GlobalEndpoint.Address'));
+    }
+
+    // After a switchover or a failover this region is a secondary: the same
+    // replication-lag alarm as every ReadReplicaRegion has, in this region
+    // (the metric is published in the secondary's region; none while this
+    // region writes, so missing data leaves the alarm as it is).
+    this.replicationLagThreshold = props.replicationLagAlarmThreshold ?? Duration.seconds(30);
+    if (isGlobal) {
+      this.replicationLagAlarm = this.metricReplicationLag(this.region).createAlarm(this, 'ReplicationLagAlarm', {
+        alarmDescription: `Aurora global replication lag into ${this.clusterIdentifier} is high (it is a secondary after a switchover or failover): reads here are stale and a failover back would lose more data`,
+        threshold: this.replicationLagThreshold.toMilliseconds(),
+        evaluationPeriods: 5,
+        datapointsToAlarm: 3,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.MISSING,
+      });
     }
   }
 

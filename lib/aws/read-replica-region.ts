@@ -109,6 +109,8 @@ export class ReadReplicaRegion extends Construct {
   public readonly replicationLagAlarm: cloudwatch.Alarm;
   /** Threshold of {@link replicationLagAlarm} (the read route's lag check defaults to it). */
   public readonly replicationLagThreshold: Duration;
+  /** The cluster parameter group of this secondary (in force here once it is promoted). */
+  private readonly parameterGroup: rds.CfnDBClusterParameterGroup;
 
   constructor(scope: Construct, id: string, props: ReadReplicaRegionProps) {
     super(scope, id);
@@ -167,6 +169,15 @@ export class ReadReplicaRegion extends Construct {
       });
     }
     problems.push(...checkInstanceType(instanceType, true));
+    if (instances === 0 && !Token.isUnresolved(this.region) && primary.writerRegion === this.region) {
+      // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html
+      // ("headless" secondaries cannot be switched over or failed over to).
+      problems.push({
+        property: 'instances',
+        message: `instances 0 (headless) in ${show(this.region)}, but the primary's writerRegion says ${show(this.region)} holds the writer: a headless secondary has no instance to promote, so Aurora cannot move the writer here`,
+        fix: `give this region instances (1 or more) and deploy before the switchover or failover, or set writerRegion to the region that really holds the writer`,
+      });
+    }
     const retention = wholeDays(props.backupRetention ?? Duration.days(14));
     if (!Number.isInteger(retention) || retention < 7 || retention > 35) {
       problems.push({
@@ -213,7 +224,7 @@ export class ReadReplicaRegion extends Construct {
       description: `Aurora secondary ${this.clusterIdentifier}`,
       allowAllOutbound: false,
     });
-    const parameterGroup = new rds.CfnDBClusterParameterGroup(this, 'Parameters', {
+    const parameterGroup = this.parameterGroup = new rds.CfnDBClusterParameterGroup(this, 'Parameters', {
       family: engine.parameterGroupFamily!,
       description: `TLS-only parameters for ${this.clusterIdentifier}`,
       parameters: tlsParameters(family),
@@ -287,6 +298,15 @@ export class ReadReplicaRegion extends Construct {
     // only cross the region boundary: no cross-region references.
     const primaryStack = Stack.of(primary);
     if (primaryStack !== stack) stack.addStackDependency(primaryStack, 'the global cluster must exist before a secondary joins it');
+  }
+
+  /**
+   * Sets a parameter in this secondary's cluster parameter group (e.g.
+   * `rds.global_db_rpo`): Aurora uses it once this cluster is promoted.
+   */
+  public addClusterParameter(name: string, value: string): void {
+    const current = this.parameterGroup.parameters as Record<string, string>;
+    this.parameterGroup.parameters = { ...current, [name]: value };
   }
 
   /** Allow connections to the secondary's readers. */

@@ -24,13 +24,16 @@ describe('the read route drops a region whose replication lags (phase 4)', () =>
     model = new Route53Model(routing);
   });
 
-  test('each secondary\'s read record needs its endpoint AND its lag alarm; the primary\'s needs its endpoint only', () => {
-    for (const region of ['eu-west-1', 'ap-southeast-2']) {
+  test('every read record needs its endpoint AND its lag alarm — the writer\'s too, which is a secondary after a switchover or failover', () => {
+    for (const region of ['us-east-1', 'eu-west-1', 'ap-southeast-2']) {
       expect(model.recordsReading(`${region}/orders-${region}-read-lag`)).toEqual([`read-${region}`]);
     }
-    const primaryRecord = Object.values(routing.findResources('AWS::Route53::RecordSet', { Properties: { Name: READ, Region: 'us-east-1' } }))[0];
-    const check = routing.findResources('AWS::Route53::HealthCheck')[primaryRecord.Properties.HealthCheckId.Ref];
-    expect(check.Properties.HealthCheckConfig).toMatchObject({ Type: 'HTTPS', FullyQualifiedDomainName: 'app.us-east-1.example.com' });
+    // The writer publishes no replication lag: its alarm stays OK (missing data is not breaching), so its reads stay in.
+    Template.fromStack(Stack.of(t.primary)).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'orders-us-east-1-read-lag',
+      Dimensions: [{ Name: 'DBClusterIdentifier', Value: 'orders-us-east-1' }],
+      TreatMissingData: 'notBreaching',
+    });
     routing.hasResourceProperties('AWS::Route53::HealthCheck', {
       HealthCheckConfig: {
         Type: 'CLOUDWATCH_METRIC',

@@ -350,9 +350,36 @@ export interface DrillFacts extends StateMachineFacts {
   readonly holdSeconds: number;
 }
 
-/** Drill: switch over here (via the switchover state machine), hold, switch back, verify. */
+/**
+ * Drill: only from the steady state (the home region writes), switch over
+ * here (via the switchover state machine), hold, switch back, verify. After a
+ * failover has moved the writer here the drill refuses to start: its way
+ * "back" would be a failback, which has preconditions of its own.
+ */
 export function drillDefinition(f: DrillFacts): object {
   const d = new Definition(f, 'Drill');
+  d.add('ReadHome', {
+    Type: 'Task',
+    Resource: sdk('rds', 'describeGlobalClusters'),
+    Parameters: { GlobalClusterIdentifier: f.globalClusterIdentifier },
+    ResultSelector: {
+      'status.$': '$.GlobalClusters[0].Status',
+      'writers.$': '$.GlobalClusters[0].GlobalClusterMembers[?(@.IsWriter == true)].DBClusterArn',
+    },
+    ResultPath: '$.global',
+    Next: 'HomeCheck',
+  });
+  d.add('HomeCheck', {
+    Type: 'Pass',
+    Parameters: { 'home.$': `States.ArrayContains($.global.writers, '${f.homeClusterArn}')` },
+    ResultPath: '$.start',
+    Next: 'SteadyState',
+  });
+  d.add('SteadyState', {
+    Type: 'Choice',
+    Choices: [{ Variable: '$.start.home', BooleanEquals: true, Next: 'SwitchoverHere' }],
+    Default: d.failWith('NotSteadyState', `the writer of ${f.globalClusterIdentifier} is not in ${f.homeRegion}, so the drill would end with a failback; run the runbook's failback procedure first (its preconditions check that the old primary has rejoined), then the drill`),
+  });
   d.add('SwitchoverHere', {
     Type: 'Task',
     Resource: 'arn:aws:states:::states:startExecution.sync:2',
@@ -401,5 +428,5 @@ export function drillDefinition(f: DrillFacts): object {
   d.add('CountBackPoll', { Type: 'Pass', Parameters: { 'count.$': 'States.MathAdd($.poll.count, 1)' }, ResultPath: '$.poll', Next: 'WaitBack' });
   d.notify('NotifyDrillDone', `Drill of ${f.globalClusterIdentifier} passed`, `Switched over to ${f.region}, held ${f.holdSeconds} s and returned to ${f.homeRegion}.`, 'Done');
   d.add('Done', { Type: 'Succeed' });
-  return { Comment: `Drill: switch ${f.globalClusterIdentifier} over to ${f.region} and back to ${f.homeRegion}.`, StartAt: 'SwitchoverHere', States: d.states, TimeoutSeconds: 3 * 3600 };
+  return { Comment: `Drill: switch ${f.globalClusterIdentifier} over to ${f.region} and back to ${f.homeRegion}.`, StartAt: 'ReadHome', States: d.states, TimeoutSeconds: 3 * 3600 };
 }
