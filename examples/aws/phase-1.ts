@@ -10,6 +10,7 @@ export function buildPhase1(app: App, name = 'Phase1'): LadderDeployment {
     account: config.account,
     primaryRegion: config.primaryRegion,
     originRegion: config.originRegion,
+    stackNaming: config.stackNaming,
     availabilityZones: config.availabilityZones,
     replicaRegions: [],
   });

@@ -8,13 +8,24 @@ import {
 
 export type { AwsRunbookFacts } from './aws-runbook-steps';
 
+/**
+ * The deployment-time configuration that says `writer` writes: the old
+ * writer takes the new writer's place in replicaRegions, so the regions keep
+ * their order (LadderDeployment), and the origin stays pinned.
+ */
+function configuration(f: AwsRunbookFacts, writer: string): string {
+  const others = f.regions.filter((r) => r !== f.originRegion);
+  const replicas = writer === f.originRegion ? others : others.map((r) => (r === writer ? f.originRegion : r));
+  return `-c primaryRegion=${writer} -c replicaRegions=${replicas.join(',')} -c originRegion=${f.originRegion}`;
+}
+
 /** Record the new writer in the configuration: a deploy then replaces nothing. */
 function configurationStep(f: AwsRunbookFacts, writer: string): RunbookStep {
   return {
     kind: 'verification',
     title: `Say in the configuration that ${writer} writes`,
     detail: `Not needed to serve traffic: nothing deployed depends on which region writes. It points the runbook, the RPO parameter and the automatic decision at the new writer. originRegion stays ${f.originRegion} (docs/aws/day-two.md).`,
-    commands: [{ command: `npx cdk diff -c primaryRegion=${writer} -c originRegion=${f.originRegion}` }],
+    commands: [{ command: `npx cdk diff ${configuration(f, writer)}` }],
     expect: 'no stack renamed, no database, instance, key or secret replaced — only the role-bound changes (rds.global_db_rpo between parameter groups, the detection alarm and its rule); then deploy with the same context.',
   };
 }
@@ -93,7 +104,7 @@ export function buildAwsRunbook(f: AwsRunbookFacts): RunbookModel {
         kind: 'verification',
         title: 'Everything is as it was',
         detail: `Writer in ${p}, ${s} a connected secondary with sub-second lag, the secret naming the global writer endpoint${f.enforcedRpoSeconds ? `, rds.global_db_rpo on ${p} only` : ''}, the write route answering with ${p}. If the configuration was changed to primaryRegion=${s} after the failover, set it back: the diff must be empty but for the role-bound changes.`,
-        commands: [{ command: `npx cdk diff -c primaryRegion=${p} -c originRegion=${f.originRegion}` }],
+        commands: [{ command: `npx cdk diff ${configuration(f, p)}` }],
         expect: 'no stack renamed, no database, instance, key or secret replaced.',
       },
       notify(`writes returned to ${p}`),
