@@ -94,16 +94,19 @@ export interface GlobalRouterProps {
   /**
    * Health checks created by an ARC Region switch plan's Route 53 health check
    * execution block, by region (`aws arc-region-switch list-route53-health-checks`).
-   * When set, the PRIMARY write record also requires the primary region's
-   * Region switch health check: executing the plan to activate the standby
-   * then moves writes even when the database stays. The standby region's
-   * check is accepted but not attached: an active/passive plan keeps it
-   * unhealthy while the primary is active, and on the SECONDARY record it
-   * would leave no healthy record during an application outage in the
-   * primary region (Route 53 then answers the PRIMARY). Leave unset on the
-   * first deployment (the plan creates them); see the generated runbook and
-   * docs/aws/phase-3.md (event → what DNS answers).
-   * @default - none
+   * Not needed when the plan is a {@link FailoverRunbook}'s in this router's
+   * region: the runbook attaches the primary region's check in the same
+   * deploy, read from the plan's `PlanHealthChecks` attribute. Given ids take
+   * precedence (a deployment that passed them keeps its template), and are
+   * the way when the plan is in another region. The PRIMARY write record then
+   * also requires the primary region's Region switch health check: executing
+   * the plan to activate the standby moves writes even when the database
+   * stays. The standby region's check is accepted but not attached: an
+   * active/passive plan keeps it unhealthy while the primary is active, and
+   * on the SECONDARY record it would leave no healthy record during an
+   * application outage in the primary region (Route 53 then answers the
+   * PRIMARY). See docs/aws/phase-3.md (event → what DNS answers).
+   * @default - the FailoverRunbook's plan's check, when the runbook is in this router's region
    */
   readonly regionSwitchHealthCheckIds?: Readonly<Record<string, string>>;
   /**
