@@ -18,6 +18,7 @@ import { DeploymentStack } from './private/aws-outage';
 import { buildAwsRunbook } from './private/aws-runbook';
 import { createDetectionAlarm, detectionAlarmName, resolveDecision } from './private/decision';
 import { checkRpoGuard, createRpoLagAlarms, rpoLagAlarmName } from './private/rpo-guard';
+import { markPhaseComponent } from './private/phase-checks';
 import { regionDatabases } from './private/region-databases';
 import { PLAN_NAME } from './private/region-switch-plan';
 import { accountOf, createEngines } from './private/runbook-engines';
@@ -177,6 +178,7 @@ export class FailoverRunbook extends Construct {
     throwIfMissing(source, props, { primary: 'the PrimaryRegion', replicas: 'every ReadReplicaRegion of the primary', router: 'the GlobalRouter whose write route the runbook moves' });
     const { primary, router } = props;
     const replicas = props.replicas;
+    markPhaseComponent(this, { kind: 'runbook', primary });
     const engine = props.engine ?? 'region-switch';
     const globalId = primary.globalClusterIdentifier;
     const problems: ConfigProblem[] = [];

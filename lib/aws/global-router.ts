@@ -9,6 +9,7 @@ import { AURORA_TYPICAL_LAG_SECONDS } from './private/aws-recovery';
 import { checkRouter } from './private/router-checks';
 import { createReadRouteChecks, readStalenessBoundSeconds } from './private/read-route';
 import { regionSwitchCheckId } from './private/region-switch-plan';
+import { markPhaseComponent } from './private/phase-checks';
 import { regionDatabases } from './private/region-databases';
 import { createWriteRouteChecks } from './private/write-route';
 import { WRITER_SIGNAL_SHIFT_SECONDS, writerAlarmName } from './private/writer-signal';
@@ -220,6 +221,7 @@ export class GlobalRouter extends Construct {
 
     this.zone = props.zone;
     this.primaryRegion = primary.region;
+    markPhaseComponent(this, { kind: 'router', primary, readRegions });
     this.standbyRegion = standby;
     this.readRegions = readRegions;
     const anyAlias = props.endpoints.some((e) => e.target.alias);

@@ -15,6 +15,7 @@ import { defaultGlobalIdentifier, IdentifierScheme } from './private/identifiers
 import { globalLagMetric, GlobalLagMetricOptions } from './private/metrics';
 import { createMonitoringRole } from './private/monitoring-role';
 import { checkNetwork, createNetwork, placementZones } from './private/network';
+import { addPhaseValidation } from './private/phase-checks';
 
 /** Properties of {@link PrimaryRegion}. */
 export interface PrimaryRegionProps {
@@ -309,6 +310,8 @@ export class PrimaryRegion extends Construct {
     throwIfProblems(source, problems);
     this.topology = resolveTopology(spec);
     this.writerRegion = writerRegion;
+    // Phases 3 and 4 need constructs built elsewhere in the app: checked at synth.
+    addPhaseValidation(this, this.topology.phase, this.region);
 
     this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
       description: `Encrypts the ${globalId} database in ${this.region}`,

@@ -10,6 +10,7 @@ import { wholeDays } from './private/aws-profile';
 import { globalLagMetric, GlobalLagMetricOptions } from './private/metrics';
 import { createMonitoringRole } from './private/monitoring-role';
 import { checkNetwork, createNetwork, placementZones } from './private/network';
+import { markPhaseComponent } from './private/phase-checks';
 import { PrimaryRegion } from './primary-region';
 
 /** Properties of {@link ReadReplicaRegion}. */
@@ -283,6 +284,7 @@ export class ReadReplicaRegion extends Construct {
       return instance;
     });
     this.readerEndpoint = this.cluster.attrReadEndpointAddress;
+    markPhaseComponent(this, { kind: 'replica', primary, servesReads: this.servesReads, region: this.region });
 
     this.replicationLagThreshold = props.replicationLagAlarmThreshold ?? Duration.seconds(30);
     this.replicationLagAlarm = this.metricReplicationLag().createAlarm(this, 'ReplicationLagAlarm', {

@@ -1,7 +1,7 @@
 export { errorOf } from '../error-of';
 import { App, Stack } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { PrimaryRegion, ReadReplicaRegion, RegionEndpoint, RouterTarget } from '../../lib/aws';
+import { FailoverRunbook, GlobalRouter, PrimaryRegion, ReadReplicaRegion, RegionEndpoint, RouterTarget } from '../../lib/aws';
 import { Phase, RecoveryObjectives } from '../../lib/core';
 
 export const ACCOUNT = '111111111111';
@@ -63,4 +63,19 @@ export function exampleContext(extra: Record<string, unknown> = {}): Record<stri
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const cdkJson = require('../../cdk.json') as { context: Record<string, unknown> };
   return { ...cdkJson.context, ...contextFile(), ...extra };
+}
+
+/**
+ * Phases 3 and 4 need failover automation in the app (checked at synth):
+ * a router test that claims them gets a Step Functions FailoverRunbook
+ * (its resources are in the database stacks, not the router's), without a
+ * Markdown file.
+ */
+export function completePhase(t: Topo, router: GlobalRouter): GlobalRouter {
+  if (t.primary.topology.phase >= 3 && router.standbyRegion) {
+    new FailoverRunbook(t.routing, `${router.node.id}Runbook`, {
+      primary: t.primary, replicas: t.replicas, router, engine: 'stepfunctions', acceptRpoGuardWriteStalls: true, writeRunbook: false,
+    });
+  }
+  return router;
 }
