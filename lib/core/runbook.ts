@@ -13,13 +13,14 @@ export type RunbookStepKind =
   | 'precondition'
   | 'database-switchover'
   | 'database-failover'
+  | 'fence'
   | 'traffic-shift'
   | 'verification'
   | 'notification';
 
 /** All step kinds, in the order a procedure normally runs them. */
 export const RUNBOOK_STEP_KINDS: readonly RunbookStepKind[] = [
-  'precondition', 'database-switchover', 'database-failover', 'traffic-shift', 'verification', 'notification',
+  'precondition', 'database-switchover', 'database-failover', 'fence', 'traffic-shift', 'verification', 'notification',
 ];
 
 /** A command a person runs, in the cloud's own CLI. */
@@ -210,6 +211,7 @@ const KIND_LABEL: Record<RunbookStepKind, string> = {
   'precondition': 'precondition',
   'database-switchover': 'database switchover',
   'database-failover': 'database failover',
+  'fence': 'fence',
   'traffic-shift': 'traffic shift',
   'verification': 'verification',
   'notification': 'notification',
