@@ -2,9 +2,9 @@
  * Walks a synthesized Amazon States Language definition, with the answers
  * of the AWS calls given by the test: which states run, in which order, and
  * how the execution ends. Covers what the library's definitions use — Task,
- * Pass (Result, Parameters with States.ArrayContains / States.MathAdd /
- * States.Format), Choice (StringEquals, BooleanEquals,
- * NumericGreaterThanEquals, IsPresent, IsBoolean, Not, And), Wait, Succeed,
+ * Pass (Result, Parameters with States.ArrayContains / States.ArrayLength /
+ * States.MathAdd / States.Format), Choice (StringEquals, BooleanEquals,
+ * NumericEquals, NumericGreaterThanEquals, IsPresent, IsBoolean, Not, And), Wait, Succeed,
  * Fail; ResultSelector, ResultPath; JSONPath with `.name`, `[n]` and
  * `[?(@.Field == value)]` — with the semantics the Step Functions
  * documentation gives them (a comparison on a missing path is a runtime
@@ -63,6 +63,7 @@ function intrinsic(expr: string, input: Json): Json {
     .map((a) => (a.startsWith("'") ? a.slice(1, -1) : a.startsWith('$') ? readPath(input, a) : JSON.parse(a)));
   switch (call[1]) {
     case 'ArrayContains': return (args[0] as Json[]).includes(args[1]);
+    case 'ArrayLength': return (args[0] as Json[]).length;
     case 'MathAdd': return (args[0] as number) + (args[1] as number);
     case 'Format': {
       let i = 1;
@@ -108,6 +109,7 @@ function test(rule: Rule, input: Json): boolean {
   if ('StringEquals' in rule) return value === rule.StringEquals;
   if ('BooleanEquals' in rule) return value === rule.BooleanEquals;
   if ('NumericGreaterThanEquals' in rule) return (value as number) >= (rule.NumericGreaterThanEquals as number);
+  if ('NumericEquals' in rule) return value === rule.NumericEquals;
   throw new Error(`unsupported rule ${JSON.stringify(rule)}`);
 }
 

@@ -1,8 +1,9 @@
 import { formatSeconds, RunbookModel, RunbookProcedure, RunbookStep } from '../../core';
 import { awsDeploymentState } from './aws-outage';
+import { fenceNow, fenceWhenBack } from './aws-runbook-fence';
 import { AURORA_DR_DOC, GLOBAL_DB_RPO_DOC, ROUTE53_METRICS_DOC } from './aws-recovery';
 import {
-  afterMoveChecks, automated, AwsRunbookFacts, cliSwitchover, clusterArn, memberStep, notify, preconditions, rpoCheckCommand,
+  afterMoveChecks, automated, AwsRunbookFacts, cliSwitchover, clusterArn, notify, preconditions, rpoCheckCommand,
   rpoMoveSteps, secretHostStep, verify, writerStep,
 } from './aws-runbook-steps';
 
@@ -36,7 +37,8 @@ export function buildAwsRunbook(f: AwsRunbookFacts): RunbookModel {
   const s = f.targetRegion;
   const engineName = f.engine === 'region-switch' ? 'ARC Region switch plan' : 'Step Functions state machines';
   const manualFailover = `aws rds failover-global-cluster --region ${s} \\\n  --global-cluster-identifier ${f.globalClusterIdentifier} \\\n  --target-db-cluster-identifier ${clusterArn(f, s)} --allow-data-loss`;
-  const afterFailoverRpo = rpoMoveSteps(f, p, s, `Only once ${p} has rejoined as a connected secondary (the failback procedure's first step): before that a bound on ${s} would pause its transactions, with no secondary in sync.`);
+  const back = fenceWhenBack(f, p, s);
+  const afterFailoverRpo = rpoMoveSteps(f, p, s, `Only once ${p} has rejoined as a connected secondary (the step above): before that a bound on ${s} would pause its transactions, with no secondary in sync.`);
   const procedures: RunbookProcedure[] = [{
     id: 'switchover',
     title: `Switchover to ${s}`,
@@ -48,7 +50,8 @@ export function buildAwsRunbook(f: AwsRunbookFacts): RunbookModel {
     title: `Failover to ${s}`,
     whenToUse: `The primary region ${p} is down or its database cannot be reached, and waiting costs more than losing the last seconds of writes.`,
     dataLoss: `the writes not yet replicated (AuroraGlobalDBRPOLag${f.enforcedRpoSeconds ? `, at most ${f.enforcedRpoSeconds} s by rds.global_db_rpo` : ', typically seconds'}).`,
-    steps: [...preconditions(f, s, false), automated(f, s, 'failover'), ...verify(f, s), notify(`writes moved to ${s} by failover, with possible data loss`), ...afterFailoverRpo, configurationStep(f, s)],
+    steps: [...preconditions(f, s, false), automated(f, s, 'failover'), ...verify(f, s), ...fenceNow(f, p, s), notify(`writes moved to ${s} by failover, with possible data loss`),
+      back.snapshot, back.rejoined, ...afterFailoverRpo, configurationStep(f, s)],
   }, {
     id: 'manual-switchover',
     title: 'Manual switchover (fallback)',
@@ -66,7 +69,7 @@ export function buildAwsRunbook(f: AwsRunbookFacts): RunbookModel {
       detail: 'Without --allow-data-loss, failover-global-cluster performs a switchover instead, which cannot complete while the primary is down.',
       commands: [{ command: manualFailover }],
       timeoutSeconds: 900,
-    }, ...verify(f, s), notify(`writes moved to ${s} by a manual failover`), ...afterFailoverRpo],
+    }, ...verify(f, s), ...fenceNow(f, p, s), notify(`writes moved to ${s} by a manual failover`), back.snapshot, back.rejoined, ...afterFailoverRpo],
   }, {
     id: 'verify',
     title: 'Verify the current write region',
@@ -92,11 +95,9 @@ export function buildAwsRunbook(f: AwsRunbookFacts): RunbookModel {
     whenToUse: `After a failover to ${s}, once ${p} has recovered and Aurora has re-added its cluster to the global database as a secondary.`,
     dataLoss: 'none: a switchover.',
     steps: [
-      memberStep(f, p, s, {
-        title: `Check that ${p} has rejoined as a connected secondary`,
-        detail: `After a failover Aurora re-adds the old primary's Region as a secondary on its own once the Region is healthy, with a new storage volume (${AURORA_DR_DOC}). Until then a switchover back is refused.`,
-        expect: `\`[[false, "connected"]]\`. \`[]\`: ${p} has not rejoined yet; \`"pending-resync"\`: it is being rebuilt. Wait, and do not start the switchover.`,
-      }),
+      // The fence first: the old primary rejoined as a read-only secondary, its unreplicated writes kept.
+      { ...back.rejoined, kind: 'precondition', title: `Check that ${p} has rejoined as a connected secondary` },
+      back.snapshot,
       ...preconditions(f, p, true).slice(0, 1), ...preconditions(f, p, true).slice(2),
       automated(f, p, 'switchover'), ...verify(f, p), ...rpoMoveSteps(f, s, p),
       ...afterMoveChecks(f, p, s).slice(1),

@@ -65,6 +65,7 @@ export function createEngines(i: EnginesInput): Engines {
   const stack = Stack.of(i.runbook);
   const arnOf = (r: string) => `arn:${Aws.PARTITION}:rds:${r}:${stack.account}:cluster:${i.clusterIdentifiers[r]}`;
   const allClusterArns = i.regions.map(arnOf);
+  const clusters = i.regions.map((r) => ({ region: r, clusterIdentifier: i.clusterIdentifiers[r], clusterArn: arnOf(r) }));
   const regional: Record<string, RegionalEngine> = {};
   const definitions: Record<string, object> = {};
   const out: { plan?: arc.CfnPlan; planRole?: iam.Role; drill?: sfn.StateMachine; drillAlarm?: cloudwatch.Alarm; ruleName?: string; attached: boolean } = { attached: false };
@@ -103,6 +104,7 @@ export function createEngines(i: EnginesInput): Engines {
         globalClusterIdentifier: i.globalClusterIdentifier,
         clusterIdentifier: i.clusterIdentifiers[region],
         allClusterArns,
+        clusters,
         maxLagMillis: i.maxLagMillis,
         writeSignal: signal(region),
         drill: region === i.standby ? drill : undefined,
@@ -136,6 +138,7 @@ export function createEngines(i: EnginesInput): Engines {
       globalClusterIdentifier: i.globalClusterIdentifier,
       clusterIdentifier: i.clusterIdentifiers[i.standby],
       allClusterArns,
+      clusters,
       maxLagMillis: i.maxLagMillis,
       writeSignal: signal(i.standby),
       drill,
