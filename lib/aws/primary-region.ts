@@ -5,17 +5,14 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import {
-  ConfigProblem, DataResidency, Phase, RecoveryObjectives, resolveTopology, show, throwIfProblems, Topology,
-  validateHardening, validateTopology,
-} from '../core';
-import { checkEngine, checkInstanceType, checkPrimaryInstanceCount, DB_IDENTIFIER, engineFamily, logExports, tlsParameters } from './private/aurora-rules';
-import { AWS_PROFILE, AWS_WORDS, wholeDays } from './private/aws-profile';
+import { DataResidency, Phase, RecoveryObjectives, resolveTopology, throwIfProblems, Topology } from '../core';
+import { engineFamily, logExports, tlsParameters } from './private/aurora-rules';
 import { defaultGlobalIdentifier, IdentifierScheme } from './private/identifiers';
-import { globalLagMetric, GlobalLagMetricOptions } from './private/metrics';
+import { createReplicationLagAlarm, globalLagMetric, GlobalLagMetricOptions } from './private/metrics';
 import { createMonitoringRole } from './private/monitoring-role';
-import { checkNetwork, createNetwork, placementZones } from './private/network';
+import { createNetwork, placementZones } from './private/network';
 import { addPhaseValidation } from './private/phase-checks';
+import { primaryRegionProblems } from './private/primary-checks';
 
 /** Properties of {@link PrimaryRegion}. */
 export interface PrimaryRegionProps {
@@ -268,45 +265,12 @@ export class PrimaryRegion extends Construct {
       residency: props.residency,
       recoveryObjectives: props.recoveryObjectives,
     };
-    const phase = spec.phase ?? (replicaRegions.length > 0 ? 2 : 1);
-    const problems: ConfigProblem[] = [
-      ...validateTopology(spec, AWS_PROFILE),
-      ...checkEngine(this.engine, isGlobal),
-      ...checkInstanceType(instanceType, isGlobal),
-      ...validateHardening({
-        instanceCount: instances,
-        singleInstanceAllowed: props.allowSingleInstance ?? false,
-        backupRetentionDays: wholeDays(backupRetention),
-        pointInTimeRecovery: props.pointInTimeRecovery ?? true,
-        deletionProtection,
-        deletesDataOnRemoval: removalPolicy === RemovalPolicy.DESTROY,
-        dataLossOnDeleteAllowed: props.allowDataLossOnDelete ?? false,
-        storageEncrypted: props.storageEncrypted ?? true,
-      }, [1, 2, 3, 4, 5].includes(phase) ? phase : 1, AWS_PROFILE, AWS_WORDS),
-    ];
-    if (!DB_IDENTIFIER.test(globalId)) {
-      problems.push({
-        property: 'globalClusterIdentifier',
-        message: `globalClusterIdentifier ${show(globalId)} is not a valid identifier`,
-        fix: 'use 1–63 lowercase letters, digits and single hyphens, starting with a letter (the region and the instance number are appended, so regions need room too)',
-      });
-    } else {
-      // Instance counts of the replicas are checked by each ReadReplicaRegion; one here.
-      problems.push(...this.identifiers.check('globalClusterIdentifier', [this.region, ...replicaRegions], { [this.region]: instances }));
-    }
-    problems.push(...checkPrimaryInstanceCount(instances, isGlobal ? replicaRegions.length : 0));
     const writerRegion = props.writerRegion ?? this.region;
-    if (writerRegion !== this.region && !replicaRegions.includes(writerRegion)) {
-      problems.push({
-        property: 'writerRegion',
-        message: `writerRegion ${show(writerRegion)} is not a region of the deployment (this region ${show(this.region)}, replicaRegions ${show(replicaRegions)})`,
-        fix: replicaRegions.length > 0
-          ? `set writerRegion to the region that holds the writer after the switchover or failover: ${[this.region, ...replicaRegions].map((r) => `'${r}'`).join(' or ')} (the writer can only move to a secondary of the global database)`
-          : `remove writerRegion, or add '${writerRegion}' to replicaRegions first: a single-region database writes in its own region`,
-      });
-    }
     const rotation = props.secretRotation ?? Duration.days(30);
-    problems.push(...checkNetwork(this, props, rotation.toMilliseconds() > 0));
+    const problems = primaryRegionProblems(this, props, {
+      spec, engine: this.engine, isGlobal, instances, instanceType, backupRetention, removalPolicy, deletionProtection,
+      globalId, identifiers: this.identifiers, writerRegion, rotates: rotation.toMilliseconds() > 0,
+    });
     throwIfProblems(source, problems);
     this.topology = resolveTopology(spec);
     this.writerRegion = writerRegion;
@@ -424,14 +388,8 @@ export class PrimaryRegion extends Construct {
     // region writes, so missing data leaves the alarm as it is).
     this.replicationLagThreshold = props.replicationLagAlarmThreshold ?? Duration.seconds(30);
     if (isGlobal) {
-      this.replicationLagAlarm = this.metricReplicationLag(this.region).createAlarm(this, 'ReplicationLagAlarm', {
-        alarmDescription: `Aurora global replication lag into ${this.clusterIdentifier} is high (it is a secondary after a switchover or failover): reads here are stale and a failover back would lose more data`,
-        threshold: this.replicationLagThreshold.toMilliseconds(),
-        evaluationPeriods: 5,
-        datapointsToAlarm: 3,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.MISSING,
-      });
+      this.replicationLagAlarm = createReplicationLagAlarm(this, this.metricReplicationLag(this.region), this.replicationLagThreshold,
+        `Aurora global replication lag into ${this.clusterIdentifier} is high (it is a secondary after a switchover or failover): reads here are stale and a failover back would lose more data`);
     }
   }
 

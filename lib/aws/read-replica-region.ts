@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { ConfigProblem, plural, show, throwIfProblems } from '../core';
 import { checkEngine, checkInstanceType, engineFamily, logExports, tlsParameters } from './private/aurora-rules';
 import { wholeDays } from './private/aws-profile';
-import { globalLagMetric, GlobalLagMetricOptions } from './private/metrics';
+import { createReplicationLagAlarm, globalLagMetric, GlobalLagMetricOptions } from './private/metrics';
 import { createMonitoringRole } from './private/monitoring-role';
 import { checkNetwork, createNetwork, placementZones } from './private/network';
 import { markPhaseComponent } from './private/phase-checks';
@@ -287,14 +287,8 @@ export class ReadReplicaRegion extends Construct {
     markPhaseComponent(this, { kind: 'replica', primary, servesReads: this.servesReads, region: this.region });
 
     this.replicationLagThreshold = props.replicationLagAlarmThreshold ?? Duration.seconds(30);
-    this.replicationLagAlarm = this.metricReplicationLag().createAlarm(this, 'ReplicationLagAlarm', {
-      alarmDescription: `Aurora global replication lag into ${this.clusterIdentifier} is high: reads here are stale and a failover would lose more data`,
-      threshold: this.replicationLagThreshold.toMilliseconds(),
-      evaluationPeriods: 5,
-      datapointsToAlarm: 3,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.MISSING,
-    });
+    this.replicationLagAlarm = createReplicationLagAlarm(this, this.metricReplicationLag(), this.replicationLagThreshold,
+      `Aurora global replication lag into ${this.clusterIdentifier} is high: reads here are stale and a failover would lose more data`);
 
     // Deploy after the primary (the global cluster must exist). Plain values
     // only cross the region boundary: no cross-region references.
