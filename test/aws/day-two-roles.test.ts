@@ -122,3 +122,30 @@ describe('the drill starts only from the steady state', () => {
     expect(r.cause).toBe("the writer of orders is not in us-east-1, so the drill would end with a failback; run the runbook's failback procedure first (its preconditions check that the old primary has rejoined), then the drill");
   });
 });
+
+describe('one deploy for the Region switch checks, or one line saying which deploy comes next', () => {
+  test('a plan in another region than the router cannot hand its ids over: a warning on the router and the runbook\'s note name the next deploy', () => {
+    const t = topo();
+    const router = new GlobalRouter(t.routing, 'Router', { zone: t.zone, primary: t.primary, replicas: t.replicas, endpoints: t.endpoints });
+    const elsewhere = new Stack(t.app, 'Plans', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const rb = new FailoverRunbook(elsewhere, 'Runbook', { primary: t.primary, replicas: t.replicas, router, writeRunbook: false });
+    expect(router.regionSwitchChecksAttached).toBe(false);
+    expect(router.node.metadata.filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data))).toEqual([
+      "The Region switch plan is in eu-west-1, this router in us-east-1: its health check ids cannot reach this stack in the same deploy. Next deploy: pass them as regionSwitchHealthCheckIds (aws arc-region-switch list-route53-health-checks), or put the FailoverRunbook in the router's stack. [ack: multiregion-constructs:region-switch-checks-cross-region]",
+    ]);
+    expect(rb.model.notes).toContainEqual(expect.stringMatching(/^Next deploy: the router is in another region than the plan, so pass the plan's health check ids as regionSwitchHealthCheckIds/));
+  });
+
+  test('given ids take precedence: a deployment that passed them keeps its template', () => {
+    const t = topo();
+    const router = new GlobalRouter(t.routing, 'Router', {
+      zone: t.zone, primary: t.primary, replicas: t.replicas, endpoints: t.endpoints, regionSwitchHealthCheckIds: { 'us-east-1': 'arc-hc-us' },
+    });
+    new FailoverRunbook(t.routing, 'Runbook', { primary: t.primary, replicas: t.replicas, router, writeRunbook: false });
+    const routing = Template.fromStack(t.routing);
+    const primary = Object.values(routing.findResources('AWS::Route53::RecordSet', { Properties: { Failover: 'PRIMARY' } }))[0];
+    const calc = routing.findResources('AWS::Route53::HealthCheck')[primary.Properties.HealthCheckId.Ref].Properties.HealthCheckConfig;
+    expect(calc.ChildHealthChecks).toContain('arc-hc-us');
+    expect(JSON.stringify(calc)).not.toContain('PlanHealthChecks');
+  });
+});
