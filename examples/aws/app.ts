@@ -11,11 +11,17 @@
  * Regions, the account and the availability zones are deployment-time configuration:
  *   npx cdk synth -c primaryRegion=us-east-1 -c replicaRegions=eu-west-1,ap-southeast-2 -c account=123456789012 \
  *     -c availabilityZones=us-east-1a,us-east-1b,us-east-1c,eu-west-1a,eu-west-1b,eu-west-1c,ap-southeast-2a,ap-southeast-2b,ap-southeast-2c
+ *
+ * cdk.json pins originRegion (us-east-1, where the global database is
+ * created). After a switchover or failover to eu-west-1, only the writer
+ * moves in the configuration: -c primaryRegion=eu-west-1 -c replicaRegions=us-east-1
+ * (docs/aws/day-two.md). A deployment of the examples made with stacks named
+ * PhaseN-Primary / PhaseN-Replica-<region> keeps them with -c stackNaming=by-role.
  */
 import { App, Aspects, IAspect, Validations } from 'aws-cdk-lib';
 import { IConstruct, MetadataEntry } from 'constructs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { LadderConfig, readLadderConfig } from '../../lib/aws';
+import { LadderConfig, LadderStackNaming, readLadderConfig } from '../../lib/aws';
 import { MultiRegionConfigError, show } from '../../lib/core';
 import { buildPhase1 } from './phase-1';
 import { buildPhase2 } from './phase-2';
@@ -35,8 +41,9 @@ export const EXAMPLE_DEFAULTS = {
  * cdk.context.json gets `<region>a`, `b`, `c` instead of a lookup that would
  * need credentials for an account that does not exist.
  */
-export function exampleConfig(app: App): LadderConfig {
-  const config = readLadderConfig(app, EXAMPLE_DEFAULTS);
+export function exampleConfig(app: App): LadderConfig & { stackNaming?: LadderStackNaming } {
+  const naming = app.node.tryGetContext('stackNaming');
+  const config = { ...readLadderConfig(app, EXAMPLE_DEFAULTS), ...(naming !== undefined ? { stackNaming: naming as LadderStackNaming } : {}) };
   if (config.account !== EXAMPLE_DEFAULTS.account) return config;
   const placeholder: Record<string, readonly string[]> = {};
   for (const region of [config.primaryRegion, ...(config.replicaRegions ?? [])]) {

@@ -7,9 +7,9 @@ import { App } from 'aws-cdk-lib';
 import { LadderDeployment } from '../../lib/aws';
 import { exampleConfig } from './app';
 
-export function buildPhase2(app: App): LadderDeployment {
+export function buildPhase2(app: App, name = 'Phase2'): LadderDeployment {
   const config = exampleConfig(app);
-  return new LadderDeployment(app, 'Phase2', {
+  return new LadderDeployment(app, name, {
     phase: 2,
     ...config,
   });

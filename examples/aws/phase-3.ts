@@ -36,9 +36,9 @@ export function exampleZone(stack: Stack, defaults: { id: string; name: string }
   });
 }
 
-export function buildPhase3(app: App): RoutedExample {
+export function buildPhase3(app: App, name = 'Phase3'): RoutedExample {
   const config = exampleConfig(app);
-  const ladder = new LadderDeployment(app, 'Phase3', {
+  const ladder = new LadderDeployment(app, name, {
     phase: 3,
     ...config,
     // RTO 15 min, RPO 30 s: checked at synth against the estimate, which
@@ -49,7 +49,7 @@ export function buildPhase3(app: App): RoutedExample {
   });
   // Route 53 is global and its health-check metrics live in us-east-1:
   // the routing stack stays there whatever the database regions are.
-  const routingStack = new Stack(app, 'Phase3-Routing', {
+  const routingStack = new Stack(app, `${name}-Routing`, {
     env: { account: config.account, region: 'us-east-1' },
     description: 'multiregion-constructs phase 3: write route and Region switch plan',
   });

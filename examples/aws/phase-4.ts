@@ -9,15 +9,15 @@ import { FailoverEngine, FailoverRunbook, GlobalRouter, LadderDeployment } from 
 import { exampleConfig } from './app';
 import { appEndpoints, exampleZone, RoutedExample } from './phase-3';
 
-export function buildPhase4(app: App): RoutedExample {
+export function buildPhase4(app: App, name = 'Phase4'): RoutedExample {
   const config = exampleConfig(app);
-  const ladder = new LadderDeployment(app, 'Phase4', {
+  const ladder = new LadderDeployment(app, name, {
     phase: 4,
     ...config,
     // As phase 3: RTO 15 min with 10 min for a person to decide (decision: 'manual').
     primary: { recoveryObjectives: { rtoSeconds: 900, rpoSeconds: 30 } },
   });
-  const routingStack = new Stack(app, 'Phase4-Routing', {
+  const routingStack = new Stack(app, `${name}-Routing`, {
     env: { account: config.account, region: 'us-east-1' },
     description: 'multiregion-constructs phase 4: read and write routes',
   });

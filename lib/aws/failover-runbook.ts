@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { attachCustomSynthesis, Aws, CfnOutput, Duration, Stack, Token } from 'aws-cdk-lib';
+import { attachCustomSynthesis, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as arc from 'aws-cdk-lib/aws-arcregionswitch';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -16,11 +16,14 @@ import { PrimaryRegion } from './primary-region';
 import { AWS_RECOVERY_WORDS, awsRecoveryInputs, GLOBAL_DB_RPO_MAX_SECONDS, GLOBAL_DB_RPO_MIN_SECONDS } from './private/aws-recovery';
 import { DeploymentStack } from './private/aws-outage';
 import { buildAwsRunbook } from './private/aws-runbook';
-import { alarmArn, automaticRuleName, createDetectionAlarm, detectionAlarmName, resolveDecision, wireAutomaticStepFunctions } from './private/decision';
+import { createDetectionAlarm, detectionAlarmName, resolveDecision } from './private/decision';
 import { checkRpoGuard, createRpoLagAlarms, rpoLagAlarmName } from './private/rpo-guard';
-import { createRegionSwitchPlan, PLAN_NAME } from './private/region-switch-plan';
-import { createRegionalEngine, RegionalEngine } from './private/step-functions-engine';
-import { writeRouteSignal, writerAlarmName } from './private/writer-signal';
+import { markPhaseComponent } from './private/phase-checks';
+import { regionDatabases } from './private/region-databases';
+import { PLAN_NAME } from './private/region-switch-plan';
+import { accountOf, createEngines } from './private/runbook-engines';
+import { RegionalEngine } from './private/step-functions-engine';
+import { writerAlarmName } from './private/writer-signal';
 import { ReadReplicaRegion } from './read-replica-region';
 
 /** Which service runs the failover. */
@@ -160,7 +163,7 @@ export class FailoverRunbook extends Construct {
   public readonly drillStateMachine?: sfn.StateMachine;
   /** Alarm on a failed drill. */
   public readonly drillAlarm?: cloudwatch.Alarm;
-  /** rds.global_db_rpo set on the primary, seconds, when the declared RPO allows it. */
+  /** rds.global_db_rpo set on the writer's cluster parameter group, seconds, when the declared RPO allows it. */
   public readonly enforcedRpoSeconds?: number;
   /** Who decides to fail over. */
   public readonly decision: FailoverDecision;
@@ -175,6 +178,7 @@ export class FailoverRunbook extends Construct {
     throwIfMissing(source, props, { primary: 'the PrimaryRegion', replicas: 'every ReadReplicaRegion of the primary', router: 'the GlobalRouter whose write route the runbook moves' });
     const { primary, router } = props;
     const replicas = props.replicas;
+    markPhaseComponent(this, { kind: 'runbook', primary });
     const engine = props.engine ?? 'region-switch';
     const globalId = primary.globalClusterIdentifier;
     const problems: ConfigProblem[] = [];
@@ -205,6 +209,21 @@ export class FailoverRunbook extends Construct {
       problems.push({ property: 'drill.hold', message: `drill.hold ${hold.toSeconds()} s is outside 1–60 minutes`, fix: 'set drill.hold between Duration.minutes(1) and Duration.minutes(60)' });
     }
 
+    // Roles. The write route's records are in the origin (PRIMARY) and the
+    // standby (SECONDARY) and never move; the writer is where the
+    // configuration says it is today, and a failover goes to the other one.
+    const home = primary.region;
+    const standby = router.standbyRegion;
+    const writer = primary.writerRegion;
+    if (standby && writer !== home && writer !== standby) {
+      problems.push({
+        property: 'primary.writerRegion',
+        message: `the primary's writerRegion ${show(writer)} is not in the write route (PRIMARY ${home}, SECONDARY ${standby}), so the runbook has no region to fail over to from it`,
+        fix: `set the GlobalRouter's standbyRegion to '${writer}' (the SECONDARY write record moves there; no database changes), or set writerRegion to the region that really holds the writer`,
+      });
+    }
+    const target = writer === home ? standby : home;
+
     // Recovery objectives: estimate from the router's settings and Aurora's figures.
     const objectives = props.recoveryObjectives ?? primary.topology.recoveryObjectives;
     const postgres = primary.topology.engine === 'postgresql';
@@ -219,7 +238,7 @@ export class FailoverRunbook extends Construct {
       allowDataLoss: props.automaticFailoverAllowsDataLoss,
       engine,
       stackRegion: stack.region,
-      hasPrimaryEndpointCheck: router.healthChecks[primary.region] !== undefined,
+      hasPrimaryEndpointCheck: router.healthChecks[writer] !== undefined,
     });
     problems.push(...decisionProblems);
     const inputs = awsRecoveryInputs({
@@ -233,137 +252,91 @@ export class FailoverRunbook extends Construct {
       postgres,
     });
     problems.push(...checkObjectives(objectives, inputs, AWS_RECOVERY_WORDS));
+    const regions = [primary.region, ...replicas.map((r) => r.region)];
     problems.push(...checkRpoGuard({
       enforcedRpoSeconds: this.enforcedRpoSeconds,
-      primaryRegion: primary.region,
-      replicaRegions: primary.topology.replicaRegions,
+      primaryRegion: writer,
+      replicaRegions: regions.filter((r) => r !== writer),
       accepted: props.acceptRpoGuardWriteStalls ?? false,
     }));
     throwIfProblems(source, problems);
+    const dbs = regionDatabases(primary, replicas);
     this.rpoLagAlarms = {};
     if (this.enforcedRpoSeconds !== undefined) {
-      // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html#aurora-global-database-manage-recovery
-      primary.addClusterParameter('rds.global_db_rpo', String(this.enforcedRpoSeconds));
-      this.rpoLagAlarms = createRpoLagAlarms(replicas, this.enforcedRpoSeconds);
+      // In the writer's cluster parameter group only: "In a global database
+      // with only two AWS Regions, we recommend keeping the rds.global_db_rpo
+      // parameter's default value in the secondary Region's parameter group.
+      // Otherwise, performing a failover due to a loss of the primary AWS
+      // Region could cause Aurora to pause transactions"
+      // (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html#aurora-global-database-manage-recovery).
+      // So it follows the writer (writerRegion), and the runbook moves it by
+      // hand after a switchover, or after a failover once the old primary has
+      // rejoined, until the configuration says where the writer is.
+      dbs.find((d) => d.region === writer)!.addClusterParameter('rds.global_db_rpo', String(this.enforcedRpoSeconds));
+      // Every region can be a secondary (the origin too, after a failover).
+      this.rpoLagAlarms = createRpoLagAlarms(dbs, this.enforcedRpoSeconds);
     }
     this.engine = engine;
     this.estimates = estimateRecovery(inputs);
 
-    const standby = router.standbyRegion!;
-    const regions = [primary.region, ...replicas.map((r) => r.region)];
     const clusterIds: Record<string, string> = Object.fromEntries(regions.map((r) => [r, primary.clusterIdentifierIn(r)]));
-    const account = Token.isUnresolved(stack.account) ? '<account-id>' : stack.account;
+    const account = accountOf(this);
     this.decision = decision.decision;
-    const detectionName = detectionAlarmName(clusterIds[primary.region]);
+    const detectionName = detectionAlarmName(clusterIds[writer]);
     if (decision.decision === 'automatic') {
-      this.detectionAlarm = createDetectionAlarm(this, router.healthChecks[primary.region], detectionName, primary.region);
+      this.detectionAlarm = createDetectionAlarm(this, router.healthChecks[writer], detectionName, writer);
     }
 
-    const regional: Record<string, RegionalEngine> = {};
-    const definitions: Record<string, object> = {};
-    if (engine === 'region-switch') {
-      const rto = objectives?.rtoSeconds ?? this.estimates.failover.rtoSeconds;
-      const { plan, role } = createRegionSwitchPlan(this, {
-        name: planName,
-        globalClusterIdentifier: globalId!,
-        primaryRegion: primary.region,
-        standbyRegion: standby,
-        clusterIdentifiers: clusterIds,
-        hostedZoneId: router.zone.hostedZoneId,
-        recordName: router.writeRecordName,
-        setIdentifiers: router.writeSetIdentifiers,
-        rtoMinutes: Math.max(1, Math.ceil(rto / 60)),
-        timeoutMinutes: 60,
-        records: Object.values(router.writeRecords),
-        trigger: this.detectionAlarm ? { alarmArn: this.detectionAlarm.alarmArn, alarmName: detectionName, minDelayMinutes: 60 } : undefined,
-      });
-      this.plan = plan;
-      this.planRole = role;
-      new CfnOutput(this, 'PlanArn', { value: plan.attrArn, description: `Region switch plan of ${globalId}` });
-    } else {
-      const allClusterArns = regions.map((r) => `arn:${Aws.PARTITION}:rds:${r}:${stack.account}:cluster:${clusterIds[r]}`);
-      const dbScopes = new Map<string, Construct>([[primary.region, primary], ...replicas.map((r) => [r.region, r] as [string, Construct])]);
-      for (const region of regions) {
-        const dbStack = Stack.of(dbScopes.get(region)!);
-        const home = new Construct(dbStack, `${id}-${region}`);
-        const e = createRegionalEngine(home, {
-          globalClusterIdentifier: globalId!,
-          clusterIdentifier: clusterIds[region],
-          allClusterArns,
-          maxLagMillis: maxLag.toMilliseconds(),
-          writeSignal: writeRouteSignal(region, primary.region, standby, (r) => primary.clusterIdentifierIn(r)),
-          drill: props.drill && region === standby ? {
-            schedule: props.drill.schedule,
-            holdSeconds: hold.toSeconds(),
-            homeClusterArn: `arn:${Aws.PARTITION}:rds:${primary.region}:${stack.account}:cluster:${clusterIds[primary.region]}`,
-            homeRegion: primary.region,
-          } : undefined,
-        });
-        regional[region] = e;
-        if (region === standby && this.detectionAlarm) {
-          wireAutomaticStepFunctions({
-            runbook: this,
-            standbyHome: home,
-            alarm: this.detectionAlarm,
-            alarmArn: alarmArn(stack.region, stack.account, detectionName),
-            standbyRegion: standby,
-            ruleName: automaticRuleName(globalId!),
-            target: decision.allowDataLoss ? e.failover : e.switchover,
-            allowDataLoss: decision.allowDataLoss,
-          });
-        }
-        for (const [kind, def] of Object.entries(e.definitions)) definitions[`${region}/${kind}`] = def;
-        if (e.drill) {
-          this.drillStateMachine = e.drill;
-          this.drillAlarm = e.drillAlarm;
-        }
-      }
-    }
-    if (props.drill && engine === 'region-switch') {
-      // The drill runs as a Step Functions state machine in the standby
-      // region whatever the engine: it calls Aurora directly, and the write
-      // route follows the writer.
-      const standbyReplica = replicas.find((r) => r.region === standby)!;
-      const e = createRegionalEngine(new Construct(Stack.of(standbyReplica), `${id}-drill-${standby}`), {
-        globalClusterIdentifier: globalId!,
-        clusterIdentifier: clusterIds[standby],
-        allClusterArns: regions.map((r) => `arn:${Aws.PARTITION}:rds:${r}:${stack.account}:cluster:${clusterIds[r]}`),
-        maxLagMillis: maxLag.toMilliseconds(),
-        writeSignal: writeRouteSignal(standby, primary.region, standby, (r) => primary.clusterIdentifierIn(r)),
-        drill: {
-          schedule: props.drill.schedule,
-          holdSeconds: hold.toSeconds(),
-          homeClusterArn: `arn:${Aws.PARTITION}:rds:${primary.region}:${stack.account}:cluster:${clusterIds[primary.region]}`,
-          homeRegion: primary.region,
-        },
-      });
-      for (const [kind, def] of Object.entries(e.definitions)) definitions[`${standby}/${kind}`] = def;
-      this.drillStateMachine = e.drill;
-      this.drillAlarm = e.drillAlarm;
-      regional[standby] = e;
-    }
-    this.regional = regional;
-    this.definitions = definitions;
+    const rto = objectives?.rtoSeconds ?? this.estimates.failover.rtoSeconds;
+    const engines = createEngines({
+      runbook: this,
+      id,
+      engine,
+      router,
+      globalClusterIdentifier: globalId!,
+      regions,
+      dbScopes: new Map(dbs.map((d) => [d.region, d.scope])),
+      clusterIdentifiers: clusterIds,
+      home,
+      standby: standby!,
+      target: target!,
+      maxLagMillis: maxLag.toMilliseconds(),
+      planName,
+      rtoMinutes: Math.max(1, Math.ceil(rto / 60)),
+      detection: this.detectionAlarm ? { alarm: this.detectionAlarm, name: detectionName, allowDataLoss: decision.allowDataLoss } : undefined,
+      drill: props.drill ? { schedule: props.drill.schedule, holdSeconds: hold.toSeconds() } : undefined,
+    });
+    this.plan = engines.plan;
+    this.planRole = engines.planRole;
+    this.regional = engines.regional;
+    this.definitions = engines.definitions;
+    this.drillStateMachine = engines.drill;
+    this.drillAlarm = engines.drillAlarm;
 
-    const writeRegions = [primary.region, standby];
     this.model = buildAwsRunbook({
       engine,
       account,
       globalClusterIdentifier: globalId!,
-      primaryRegion: primary.region,
-      standbyRegion: standby,
+      writerRegion: writer,
+      targetRegion: target!,
+      writeRoute: { primary: home, secondary: standby! },
+      originRegion: primary.region,
       regions,
       clusterIdentifiers: clusterIds,
       writeHostname: router.writeHostname,
       readHostname: router.readHostname,
+      readRegions: router.readRegions,
+      endpointHostnames: Object.fromEntries(Object.entries(router.endpointHostnames).filter(([, h]) => !Token.isUnresolved(h))),
+      graphqlHostname: router.graphql?.domainName,
       hostedZoneId: Token.isUnresolved(router.zone.hostedZoneId) ? `hosted zone of ${router.zone.zoneName}` : router.zone.hostedZoneId,
-      writerAlarmNames: Object.fromEntries(writeRegions.map((r) => [r, writerAlarmName(clusterIds[r])])),
+      writerAlarmNames: Object.fromEntries([home, standby!].map((r) => [r, writerAlarmName(clusterIds[r])])),
+      secretName: `${globalId}/master`,
       planName: engine === 'region-switch' ? planName : undefined,
       planStack: stack.stackName,
       stateMachines: engine === 'stepfunctions'
-        ? Object.fromEntries(regions.map((r) => [r, { switchover: regional[r].switchoverName, failover: regional[r].failoverName }]))
+        ? Object.fromEntries(regions.map((r) => [r, { switchover: engines.regional[r].switchoverName, failover: engines.regional[r].failoverName }]))
         : undefined,
-      drillStateMachine: regional[standby]?.drillName,
+      drillStateMachine: engines.regional[standby!]?.drillName,
       estimates: this.estimates,
       objectives,
       enforcedRpoSeconds: this.enforcedRpoSeconds,
@@ -373,16 +346,15 @@ export class FailoverRunbook extends Construct {
         humanDecisionSeconds: decision.humanDecisionSeconds,
         allowDataLoss: decision.allowDataLoss,
         detectionAlarm: this.detectionAlarm ? detectionName : undefined,
-        ruleName: this.detectionAlarm && engine === 'stepfunctions' ? automaticRuleName(globalId!) : undefined,
+        ruleName: engines.ruleName,
       },
       stacks: deploymentStacks([
-        [primary, 'primary database: cluster, key, master secret, global cluster'],
-        ...replicas.map((r): [Construct, string] => [r, `secondary database of ${r.region}`]),
+        [primary, `database of ${primary.region} (origin): cluster, key, master secret, global cluster`],
+        ...replicas.map((r): [Construct, string] => [r, `database of ${r.region} (secondary at creation)`]),
         [router, 'write and read routes'],
         [this, engine === 'region-switch' ? 'Region switch plan' : 'failover automation'],
       ]),
-      regionSwitchChecksAttached: router.writeRecordHealthChecks !== undefined && Object.keys(router.writeRecordHealthChecks).length > 0
-        && router.node.tryFindChild(`RegionSwitchHealthCheck-${primary.region}`) !== undefined,
+      regionSwitchChecksAttached: router.regionSwitchChecksAttached,
     });
     const notes = objectiveNotes(objectives, inputs);
     if (notes.length > 0) this.model = { ...this.model, notes: [...(this.model.notes ?? []), ...notes] };

@@ -1,4 +1,5 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack } from 'aws-cdk-lib';
+import * as arc from 'aws-cdk-lib/aws-arcregionswitch';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
@@ -7,6 +8,9 @@ import { GraphqlEdgeRouter, GraphqlEdgeRouterProps } from './graphql-edge-router
 import { AURORA_TYPICAL_LAG_SECONDS } from './private/aws-recovery';
 import { checkRouter } from './private/router-checks';
 import { createReadRouteChecks, readStalenessBoundSeconds } from './private/read-route';
+import { regionSwitchCheckId } from './private/region-switch-plan';
+import { markPhaseComponent } from './private/phase-checks';
+import { regionDatabases } from './private/region-databases';
 import { createWriteRouteChecks } from './private/write-route';
 import { WRITER_SIGNAL_SHIFT_SECONDS, writerAlarmName } from './private/writer-signal';
 import { PrimaryRegion } from './primary-region';
@@ -56,11 +60,12 @@ export interface GlobalRouterProps {
   readonly readRegions?: readonly string[];
   /**
    * Replication lag above which a secondary drops out of the read route
-   * until it catches up: each secondary's read record needs its endpoint
-   * check AND a check on an `AuroraGlobalDBReplicationLag` alarm in its
-   * region (2 of 2 one-minute maxima above this). The primary's read record
-   * has no lag check (it publishes no lag). See {@link readStalenessBoundSeconds}.
-   * @default each secondary's `replicationLagAlarmThreshold` (30 s)
+   * until it catches up: every read record needs its endpoint check AND a
+   * check on an `AuroraGlobalDBReplicationLag` alarm in its region (2 of 2
+   * one-minute maxima above this) — the writer's too, which publishes no lag
+   * (its alarm stays OK) until a switchover or failover makes it a
+   * secondary. See {@link readStalenessBoundSeconds}.
+   * @default each region's `replicationLagAlarmThreshold` (30 s)
    */
   readonly readLagThreshold?: Duration;
   /**
@@ -90,16 +95,19 @@ export interface GlobalRouterProps {
   /**
    * Health checks created by an ARC Region switch plan's Route 53 health check
    * execution block, by region (`aws arc-region-switch list-route53-health-checks`).
-   * When set, the PRIMARY write record also requires the primary region's
-   * Region switch health check: executing the plan to activate the standby
-   * then moves writes even when the database stays. The standby region's
-   * check is accepted but not attached: an active/passive plan keeps it
-   * unhealthy while the primary is active, and on the SECONDARY record it
-   * would leave no healthy record during an application outage in the
-   * primary region (Route 53 then answers the PRIMARY). Leave unset on the
-   * first deployment (the plan creates them); see the generated runbook and
-   * docs/aws/phase-3.md (event → what DNS answers).
-   * @default - none
+   * Not needed when the plan is a {@link FailoverRunbook}'s in this router's
+   * region: the runbook attaches the primary region's check in the same
+   * deploy, read from the plan's `PlanHealthChecks` attribute. Given ids take
+   * precedence (a deployment that passed them keeps its template), and are
+   * the way when the plan is in another region. The PRIMARY write record then
+   * also requires the primary region's Region switch health check: executing
+   * the plan to activate the standby moves writes even when the database
+   * stays. The standby region's check is accepted but not attached: an
+   * active/passive plan keeps it unhealthy while the primary is active, and
+   * on the SECONDARY record it would leave no healthy record during an
+   * application outage in the primary region (Route 53 then answers the
+   * PRIMARY). See docs/aws/phase-3.md (event → what DNS answers).
+   * @default - the FailoverRunbook's plan's check, when the runbook is in this router's region
    */
   readonly regionSwitchHealthCheckIds?: Readonly<Record<string, string>>;
   /**
@@ -156,6 +164,8 @@ export class GlobalRouter extends Construct {
   public readonly readRegions: readonly string[];
   /** Endpoint health check per region. */
   public readonly healthChecks: Readonly<Record<string, route53.IHealthCheck>>;
+  /** The application endpoint's hostname per region (what the health check calls). */
+  public readonly endpointHostnames: Readonly<Record<string, string>>;
   /** Writer-role health check (not inverted) per region of the write route. */
   public readonly writerHealthChecks: Readonly<Record<string, route53.IHealthCheck>>;
   /** Health check of each write record, per region. */
@@ -183,6 +193,9 @@ export class GlobalRouter extends Construct {
   public readonly graphql?: GraphqlEdgeRouter;
   /** Time for the write route to follow a new writer, seconds: the writer alarms' flip time plus Route 53 acting on it. */
   public readonly trafficShiftSeconds = WRITER_SIGNAL_SHIFT_SECONDS;
+  private primaryWriteCheck?: { readonly check: route53.HealthCheck; readonly children: route53.IHealthCheck[] };
+  private regionSwitchIdsGiven = false;
+  private _regionSwitchChecksAttached = false;
 
   constructor(scope: Construct, id: string, props: GlobalRouterProps) {
     super(scope, id);
@@ -208,6 +221,7 @@ export class GlobalRouter extends Construct {
 
     this.zone = props.zone;
     this.primaryRegion = primary.region;
+    markPhaseComponent(this, { kind: 'router', primary, readRegions });
     this.standbyRegion = standby;
     this.readRegions = readRegions;
     const anyAlias = props.endpoints.some((e) => e.target.alias);
@@ -248,6 +262,7 @@ export class GlobalRouter extends Construct {
     }
     this.healthChecks = healthChecks;
     this.healthCheckAlarms = alarmsByRegion;
+    this.endpointHostnames = Object.fromEntries(props.endpoints.map((e) => [e.region, e.target.healthCheckHostname]));
 
     const writerChecks: Record<string, route53.IHealthCheck> = {};
     const writeChecks: Record<string, route53.IHealthCheck> = {};
@@ -257,7 +272,7 @@ export class GlobalRouter extends Construct {
     const readName = props.readRecordName ?? 'read';
     this.writeRecordName = `${writeName}.${props.zone.zoneName}`;
     if (writeRoute && standby) {
-      const { writerChecks: writers, recordChecks } = createWriteRouteChecks({
+      const { writerChecks: writers, recordChecks, primaryChildren, primaryCheck } = createWriteRouteChecks({
         router: this,
         source,
         primaryRegion: primary.region,
@@ -268,6 +283,9 @@ export class GlobalRouter extends Construct {
         regionSwitchHealthCheckIds: props.regionSwitchHealthCheckIds,
       });
       Object.assign(writerChecks, writers);
+      this.primaryWriteCheck = { check: primaryCheck, children: primaryChildren };
+      this.regionSwitchIdsGiven = props.regionSwitchHealthCheckIds !== undefined;
+      this._regionSwitchChecksAttached = props.regionSwitchHealthCheckIds?.[primary.region] !== undefined;
       for (const [role, region] of [['PRIMARY', primary.region], ['SECONDARY', standby]] as const) {
         writeChecks[region] = recordChecks[region];
         setIds[region] = `write-${region}`;
@@ -285,9 +303,10 @@ export class GlobalRouter extends Construct {
     this.writeRecords = writeRecords;
 
     if (readRoute) {
-      const readReplicas = replicas.filter((r) => readRegions.includes(r.region));
-      const thresholds = Object.fromEntries(readReplicas.map((r) => [r.region, props.readLagThreshold ?? r.replicationLagThreshold]));
-      const readChecks = createReadRouteChecks({ router: this, source, replicas: readReplicas, thresholds, endpointChecks: healthChecks });
+      // Every read region, the writer's too: after a switchover or failover it is a secondary.
+      const readDbs = regionDatabases(primary, replicas).filter((d) => readRegions.includes(d.region));
+      const thresholds = Object.fromEntries(readDbs.map((d) => [d.region, props.readLagThreshold ?? d.replicationLagThreshold]));
+      const readChecks = createReadRouteChecks({ router: this, source, regions: readDbs, thresholds, endpointChecks: healthChecks });
       for (const region of readRegions) {
         this.record(`Read-${region}`, readName, endpointsByRegion.get(region)!.target, ttl, {
           region,
@@ -295,7 +314,7 @@ export class GlobalRouter extends Construct {
           healthCheck: readChecks[region] ?? healthChecks[region],
         });
       }
-      if (readReplicas.length > 0) {
+      if (readDbs.length > 0) {
         this.readStalenessBoundSeconds = Math.max(...Object.values(thresholds).map((t) => readStalenessBoundSeconds(t.toSeconds(), this.ttlSeconds)));
       }
       if (readRegions.length > 0) this.readHostname = `${readName}.${props.zone.zoneName}`;
@@ -337,6 +356,43 @@ export class GlobalRouter extends Construct {
     if (this.writeHostname && (region === this.primaryRegion || region === this.standbyRegion)) names.push(this.writeHostname);
     if (this.readHostname && this.readRegions.includes(region)) names.push(this.readHostname);
     return names;
+  }
+
+  /**
+   * Whether the PRIMARY write record also needs the primary region's ARC
+   * Region switch health check, so that executing the plan moves writes even
+   * when the database stays where it is.
+   */
+  public get regionSwitchChecksAttached(): boolean {
+    return this._regionSwitchChecksAttached;
+  }
+
+  /**
+   * Makes the PRIMARY write record also need the health check that `plan`'s
+   * Route 53 block created for `region` (the primary region), read from the
+   * plan's `PlanHealthChecks` attribute in the same deploy. Called by
+   * {@link FailoverRunbook}; does nothing, and returns false, when the ids
+   * were given in `regionSwitchHealthCheckIds` (they take precedence), when
+   * there is no write route, or when the plan is in another region than this
+   * router (a CloudFormation attribute cannot cross regions).
+   */
+  public attachRegionSwitchPlan(plan: arc.CfnPlan, region: string): boolean {
+    const primary = this.primaryWriteCheck;
+    if (!primary || this.regionSwitchIdsGiven || region !== this.primaryRegion) return false;
+    const here = Stack.of(this);
+    const there = Stack.of(plan);
+    if (here !== there && (here.region !== there.region || here.account !== there.account)) {
+      Annotations.of(this).addWarningV2('multiregion-constructs:region-switch-checks-cross-region', `The Region switch plan is in ${there.region}, this router in ${here.region}: `
+        + 'its health check ids cannot reach this stack in the same deploy. Next deploy: pass them as regionSwitchHealthCheckIds (aws arc-region-switch list-route53-health-checks), or put the FailoverRunbook in the router\'s stack.');
+      return false;
+    }
+    const check = route53.HealthCheck.fromHealthCheckId(this, `RegionSwitchHealthCheck-${region}`, regionSwitchCheckId(plan, region));
+    primary.children.push(check);
+    const cfn = primary.check.node.defaultChild as route53.CfnHealthCheck;
+    cfn.addPropertyOverride('HealthCheckConfig.ChildHealthChecks', primary.children.map((c) => c.healthCheckId));
+    cfn.addPropertyOverride('HealthCheckConfig.HealthThreshold', primary.children.length);
+    this._regionSwitchChecksAttached = true;
+    return true;
   }
 
   /** Every region's writer alarm name (deterministic), for dashboards and runbooks. */

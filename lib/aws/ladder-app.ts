@@ -1,4 +1,4 @@
-import { Stack, StackProps } from 'aws-cdk-lib';
+import { Annotations, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { ConfigProblem, parseRegionList, Phase, show, throwIfProblems } from '../core';
@@ -9,10 +9,28 @@ import { ReadReplicaRegion, ReadReplicaRegionProps } from './read-replica-region
 export interface LadderConfig {
   /** AWS account of every stack. @default - environment-agnostic account */
   readonly account?: string;
-  /** The read-write region. */
+  /**
+   * The region that holds the writer today: a ROLE. After a switchover or a
+   * failover, set it to the new writer's region (and keep {@link originRegion}):
+   * only role-bound things follow it (the runbook's direction, the automatic
+   * failover's detection alarm); no database, key or secret is replaced.
+   */
   readonly primaryRegion: string;
-  /** Read-only regions. @default [] */
+  /**
+   * Read-only regions (every region of the deployment but `primaryRegion`).
+   * After a role swap, put the old writer where the new writer was, so the
+   * regions keep their order. @default []
+   */
   readonly replicaRegions?: readonly string[];
+  /**
+   * The region the global database was created in: its stack holds the
+   * PrimaryRegion construct (the cluster with the master credentials, the
+   * secret and the `AWS::RDS::GlobalCluster` created from that cluster). It
+   * never changes, whichever region writes — pin it before the first
+   * failover (`-c originRegion=us-east-1`, or in cdk.json's context).
+   * @default primaryRegion (with a synth-time warning in a multi-region deployment)
+   */
+  readonly originRegion?: string;
   /**
    * Availability zones of the VPCs the deployment creates, by region
    * (`{ 'us-east-1': ['us-east-1a', 'us-east-1b', 'us-east-1c'] }`): a listed
@@ -21,6 +39,9 @@ export interface LadderConfig {
    */
   readonly availabilityZones?: Readonly<Record<string, readonly string[]>>;
 }
+
+/** How {@link LadderDeployment} names its database stacks. */
+export type LadderStackNaming = 'by-region' | 'by-role';
 
 /** The network of one region of a {@link LadderDeployment}. */
 export interface RegionNetwork {
@@ -36,13 +57,25 @@ export interface LadderDeploymentProps extends LadderConfig {
   readonly phase: Phase;
   /** Prefix of the stack names, e.g. `Orders`. @default the construct id */
   readonly stackPrefix?: string;
+  /**
+   * Stack names. `'by-region'`: `<prefix>-<region>` for every database region
+   * (`Orders-us-east-1`, `Orders-eu-west-1`): a name never depends on which
+   * region writes. `'by-role'` (deprecated): the names of earlier versions,
+   * `<prefix>-Primary` for the origin region and `<prefix>-Replica-<region>`
+   * for the others — keep it for a deployment created with them, since a
+   * renamed stack is a new stack (CloudFormation would create a second
+   * database next to the deployed one). "Primary" then means the origin
+   * region, whichever region writes. Migrating: docs/aws/day-two.md.
+   * @default 'by-region'
+   */
+  readonly stackNaming?: LadderStackNaming;
   /** Extra props for the primary. @default {} */
-  readonly primary?: Omit<PrimaryRegionProps, 'replicaRegions' | 'phase'>;
+  readonly primary?: Omit<PrimaryRegionProps, 'replicaRegions' | 'phase' | 'writerRegion'>;
   /** Extra props for every replica. @default {} */
   readonly replica?: Omit<ReadReplicaRegionProps, 'primary'>;
   /**
    * The network of each region, called with the region's stack before its
-   * database is built, primary first: return the region's own VPC (for
+   * database is built, origin region first: return the region's own VPC (for
    * example `ec2.Vpc.fromLookup(stack, 'Vpc', { vpcName: 'shared' })`, or a
    * VPC made in `stack`) and/or its availability zones. Takes precedence over
    * `primary.vpc` / `replica.vpc` and `availabilityZones`.
@@ -54,42 +87,98 @@ export interface LadderDeploymentProps extends LadderConfig {
 }
 
 /**
- * All stacks of one ladder phase: a primary stack and one stack per replica
- * region, wired without cross-region references (deterministic names and
- * stack dependencies). Put it directly in an `App` or a `Stage`.
+ * All stacks of one ladder phase: one stack per database region, wired
+ * without cross-region references (deterministic names and stack
+ * dependencies). Stacks are named by region; the origin region's stack holds
+ * the {@link PrimaryRegion}, every other region's a {@link ReadReplicaRegion},
+ * whichever region writes today (`primaryRegion`). Put it directly in an
+ * `App` or a `Stage`.
  */
 export class LadderDeployment extends Construct {
+  /** The origin region's stack (the PrimaryRegion). */
   public readonly primaryStack: Stack;
+  /** The origin region's database: created the global database, holds the secret. */
   public readonly primary: PrimaryRegion;
+  /** The other regions' stacks, in configuration order. */
   public readonly replicaStacks: readonly Stack[];
+  /** The other regions' databases, in configuration order. */
   public readonly replicas: readonly ReadReplicaRegion[];
+  /** Every database stack, by region. */
+  public readonly stacksByRegion: Readonly<Record<string, Stack>>;
+  /** The region that holds the writer (the configured `primaryRegion`). */
+  public readonly writerRegion: string;
+  /** The region the global database was created in (the PrimaryRegion's). */
+  public readonly originRegion: string;
 
   constructor(scope: Construct, id: string, props: LadderDeploymentProps) {
     super(scope, id);
     const prefix = props.stackPrefix ?? id;
-    const replicaRegions = props.replicaRegions ?? [];
-    this.primaryStack = new Stack(scope, `${prefix}-Primary`, {
+    const naming = props.stackNaming ?? 'by-region';
+    const source = { construct: 'LadderDeployment', path: this.node.path };
+    const configured = [props.primaryRegion, ...(props.replicaRegions ?? [])];
+    const originRegion = props.originRegion ?? props.primaryRegion;
+    const problems: ConfigProblem[] = [];
+    if (naming !== 'by-region' && naming !== 'by-role') {
+      problems.push({ property: 'stackNaming', message: `stackNaming ${show(naming)} is not a naming scheme`, fix: "set stackNaming to 'by-region' (new deployments) or 'by-role' (a deployment created with <prefix>-Primary / <prefix>-Replica-<region> stacks)" });
+    }
+    if (!configured.includes(originRegion)) {
+      problems.push({
+        property: 'originRegion',
+        message: `originRegion ${show(originRegion)} is not a region of the deployment (${show(configured)})`,
+        fix: 'set originRegion to the region the global database was created in (its PrimaryRegion stack), and list that region in primaryRegion or replicaRegions — a deployed region stays in the deployment after a failover',
+      });
+    }
+    throwIfProblems(source, problems);
+    this.originRegion = originRegion;
+    this.writerRegion = props.primaryRegion;
+    // The PrimaryRegion's replicas, in a stable order. While the origin
+    // writes they are replicaRegions as configured. After a role swap —
+    // primaryRegion set to the new writer, the old writer put in its place in
+    // replicaRegions (docs/aws/day-two.md) — the new writer takes the origin's
+    // place back, so the list (the secret's replica regions, the write
+    // route's default standby) is the one the deployment was created with.
+    const given = props.replicaRegions ?? [];
+    const replicaRegions = originRegion === props.primaryRegion
+      ? [...given]
+      : given.map((r) => (r === originRegion ? props.primaryRegion : r));
+    if (replicaRegions.length > 0 && props.originRegion === undefined) {
+      Annotations.of(this).addWarningV2('multiregion-constructs:origin-region-not-pinned', `originRegion is not set, so the origin is primaryRegion (${props.primaryRegion}). `
+        + 'The origin is the region the global database was created in; it must not follow the writer after a failover. '
+        + `Pin it now: originRegion: '${originRegion}' (or -c originRegion=${originRegion}, or cdk.json context). `
+        + 'Since multiregion-constructs 0.2 stacks are named by region; a deployment created with <prefix>-Primary / <prefix>-Replica-<region> stacks sets stackNaming: \'by-role\' (docs/aws/day-two.md).');
+    }
+    if (naming === 'by-role') {
+      Annotations.of(this).addWarningV2('multiregion-constructs:stack-naming-by-role', `stackNaming 'by-role' is deprecated: ${prefix}-Primary is the origin region ${originRegion}, whichever region writes. `
+        + 'Keep it for this deployment, or migrate to by-region names deliberately (docs/aws/day-two.md): a renamed stack is a new stack.');
+    }
+    const stackName = (region: string) => (naming === 'by-role'
+      ? (region === originRegion ? `${prefix}-Primary` : `${prefix}-Replica-${region}`)
+      : `${prefix}-${region}`);
+    // 'by-role' keeps the descriptions of earlier versions too, so `cdk diff` of such a deployment stays empty.
+    const description = (region: string) => (naming === 'by-role'
+      ? `multiregion-constructs phase ${props.phase}: ${region === originRegion ? `primary region ${region}` : `read replica region ${region} of ${originRegion}`}`
+      : `multiregion-constructs phase ${props.phase}: database region ${region}${region === originRegion && replicaRegions.length > 0 ? ' (origin of the global database)' : ''}`);
+    const stackOf = (region: string) => new Stack(scope, stackName(region), {
       ...props.stackProps,
-      env: { account: props.account, region: props.primaryRegion },
-      description: `multiregion-constructs phase ${props.phase}: primary region ${props.primaryRegion}`,
+      env: { account: props.account, region },
+      description: description(region),
     });
+    this.primaryStack = stackOf(originRegion);
     this.primary = new PrimaryRegion(this.primaryStack, 'Database', {
       globalClusterIdentifier: props.primary?.globalClusterIdentifier ?? `${prefix.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-global`,
       ...props.primary,
-      ...regionNetwork(props, this.primaryStack, props.primaryRegion, props.primary),
+      ...regionNetwork(props, this.primaryStack, originRegion, props.primary),
       replicaRegions,
+      writerRegion: props.primaryRegion,
       phase: props.phase,
     });
-    this.replicaStacks = replicaRegions.map((region) => new Stack(scope, `${prefix}-Replica-${region}`, {
-      ...props.stackProps,
-      env: { account: props.account, region },
-      description: `multiregion-constructs phase ${props.phase}: read replica region ${region} of ${props.primaryRegion}`,
-    }));
+    this.replicaStacks = replicaRegions.map((region) => stackOf(region));
     this.replicas = this.replicaStacks.map((stack, i) => new ReadReplicaRegion(stack, 'Database', {
       ...props.replica,
       ...regionNetwork(props, stack, replicaRegions[i], props.replica),
       primary: this.primary,
     }));
+    this.stacksByRegion = Object.fromEntries([this.primaryStack, ...this.replicaStacks].map((s) => [s.region, s]));
   }
 }
 
@@ -111,11 +200,14 @@ function regionNetwork(props: LadderDeploymentProps, stack: Stack, region: strin
  *
  * `replicaRegions` and `availabilityZones` accept a comma-separated list or a
  * JSON array; zones are grouped by the region their name starts with.
+ * `originRegion` (the region the global database was created in) comes from
+ * context too; pin it in cdk.json before the first failover.
  */
 export function readLadderConfig(scope: Construct, defaults: LadderConfig): LadderConfig {
   const node = scope.node;
   const problems: ConfigProblem[] = [];
   const primaryRegion = node.tryGetContext('primaryRegion') ?? defaults.primaryRegion;
+  const originRegion = node.tryGetContext('originRegion') ?? defaults.originRegion;
   let replicaRegions: string[] = [...(defaults.replicaRegions ?? [])];
   const raw = node.tryGetContext('replicaRegions');
   if (raw !== undefined) {
@@ -165,6 +257,7 @@ export function readLadderConfig(scope: Construct, defaults: LadderConfig): Ladd
     account: account === undefined ? undefined : String(account),
     primaryRegion: String(primaryRegion),
     replicaRegions,
+    ...(originRegion !== undefined ? { originRegion: String(originRegion) } : {}),
     ...(availabilityZones ? { availabilityZones } : {}),
   };
 }

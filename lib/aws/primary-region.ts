@@ -5,16 +5,14 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import {
-  ConfigProblem, DataResidency, Phase, RecoveryObjectives, resolveTopology, show, throwIfProblems, Topology,
-  validateHardening, validateTopology,
-} from '../core';
-import { checkEngine, checkInstanceType, checkPrimaryInstanceCount, DB_IDENTIFIER, engineFamily, logExports, tlsParameters } from './private/aurora-rules';
-import { AWS_PROFILE, AWS_WORDS, wholeDays } from './private/aws-profile';
+import { DataResidency, Phase, RecoveryObjectives, resolveTopology, throwIfProblems, Topology } from '../core';
+import { engineFamily, logExports, tlsParameters } from './private/aurora-rules';
 import { defaultGlobalIdentifier, IdentifierScheme } from './private/identifiers';
-import { globalLagMetric, GlobalLagMetricOptions } from './private/metrics';
+import { createReplicationLagAlarm, globalLagMetric, GlobalLagMetricOptions } from './private/metrics';
 import { createMonitoringRole } from './private/monitoring-role';
-import { checkNetwork, createNetwork, placementZones } from './private/network';
+import { createNetwork, placementZones } from './private/network';
+import { addPhaseValidation } from './private/phase-checks';
+import { primaryRegionProblems } from './private/primary-checks';
 
 /** Properties of {@link PrimaryRegion}. */
 export interface PrimaryRegionProps {
@@ -24,6 +22,24 @@ export interface PrimaryRegionProps {
    * @default [] (phase 1, a single region)
    */
   readonly replicaRegions?: readonly string[];
+  /**
+   * The region that holds the writer of the global database today: this
+   * region (the origin, where the global database was created) or one of
+   * `replicaRegions`. A role, read from deployment-time configuration: after
+   * a switchover or a failover, set it to the new writer's region. Nothing
+   * stateful depends on it — this construct's cluster, key and secret stay
+   * as they are; the failover runbook's direction and the automatic
+   * failover's detection follow it (docs/aws/day-two.md).
+   * @default this region
+   */
+  readonly writerRegion?: string;
+  /**
+   * Alarm when the replication lag into this region's cluster exceeds this.
+   * The cluster publishes `AuroraGlobalDBReplicationLag` only while it is a
+   * secondary (after a switchover or a failover moved the writer away).
+   * @default Duration.seconds(30)
+   */
+  readonly replicationLagAlarmThreshold?: Duration;
   /**
    * Phase of the evolution ladder this deployment claims.
    * @default 1 without replica regions, 2 with them
@@ -183,8 +199,18 @@ export class PrimaryRegion extends Construct {
   public readonly encryptionKey: kms.IKey;
   /** The engine, shared with every secondary. */
   public readonly engine: rds.IClusterEngine;
-  /** Region of this stack. */
+  /** Region of this stack: the origin of the global database. */
   public readonly region: string;
+  /** The region that holds the writer today (a role; see {@link PrimaryRegionProps.writerRegion}). */
+  public readonly writerRegion: string;
+  /**
+   * Alarm on replication lag into this region's cluster, for when it is a
+   * secondary (after a switchover or failover); undefined for a
+   * single-region database.
+   */
+  public readonly replicationLagAlarm?: cloudwatch.Alarm;
+  /** Threshold of {@link replicationLagAlarm}. */
+  public readonly replicationLagThreshold: Duration;
   /** Cluster identifier in this region (deterministic). */
   public readonly clusterIdentifier: string;
   /**
@@ -239,37 +265,17 @@ export class PrimaryRegion extends Construct {
       residency: props.residency,
       recoveryObjectives: props.recoveryObjectives,
     };
-    const phase = spec.phase ?? (replicaRegions.length > 0 ? 2 : 1);
-    const problems: ConfigProblem[] = [
-      ...validateTopology(spec, AWS_PROFILE),
-      ...checkEngine(this.engine, isGlobal),
-      ...checkInstanceType(instanceType, isGlobal),
-      ...validateHardening({
-        instanceCount: instances,
-        singleInstanceAllowed: props.allowSingleInstance ?? false,
-        backupRetentionDays: wholeDays(backupRetention),
-        pointInTimeRecovery: props.pointInTimeRecovery ?? true,
-        deletionProtection,
-        deletesDataOnRemoval: removalPolicy === RemovalPolicy.DESTROY,
-        dataLossOnDeleteAllowed: props.allowDataLossOnDelete ?? false,
-        storageEncrypted: props.storageEncrypted ?? true,
-      }, [1, 2, 3, 4, 5].includes(phase) ? phase : 1, AWS_PROFILE, AWS_WORDS),
-    ];
-    if (!DB_IDENTIFIER.test(globalId)) {
-      problems.push({
-        property: 'globalClusterIdentifier',
-        message: `globalClusterIdentifier ${show(globalId)} is not a valid identifier`,
-        fix: 'use 1–63 lowercase letters, digits and single hyphens, starting with a letter (the region and the instance number are appended, so regions need room too)',
-      });
-    } else {
-      // Instance counts of the replicas are checked by each ReadReplicaRegion; one here.
-      problems.push(...this.identifiers.check('globalClusterIdentifier', [this.region, ...replicaRegions], { [this.region]: instances }));
-    }
-    problems.push(...checkPrimaryInstanceCount(instances, isGlobal ? replicaRegions.length : 0));
+    const writerRegion = props.writerRegion ?? this.region;
     const rotation = props.secretRotation ?? Duration.days(30);
-    problems.push(...checkNetwork(this, props, rotation.toMilliseconds() > 0));
+    const problems = primaryRegionProblems(this, props, {
+      spec, engine: this.engine, isGlobal, instances, instanceType, backupRetention, removalPolicy, deletionProtection,
+      globalId, identifiers: this.identifiers, writerRegion, rotates: rotation.toMilliseconds() > 0,
+    });
     throwIfProblems(source, problems);
     this.topology = resolveTopology(spec);
+    this.writerRegion = writerRegion;
+    // Phases 3 and 4 need constructs built elsewhere in the app: checked at synth.
+    addPhaseValidation(this, this.topology.phase, this.region);
 
     this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
       description: `Encrypts the ${globalId} database in ${this.region}`,
@@ -374,6 +380,16 @@ export class PrimaryRegion extends Construct {
       this.globalCluster.applyRemovalPolicy(RemovalPolicy.RETAIN);
       this.globalCluster.node.addDependency(this.cluster);
       this.globalWriterEndpoint = Token.asString(this.globalCluster.getAtt('GlobalEndpoint.Address'));
+    }
+
+    // After a switchover or a failover this region is a secondary: the same
+    // replication-lag alarm as every ReadReplicaRegion has, in this region
+    // (the metric is published in the secondary's region; none while this
+    // region writes, so missing data leaves the alarm as it is).
+    this.replicationLagThreshold = props.replicationLagAlarmThreshold ?? Duration.seconds(30);
+    if (isGlobal) {
+      this.replicationLagAlarm = createReplicationLagAlarm(this, this.metricReplicationLag(this.region), this.replicationLagThreshold,
+        `Aurora global replication lag into ${this.clusterIdentifier} is high (it is a secondary after a switchover or failover): reads here are stale and a failover back would lose more data`);
     }
   }
 

@@ -7,9 +7,10 @@ import { Construct } from 'constructs';
 import { ConfigProblem, plural, show, throwIfProblems } from '../core';
 import { checkEngine, checkInstanceType, engineFamily, logExports, tlsParameters } from './private/aurora-rules';
 import { wholeDays } from './private/aws-profile';
-import { globalLagMetric, GlobalLagMetricOptions } from './private/metrics';
+import { createReplicationLagAlarm, globalLagMetric, GlobalLagMetricOptions } from './private/metrics';
 import { createMonitoringRole } from './private/monitoring-role';
 import { checkNetwork, createNetwork, placementZones } from './private/network';
+import { markPhaseComponent } from './private/phase-checks';
 import { PrimaryRegion } from './primary-region';
 
 /** Properties of {@link ReadReplicaRegion}. */
@@ -109,6 +110,8 @@ export class ReadReplicaRegion extends Construct {
   public readonly replicationLagAlarm: cloudwatch.Alarm;
   /** Threshold of {@link replicationLagAlarm} (the read route's lag check defaults to it). */
   public readonly replicationLagThreshold: Duration;
+  /** The cluster parameter group of this secondary (in force here once it is promoted). */
+  private readonly parameterGroup: rds.CfnDBClusterParameterGroup;
 
   constructor(scope: Construct, id: string, props: ReadReplicaRegionProps) {
     super(scope, id);
@@ -167,6 +170,15 @@ export class ReadReplicaRegion extends Construct {
       });
     }
     problems.push(...checkInstanceType(instanceType, true));
+    if (instances === 0 && !Token.isUnresolved(this.region) && primary.writerRegion === this.region) {
+      // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html
+      // ("headless" secondaries cannot be switched over or failed over to).
+      problems.push({
+        property: 'instances',
+        message: `instances 0 (headless) in ${show(this.region)}, but the primary's writerRegion says ${show(this.region)} holds the writer: a headless secondary has no instance to promote, so Aurora cannot move the writer here`,
+        fix: `give this region instances (1 or more) and deploy before the switchover or failover, or set writerRegion to the region that really holds the writer`,
+      });
+    }
     const retention = wholeDays(props.backupRetention ?? Duration.days(14));
     if (!Number.isInteger(retention) || retention < 7 || retention > 35) {
       problems.push({
@@ -213,7 +225,7 @@ export class ReadReplicaRegion extends Construct {
       description: `Aurora secondary ${this.clusterIdentifier}`,
       allowAllOutbound: false,
     });
-    const parameterGroup = new rds.CfnDBClusterParameterGroup(this, 'Parameters', {
+    const parameterGroup = this.parameterGroup = new rds.CfnDBClusterParameterGroup(this, 'Parameters', {
       family: engine.parameterGroupFamily!,
       description: `TLS-only parameters for ${this.clusterIdentifier}`,
       parameters: tlsParameters(family),
@@ -272,21 +284,25 @@ export class ReadReplicaRegion extends Construct {
       return instance;
     });
     this.readerEndpoint = this.cluster.attrReadEndpointAddress;
+    markPhaseComponent(this, { kind: 'replica', primary, servesReads: this.servesReads, region: this.region });
 
     this.replicationLagThreshold = props.replicationLagAlarmThreshold ?? Duration.seconds(30);
-    this.replicationLagAlarm = this.metricReplicationLag().createAlarm(this, 'ReplicationLagAlarm', {
-      alarmDescription: `Aurora global replication lag into ${this.clusterIdentifier} is high: reads here are stale and a failover would lose more data`,
-      threshold: this.replicationLagThreshold.toMilliseconds(),
-      evaluationPeriods: 5,
-      datapointsToAlarm: 3,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.MISSING,
-    });
+    this.replicationLagAlarm = createReplicationLagAlarm(this, this.metricReplicationLag(), this.replicationLagThreshold,
+      `Aurora global replication lag into ${this.clusterIdentifier} is high: reads here are stale and a failover would lose more data`);
 
     // Deploy after the primary (the global cluster must exist). Plain values
     // only cross the region boundary: no cross-region references.
     const primaryStack = Stack.of(primary);
     if (primaryStack !== stack) stack.addStackDependency(primaryStack, 'the global cluster must exist before a secondary joins it');
+  }
+
+  /**
+   * Sets a parameter in this secondary's cluster parameter group (e.g.
+   * `rds.global_db_rpo`): Aurora uses it once this cluster is promoted.
+   */
+  public addClusterParameter(name: string, value: string): void {
+    const current = this.parameterGroup.parameters as Record<string, string>;
+    this.parameterGroup.parameters = { ...current, [name]: value };
   }
 
   /** Allow connections to the secondary's readers. */

@@ -64,6 +64,14 @@ export interface RunbookStep {
    * @default - none: a person or the cloud's orchestrator runs the commands
    */
   readonly action?: string;
+  /**
+   * A `database-failover` step that itself stops the former writer from
+   * taking writes (Aurora's managed failover fences at the storage layer).
+   * Fence steps may then follow it, to check and contain; otherwise the
+   * former writer must be fenced before the promotion.
+   * @default false
+   */
+  readonly fencesFormerWriter?: boolean;
 }
 
 /**
@@ -192,7 +200,7 @@ export function validateRunbook(model: RunbookModel): ConfigProblem[] {
     }
     const fence = kinds.indexOf('fence');
     const promote = kinds.indexOf('database-failover');
-    if (fence >= 0 && promote >= 0 && fence > promote) {
+    if (fence >= 0 && promote >= 0 && fence > promote && !p.steps[promote].fencesFormerWriter) {
       problems.push({ property: `procedures.${p.id}`, message: `procedure '${p.id}' fences the former writer after promoting the standby, so both can take writes in between`, fix: 'put the fence step before the database-failover step' });
     }
     if ((p.id === 'switchover' || p.id === 'manual-switchover') && fence >= 0) {

@@ -171,12 +171,28 @@ describe('FailoverRunbook with ARC Region switch (default)', () => {
     });
   });
 
-  test('the plan is created after the write records it switches and after its role can be evaluated', () => {
-    const plan = Object.values(routing.findResources('AWS::ARCRegionSwitch::Plan'))[0];
-    const records = Object.keys(routing.findResources('AWS::Route53::RecordSet', { Properties: { Name: 'write.example.com.' } }));
+  test('one deploy: the plan is created after its role can be evaluated, and the PRIMARY write record takes the plan\'s health check of us-east-1 from its PlanHealthChecks attribute', () => {
+    const [planId, plan] = Object.entries(routing.findResources('AWS::ARCRegionSwitch::Plan'))[0];
     const policies = Object.keys(routing.findResources('AWS::IAM::Policy'));
-    expect(records).toHaveLength(2);
-    expect(plan.DependsOn).toEqual(expect.arrayContaining([...records, ...policies]));
+    expect(plan.DependsOn).toEqual(expect.arrayContaining(policies));
+    const primary = Object.values(routing.findResources('AWS::Route53::RecordSet', { Properties: { Name: 'write.example.com.', Failover: 'PRIMARY' } }))[0];
+    const calculated = routing.findResources('AWS::Route53::HealthCheck')[primary.Properties.HealthCheckId.Ref].Properties.HealthCheckConfig;
+    expect(calculated.HealthThreshold).toBe(4);
+    // The entry of us-east-1, found by its region field, not by its position in the list.
+    expect(calculated.ChildHealthChecks[3]).toEqual({
+      'Fn::Select': [0, { 'Fn::Split': [',', { 'Fn::Select': [1, { 'Fn::Split': [':us-east-1:', { 'Fn::Join': [',', { 'Fn::GetAtt': [planId, 'PlanHealthChecks'] }] }] }] }] }],
+    });
+    expect((t.routing.node.findChild('Router') as GlobalRouter).regionSwitchChecksAttached).toBe(true);
+  });
+
+  test('the PlanHealthChecks expression picks the entry of its region whatever the order of the list', () => {
+    // <hostedZoneId>:<recordName>:<region>:<healthCheckId>, as the plan returns them.
+    const entries = ['Z123EXAMPLE:write.example.com:us-east-1:11111111-aaaa', 'Z123EXAMPLE:write.example.com:eu-west-1:22222222-bbbb'];
+    const evaluate = (list: string[], region: string) => list.join(',').split(`:${region}:`)[1].split(',')[0];
+    for (const list of [entries, [...entries].reverse()]) {
+      expect(evaluate(list, 'us-east-1')).toBe('11111111-aaaa');
+      expect(evaluate(list, 'eu-west-1')).toBe('22222222-bbbb');
+    }
   });
 
   test('the plan RTO stays within the 1–10080 minutes CreatePlan accepts', () => {
@@ -213,7 +229,7 @@ describe('FailoverRunbook with ARC Region switch (default)', () => {
     expect(md).toContain('aws cloudwatch describe-alarms --region eu-west-1 --alarm-names orders-eu-west-1-not-writer');
     expect(md).toContain('## Failback to us-east-1');
     expect(md).toContain('rds.global_db_rpo is 30 s');
-    expect(md).toContain('aws arc-region-switch list-route53-health-checks');
+    expect(md).toContain('aws arc-region-switch list-route53-health-checks --region us-east-1 --arn "$PLAN_ARN"');
     // The recovery path uses Region switch data-plane operations only (ListPlans is control plane).
     expect(md).toContain(`PLAN_ARN=$(aws arc-region-switch list-plans-in-region --region eu-west-1 --query "plans[?name=='orders'].arn" --output text)`);
     expect(md).not.toMatch(/arc-region-switch list-plans /);
@@ -222,8 +238,8 @@ describe('FailoverRunbook with ARC Region switch (default)', () => {
   test('the runbook says where each stack\'s state is and what can be changed while each region is lost', () => {
     const state = rb.model.deploymentState!;
     expect(state.locations.map((l) => l.label)).toEqual([
-      'CloudFormation stack Primary (primary database: cluster, key, master secret, global cluster)',
-      'CloudFormation stack Replica-eu-west-1 (secondary database of eu-west-1)',
+      'CloudFormation stack Primary (database of us-east-1 (origin): cluster, key, master secret, global cluster)',
+      'CloudFormation stack Replica-eu-west-1 (database of eu-west-1 (secondary at creation))',
       'CloudFormation stack Routing (write and read routes; Region switch plan)',
     ]);
     expect(state.locations[1].value).toBe('eu-west-1: CloudFormation in eu-west-1; templates and assets in the CDK bootstrap bucket of aws://111111111111/eu-west-1');
@@ -455,7 +471,8 @@ describe('FailoverRunbook objectives and bad input', () => {
       EvaluationPeriods: 3,
       DatapointsToAlarm: 2,
     });
-    expect(Object.keys(rb.rpoLagAlarms)).toEqual(['eu-west-1']);
+    // Every region can be a secondary: the origin too, after a switchover or failover.
+    expect(Object.keys(rb.rpoLagAlarms)).toEqual(['us-east-1', 'eu-west-1']);
     expect(rb.markdown).toContain('Trade-off of rds.global_db_rpo: with one secondary, any impairment of eu-west-1 stops writes in us-east-1, and a major version upgrade of the global database is refused while it is set');
     expect(rb.markdown).toContain('`orders-eu-west-1-rpo-lag` (eu-west-1)');
     expect(rb.markdown).toContain('ParameterName=rds.global_db_rpo,ParameterValue=30,ApplyMethod=immediate');

@@ -6,10 +6,11 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import { GlobalRouter, GlobalRouterProps, RouterTarget } from '../../lib/aws';
-import { errorOf, Topo, topo } from './helpers';
+import { completePhase, errorOf, Topo, topo } from './helpers';
 
 function router(t: Topo, over: Partial<GlobalRouterProps> = {}, id = 'Router'): GlobalRouter {
-  return new GlobalRouter(t.routing, id, { zone: t.zone, primary: t.primary, replicas: t.replicas, endpoints: t.endpoints, ...over });
+  const r = new GlobalRouter(t.routing, id, { zone: t.zone, primary: t.primary, replicas: t.replicas, endpoints: t.endpoints, ...over });
+  return completePhase(t, r);
 }
 
 

@@ -1,7 +1,7 @@
 export { errorOf } from '../error-of';
 import { App, Stack } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { PrimaryRegion, ReadReplicaRegion, RegionEndpoint, RouterTarget } from '../../lib/aws';
+import { FailoverRunbook, GlobalRouter, PrimaryRegion, ReadReplicaRegion, RegionEndpoint, RouterTarget } from '../../lib/aws';
 import { Phase, RecoveryObjectives } from '../../lib/core';
 
 export const ACCOUNT = '111111111111';
@@ -36,6 +36,8 @@ export function topo(opts: {
   routingRegion?: string;
   recoveryObjectives?: RecoveryObjectives;
   engineVersion?: 'mysql';
+  /** The region that holds the writer (a role), default the primary's. */
+  writerRegion?: string;
 } = {}): Topo {
   const app = new App({ context: contextFile() });
   const primaryRegion = opts.primaryRegion ?? 'us-east-1';
@@ -46,6 +48,7 @@ export function topo(opts: {
     phase: opts.phase ?? 3,
     globalClusterIdentifier: 'orders',
     recoveryObjectives: opts.recoveryObjectives,
+    writerRegion: opts.writerRegion,
   });
   const replicas = Object.entries(replicaSpec).map(([region, instances]) =>
     new ReadReplicaRegion(new Stack(app, `Replica-${region}`, { env: { account: ACCOUNT, region } }), 'Database', { primary, instances }));
@@ -53,4 +56,26 @@ export function topo(opts: {
   const zone = route53.HostedZone.fromHostedZoneAttributes(routing, 'Zone', { hostedZoneId: 'Z123EXAMPLE', zoneName: 'example.com' });
   const endpoints = [primaryRegion, ...Object.keys(replicaSpec)].map((region) => ({ region, target: RouterTarget.fromHostname(`app.${region}.example.com`) }));
   return { app, primary, replicas, routing, zone, endpoints };
+}
+
+/** cdk.json's context (originRegion and the CLI settings), as `cdk synth` sees it, plus cdk.context.json. */
+export function exampleContext(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const cdkJson = require('../../cdk.json') as { context: Record<string, unknown> };
+  return { ...cdkJson.context, ...contextFile(), ...extra };
+}
+
+/**
+ * Phases 3 and 4 need failover automation in the app (checked at synth):
+ * a router test that claims them gets a Step Functions FailoverRunbook
+ * (its resources are in the database stacks, not the router's), without a
+ * Markdown file.
+ */
+export function completePhase(t: Topo, router: GlobalRouter): GlobalRouter {
+  if (t.primary.topology.phase >= 3 && router.standbyRegion) {
+    new FailoverRunbook(t.routing, `${router.node.id}Runbook`, {
+      primary: t.primary, replicas: t.replicas, router, engine: 'stepfunctions', acceptRpoGuardWriteStalls: true, writeRunbook: false,
+    });
+  }
+  return router;
 }

@@ -178,8 +178,8 @@ describe('LadderDeployment: a network per region, and zones from configuration',
           : { vpc: importedVpc(stack, [`${region}a`, `${region}b`]) };
       },
     });
-    expect(seen).toEqual(['Orders-Primary:us-east-1', 'Orders-Replica-eu-west-1:eu-west-1', 'Orders-Replica-ap-southeast-2:ap-southeast-2']);
-    expect(ladder.replicas.map((r) => Stack.of(r.vpc).stackName)).toEqual(['Orders-Replica-eu-west-1', 'Orders-Replica-ap-southeast-2']);
+    expect(seen).toEqual(['Orders-us-east-1:us-east-1', 'Orders-eu-west-1:eu-west-1', 'Orders-ap-southeast-2:ap-southeast-2']);
+    expect(ladder.replicas.map((r) => Stack.of(r.vpc).stackName)).toEqual(['Orders-eu-west-1', 'Orders-ap-southeast-2']);
     const eu = Template.fromStack(ladder.replicaStacks[0]);
     eu.resourceCountIs('AWS::EC2::VPC', 0);
     eu.hasResourceProperties('AWS::RDS::DBSubnetGroup', { SubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'] });

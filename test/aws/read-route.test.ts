@@ -1,14 +1,14 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { GlobalRouter, GlobalRouterProps, PrimaryRegion, ReadReplicaRegion, RouterTarget } from '../../lib/aws';
+import { FailoverRunbook, GlobalRouter, GlobalRouterProps, PrimaryRegion, ReadReplicaRegion, RouterTarget } from '../../lib/aws';
 import { Route53Model } from './route53-model';
-import { ACCOUNT, contextFile, errorOf, Topo, topo } from './helpers';
+import { ACCOUNT, completePhase, contextFile, errorOf, Topo, topo } from './helpers';
 
 const READ = 'read.example.com.';
 
 function router(t: Topo, over: Partial<GlobalRouterProps> = {}): GlobalRouter {
-  return new GlobalRouter(t.routing, 'Router', { zone: t.zone, primary: t.primary, replicas: t.replicas, endpoints: t.endpoints, ...over });
+  return completePhase(t, new GlobalRouter(t.routing, 'Router', { zone: t.zone, primary: t.primary, replicas: t.replicas, endpoints: t.endpoints, ...over }));
 }
 
 describe('the read route drops a region whose replication lags (phase 4)', () => {
@@ -24,13 +24,16 @@ describe('the read route drops a region whose replication lags (phase 4)', () =>
     model = new Route53Model(routing);
   });
 
-  test('each secondary\'s read record needs its endpoint AND its lag alarm; the primary\'s needs its endpoint only', () => {
-    for (const region of ['eu-west-1', 'ap-southeast-2']) {
+  test('every read record needs its endpoint AND its lag alarm — the writer\'s too, which is a secondary after a switchover or failover', () => {
+    for (const region of ['us-east-1', 'eu-west-1', 'ap-southeast-2']) {
       expect(model.recordsReading(`${region}/orders-${region}-read-lag`)).toEqual([`read-${region}`]);
     }
-    const primaryRecord = Object.values(routing.findResources('AWS::Route53::RecordSet', { Properties: { Name: READ, Region: 'us-east-1' } }))[0];
-    const check = routing.findResources('AWS::Route53::HealthCheck')[primaryRecord.Properties.HealthCheckId.Ref];
-    expect(check.Properties.HealthCheckConfig).toMatchObject({ Type: 'HTTPS', FullyQualifiedDomainName: 'app.us-east-1.example.com' });
+    // The writer publishes no replication lag: its alarm stays OK (missing data is not breaching), so its reads stay in.
+    Template.fromStack(Stack.of(t.primary)).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'orders-us-east-1-read-lag',
+      Dimensions: [{ Name: 'DBClusterIdentifier', Value: 'orders-us-east-1' }],
+      TreatMissingData: 'notBreaching',
+    });
     routing.hasResourceProperties('AWS::Route53::HealthCheck', {
       HealthCheckConfig: {
         Type: 'CLOUDWATCH_METRIC',
@@ -87,6 +90,7 @@ describe('read-lag threshold and limits', () => {
     const zone = route53.HostedZone.fromHostedZoneAttributes(routing, 'Zone', { hostedZoneId: 'Z9', zoneName: 'example.com' });
     const endpoints = ['us-east-1', 'eu-west-1'].map((region) => ({ region, target: RouterTarget.fromHostname(`${region}.example.com`) }));
     const r = new GlobalRouter(routing, 'Router', { zone, primary: p, replicas: [rep], endpoints });
+    new FailoverRunbook(routing, 'Runbook', { primary: p, replicas: [rep], router: r, engine: 'stepfunctions', writeRunbook: false });
     Template.fromStack(Stack.of(rep)).hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'shop-eu-west-1-read-lag', Threshold: 45000 });
     expect(r.readStalenessBoundSeconds).toBe(45 + 210);
 

@@ -22,7 +22,11 @@ export interface World {
   readonly alarms: Readonly<Record<string, AlarmState>>;
   /** Unhealthy endpoint hostnames. */
   readonly downEndpoints?: readonly string[];
-  /** Health of checks given by id (e.g. Region switch checks); absent means healthy. */
+  /**
+   * Health of checks given by id (e.g. Region switch checks), or by
+   * `plan:<region>` for a Region switch check read from the plan's
+   * PlanHealthChecks attribute; absent means healthy.
+   */
   readonly externalChecks?: Readonly<Record<string, boolean>>;
 }
 
@@ -48,6 +52,8 @@ export class Route53Model {
   /** Whether the check `ref` (a `{ Ref }` or a literal id) is healthy. */
   public healthy(ref: unknown, world: World): boolean {
     if (typeof ref === 'string') return world.externalChecks?.[ref] ?? true;
+    const plan = planCheckRegion(ref);
+    if (plan) return world.externalChecks?.[`plan:${plan}`] ?? true;
     const id = (ref as { Ref: string }).Ref;
     const c = this.checks[id];
     if (!c) throw new Error(`no health check ${id}`);
@@ -86,7 +92,7 @@ export class Route53Model {
   /** The record carrying the health check whose chain reads `alarm` (`<region>/<name>`), with whether it reads it inverted. */
   public recordsReading(alarm: string): string[] {
     const reads = (ref: unknown): boolean => {
-      if (typeof ref === 'string') return false;
+      if (typeof ref === 'string' || planCheckRegion(ref)) return false;
       const c = this.checks[(ref as { Ref: string }).Ref];
       if (c.Type === 'CLOUDWATCH_METRIC') {
         const a = c.AlarmIdentifier as { Region: string; Name: string };
@@ -96,6 +102,12 @@ export class Route53Model {
     };
     return this.records.filter((r) => r.HealthCheckId !== undefined && reads(r.HealthCheckId)).map((r) => r.SetIdentifier as string);
   }
+}
+
+/** The region of a Region switch health check id read from a plan's PlanHealthChecks (split at `:<region>:`), if `ref` is one. */
+function planCheckRegion(ref: unknown): string | undefined {
+  const text = JSON.stringify(ref);
+  return text.includes('PlanHealthChecks') ? /":([a-z]{2}-[a-z]+-\d+):"/.exec(text)?.[1] : undefined;
 }
 
 /** Every assignment of states to `alarms`. */

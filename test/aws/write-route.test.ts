@@ -106,14 +106,19 @@ describe('event → what DNS answers for write.<zone> (docs/aws/phase-3.md)', ()
 
   let sf: Route53Model;
   let rs: Route53Model;
+  let oneDeploy: Route53Model;
   beforeAll(() => {
     sf = setup({}, 'stepfunctions').model;
     rs = setup({ regionSwitchHealthCheckIds: { 'us-east-1': ARC_US, 'eu-west-1': ARC_EU } }, 'region-switch').model;
+    // No ids given: the plan's health check of us-east-1 is wired from its PlanHealthChecks attribute in the same deploy.
+    oneDeploy = setup({}, 'region-switch').model;
   });
 
   test.each(events)('%s', (_event, world, withStepFunctions, withRegionSwitch) => {
     expect(sf.failoverAnswer(WRITE, world)).toBe(`write-${withStepFunctions}`);
     expect(rs.failoverAnswer(WRITE, world)).toBe(`write-${withRegionSwitch}`);
+    const planChecks = { 'plan:us-east-1': world.externalChecks?.[ARC_US] ?? true, 'plan:eu-west-1': world.externalChecks?.[ARC_EU] ?? true };
+    expect(oneDeploy.failoverAnswer(WRITE, { ...world, externalChecks: planChecks })).toBe(`write-${withRegionSwitch}`);
   });
 });
 

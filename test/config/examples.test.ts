@@ -42,8 +42,9 @@ describe.each([1, 2, 3, 4])('AWS phase %d', (phase) => {
     const built = [buildPhase1, buildPhase2, buildPhase3, buildPhase4][phase - 1](app);
     const ladder: LadderDeployment = built instanceof LadderDeployment ? built : built.ladder;
     expect(c.cloud).toBe('aws');
-    expect(ladder.primaryStack.stackName).toBe(`${c.stackPrefix}-Primary`);
-    expect(ladder.replicaStacks.map((s) => s.stackName)).toEqual(c.replicaRegions.map((r) => `${c.stackPrefix}-Replica-${r}`));
+    // Stacks by region, never by role (docs/aws/day-two.md); the origin's stack holds the PrimaryRegion.
+    expect(ladder.primaryStack.stackName).toBe(`${c.stackPrefix}-${c.origin}`);
+    expect(ladder.replicaStacks.map((s) => s.stackName)).toEqual(c.replicaRegions.map((r) => `${c.stackPrefix}-${r}`));
     expect(ladder.primaryStack.account).toBe(c.account);
     expect(ladder.primary.region).toBe(c.origin);
     expect(ladder.primary.region).toBe(c.primaryRegion);

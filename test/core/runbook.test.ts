@@ -183,6 +183,16 @@ describe('fence and configuration steps', () => {
     expect(md).toContain('5. **configuration 4** _(configuration)_');
   });
 
+  test('a promotion that fences the former writer itself (Aurora managed failover) may be followed by fence steps that check and contain', () => {
+    const failover = procedure('failover', ['precondition', 'database-failover', 'verification', 'fence']);
+    const fencing = { ...failover, steps: failover.steps.map((st) => (st.kind === 'database-failover' ? { ...st, fencesFormerWriter: true } : st)) };
+    const others = model().procedures.filter((p) => p.id !== 'failover');
+    expect(validateRunbook(model({ procedures: [...others, fencing] }))).toEqual([]);
+    expect(validateRunbook(model({ procedures: [...others, failover] })).map((p) => p.message)).toEqual([
+      "procedure 'failover' fences the former writer after promoting the standby, so both can take writes in between",
+    ]);
+  });
+
   test('a fence after the promotion, or in a switchover, is refused', () => {
     const problems = validateRunbook(model({
       procedures: [

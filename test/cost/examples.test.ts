@@ -44,8 +44,8 @@ afterAll(cleanup);
 
 test('both outputs are read: 9 AWS stacks and 16 Google Cloud stacks (with the state bucket and a network stack per phase)', () => {
   expect(estimate.stacks.filter((s) => s.cloud === 'aws').map((s) => s.name)).toEqual([
-    'Phase1-Primary', 'Phase2-Primary', 'Phase2-Replica-eu-west-1', 'Phase3-Primary', 'Phase3-Replica-eu-west-1', 'Phase3-Routing',
-    'Phase4-Primary', 'Phase4-Replica-eu-west-1', 'Phase4-Routing',
+    'Phase1-us-east-1', 'Phase2-us-east-1', 'Phase2-eu-west-1', 'Phase3-us-east-1', 'Phase3-eu-west-1', 'Phase3-Routing',
+    'Phase4-us-east-1', 'Phase4-eu-west-1', 'Phase4-Routing',
   ]);
   expect(estimate.stacks.filter((s) => s.cloud === 'gcp')).toHaveLength(16);
 });

@@ -15,7 +15,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import { buildExamples, selectedPhases } from '../../examples/aws/app';
-import { contextFile, errorOf } from '../aws/helpers';
+import { errorOf, exampleContext } from '../aws/helpers';
 
 type Usage = Record<string, Record<Quota, number>>;
 type Quota = 'vpcs' | 'eips' | 'natGateways' | 'dbClusters' | 'dbInstances';
@@ -32,7 +32,8 @@ const DEFAULT_QUOTAS: Record<Quota, number> = { vpcs: 5, eips: 5, natGateways: 5
 const ALREADY_THERE: Record<Quota, number> = { vpcs: 2, eips: 1, natGateways: 1, dbClusters: 0, dbInstances: 0 };
 
 function examples(context: Record<string, unknown> = {}): Stack[] {
-  const app = new App({ context: { ...contextFile(), ...context } });
+  // As `cdk synth` sees it: cdk.json's context (the pinned origin) and cdk.context.json.
+  const app = new App({ context: exampleContext(context) });
   buildExamples(app);
   return app.node.children.filter((c): c is Stack => c instanceof Stack);
 }
@@ -112,15 +113,15 @@ describe("the README's synth commands, offline (issue 18 item 2)", () => {
     .filter((c): c is CfnResource => c instanceof CfnResource && c.cfnResourceType === 'AWS::EC2::Subnet')
     .map((c) => (c as unknown as { availabilityZone: string }).availabilityZone))].sort();
 
-  test('-c primaryRegion=sa-east-1 with the placeholder account needs no lookup', () => {
-    const stacks = examples({ phase: '2', primaryRegion: 'sa-east-1' });
-    expect(subnetZones(stacks, 'Phase2-Primary')).toEqual(['sa-east-1a', 'sa-east-1b', 'sa-east-1c']);
+  test('-c primaryRegion=sa-east-1 -c originRegion=sa-east-1 with the placeholder account needs no lookup', () => {
+    const stacks = examples({ phase: '2', primaryRegion: 'sa-east-1', originRegion: 'sa-east-1' });
+    expect(subnetZones(stacks, 'Phase2-sa-east-1')).toEqual(['sa-east-1a', 'sa-east-1b', 'sa-east-1c']);
   });
 
   test('-c account=… with -c availabilityZones=… needs no lookup', () => {
     const stacks = examples({ phase: '2', account: '123456789012', availabilityZones: 'us-east-1a,us-east-1b,us-east-1c,eu-west-1b,eu-west-1c' });
-    expect(subnetZones(stacks, 'Phase2-Primary')).toEqual(['us-east-1a', 'us-east-1b', 'us-east-1c']);
-    expect(subnetZones(stacks, 'Phase2-Replica-eu-west-1')).toEqual(['eu-west-1b', 'eu-west-1c']);
+    expect(subnetZones(stacks, 'Phase2-us-east-1')).toEqual(['us-east-1a', 'us-east-1b', 'us-east-1c']);
+    expect(subnetZones(stacks, 'Phase2-eu-west-1')).toEqual(['eu-west-1b', 'eu-west-1c']);
   });
 
   test('-c account=… alone, under the CDK CLI without credentials, stops at once and says why and what to do', () => {
@@ -129,7 +130,7 @@ describe("the README's synth commands, offline (issue 18 item 2)", () => {
     delete process.env.CDK_DEFAULT_ACCOUNT;
     try {
       expect(errorOf(() => examples({ phase: '1', account: '123456789012' }))).toMatch(
-        /^PrimaryRegion 'Phase1-Primary\/Database': availabilityZones is not set, so the availability zones of account 123456789012 in us-east-1 must be looked up .* and the CDK CLI found no AWS credentials to do it; either pass availabilityZones/,
+        /^PrimaryRegion 'Phase1-us-east-1\/Database': availabilityZones is not set, so the availability zones of account 123456789012 in us-east-1 must be looked up .* and the CDK CLI found no AWS credentials to do it; either pass availabilityZones/,
       );
     } finally {
       if (saved.outdir === undefined) delete process.env.CDK_OUTDIR; else process.env.CDK_OUTDIR = saved.outdir;

@@ -35,15 +35,15 @@ describe('AWS examples, phases 3 and 4 (default regions)', () => {
 
   test('stacks: database stacks per region plus a us-east-1 routing stack per phase', () => {
     expect(Object.keys(templates)).toEqual([
-      'Phase3-Primary', 'Phase3-Replica-eu-west-1', 'Phase3-Routing',
-      'Phase4-Primary', 'Phase4-Replica-eu-west-1', 'Phase4-Routing',
+      'Phase3-us-east-1', 'Phase3-eu-west-1', 'Phase3-Routing',
+      'Phase4-us-east-1', 'Phase4-eu-west-1', 'Phase4-Routing',
     ]);
     expect(phase3.routingStack.region).toBe('us-east-1');
-    expect(phase3.routingStack.dependencies.map((s) => s.stackName).sort()).toEqual(['Phase3-Primary', 'Phase3-Replica-eu-west-1']);
+    expect(phase3.routingStack.dependencies.map((s) => s.stackName).sort()).toEqual(['Phase3-eu-west-1', 'Phase3-us-east-1']);
   });
 
   test.each([
-    'Phase3-Primary', 'Phase3-Replica-eu-west-1', 'Phase3-Routing', 'Phase4-Primary', 'Phase4-Replica-eu-west-1', 'Phase4-Routing',
+    'Phase3-us-east-1', 'Phase3-eu-west-1', 'Phase3-Routing', 'Phase4-us-east-1', 'Phase4-eu-west-1', 'Phase4-Routing',
   ])('snapshot of %s', (name) => {
     expect(templates[name].toJSON()).toMatchSnapshot();
   });
@@ -54,10 +54,10 @@ describe('AWS examples, phases 3 and 4 (default regions)', () => {
     t.resourcePropertiesCountIs('AWS::Route53::RecordSet', { Name: 'read.phase3.example.com.' }, 0);
     t.hasResourceProperties('AWS::ARCRegionSwitch::Plan', { Name: 'phase3-global', RecoveryTimeObjectiveMinutes: 15, Regions: ['us-east-1', 'eu-west-1'] });
     t.resourceCountIs('AWS::StepFunctions::StateMachine', 0);
-    templates['Phase3-Primary'].hasResourceProperties('AWS::RDS::DBClusterParameterGroup', {
+    templates['Phase3-us-east-1'].hasResourceProperties('AWS::RDS::DBClusterParameterGroup', {
       Parameters: Match.objectLike({ 'rds.global_db_rpo': '30' }),
     });
-    templates['Phase3-Replica-eu-west-1'].hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'phase3-global-eu-west-1-not-writer' });
+    templates['Phase3-eu-west-1'].hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'phase3-global-eu-west-1-not-writer' });
   });
 
   test('phase 4: latency read records in both regions and Step Functions in both', () => {
@@ -67,7 +67,7 @@ describe('AWS examples, phases 3 and 4 (default regions)', () => {
     }
     t.resourcePropertiesCountIs('AWS::Route53::RecordSet', { Name: 'write.phase4.example.com.' }, 2);
     t.resourceCountIs('AWS::ARCRegionSwitch::Plan', 0);
-    for (const name of ['Phase4-Primary', 'Phase4-Replica-eu-west-1']) {
+    for (const name of ['Phase4-us-east-1', 'Phase4-eu-west-1']) {
       templates[name].resourceCountIs('AWS::StepFunctions::StateMachine', 2);
     }
   });

@@ -138,9 +138,15 @@ export function createDetectionAlarm(scope: Construct, primaryCheck: route53.IHe
   });
 }
 
-/** Name of the EventBridge rule that starts the automation in the standby region (the runbook prints it). */
-export function automaticRuleName(globalClusterIdentifier: string): string {
-  return `${globalClusterIdentifier}-automatic-failover`.slice(0, 64);
+/**
+ * Name of the EventBridge rule that starts the automation in the failover's
+ * target region (the runbook prints it). The target is the write route's
+ * standby while the origin writes (the name of earlier versions); after a
+ * role swap it is another region, whose stack gets a rule of another name —
+ * two stacks never hold a rule of the same name, whichever deploys first.
+ */
+export function automaticRuleName(globalClusterIdentifier: string, otherTarget?: string): string {
+  return `${globalClusterIdentifier}-automatic-failover${otherTarget ? `-to-${otherTarget}` : ''}`.slice(0, 64);
 }
 
 /** ARN of an alarm by name (deterministic: usable from any stack). */

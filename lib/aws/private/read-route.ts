@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { ProblemSource, throwIfProblems } from '../../core';
-import type { ReadReplicaRegion } from '../read-replica-region';
+import type { RegionDatabase } from './region-databases';
 import { ROUTE53_ALARM_CHECK_SECONDS } from './writer-signal';
 
 /** How the read-lag alarm evaluates: 2 of 2 one-minute maxima above the threshold. */
@@ -27,48 +27,48 @@ export function readStalenessBoundSeconds(thresholdSeconds: number, ttlSeconds: 
 export interface ReadRouteChecksInput {
   readonly router: Construct;
   readonly source: ProblemSource;
-  /** The secondaries in the read route (the primary region is not one of them). */
-  readonly replicas: readonly ReadReplicaRegion[];
-  /** Threshold per secondary region. */
+  /** Every region in the read route, whatever its role today. */
+  readonly regions: readonly RegionDatabase[];
+  /** Threshold per region. */
   readonly thresholds: Readonly<Record<string, Duration>>;
   readonly endpointChecks: Readonly<Record<string, route53.IHealthCheck>>;
 }
 
 /**
- * The health check each secondary's read record carries: a CALCULATED check
+ * The health check each region's read record carries: a CALCULATED check
  * that needs the region's endpoint check AND a CLOUDWATCH_METRIC check on the
- * region's read-lag alarm (`AuroraGlobalDBReplicationLag`, in the secondary's
- * own region, where the metric is published). A region whose replication
- * falls behind drops out of the read set and comes back when it catches up.
+ * region's read-lag alarm (`AuroraGlobalDBReplicationLag`, in the region's
+ * own CloudWatch, where a secondary's metric is published). A secondary whose
+ * replication falls behind drops out of the read set and comes back when it
+ * catches up.
  *
- * Missing data is NOT breaching, deliberately: after a switchover this
- * region holds the writer and publishes no replication lag, and its reads are
- * then fresh — a breaching treatment would take the new primary out of the
- * read route. The price: a secondary whose metric stops (rather than grows)
- * stays in. Insufficient data at the health check keeps the last known
- * status (healthy for a new check), so a gap in CloudWatch neither adds nor
- * removes a region.
- *
- * The primary region's read record keeps its endpoint check only: the
- * primary publishes no replication lag.
+ * Every region gets it, the one that writes today too: roles move with a
+ * switchover or a failover, and the read route must bound the staleness of
+ * whichever regions are secondaries then, without a deploy. The region that
+ * writes publishes no replication lag, and missing data is NOT breaching,
+ * deliberately, so its alarm stays OK and its reads (fresh) stay in the
+ * route. The price: a secondary whose metric stops (rather than grows) stays
+ * in. Insufficient data at the health check keeps the last known status
+ * (healthy for a new check), so a gap in CloudWatch neither adds nor removes
+ * a region.
  */
 export function createReadRouteChecks(i: ReadRouteChecksInput): Record<string, route53.IHealthCheck> {
   const stack = Stack.of(i.router);
   const checks: Record<string, route53.IHealthCheck> = {};
-  for (const replica of i.replicas) {
-    const region = replica.region;
-    const name = readLagAlarmName(replica.clusterIdentifier);
+  for (const db of i.regions) {
+    const region = db.region;
+    const name = readLagAlarmName(db.clusterIdentifier);
     const threshold = i.thresholds[region];
-    replica.metricReplicationLag({ period: Duration.seconds(READ_LAG_ALARM.periodSeconds) }).createAlarm(replica, 'ReadLagAlarm', {
+    db.metricReplicationLag({ period: Duration.seconds(READ_LAG_ALARM.periodSeconds) }).createAlarm(db.scope, 'ReadLagAlarm', {
       alarmName: name,
-      alarmDescription: `Replication lag into ${replica.clusterIdentifier} is above ${threshold.toSeconds()} s: the read route stops answering with ${region} until it catches up`,
+      alarmDescription: `Replication lag into ${db.clusterIdentifier} is above ${threshold.toSeconds()} s: the read route stops answering with ${region} until it catches up`,
       threshold: threshold.toMilliseconds(),
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: READ_LAG_ALARM.evaluationPeriods,
       datapointsToAlarm: READ_LAG_ALARM.datapointsToAlarm,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    const replicaStack = Stack.of(replica);
+    const replicaStack = Stack.of(db.scope);
     if (replicaStack !== stack && replicaStack.dependencies.includes(stack)) {
       throwIfProblems(i.source, [{
         property: 'scope',

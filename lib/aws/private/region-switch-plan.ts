@@ -1,4 +1,4 @@
-import { Aws, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Aws, Fn, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as arc from 'aws-cdk-lib/aws-arcregionswitch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
@@ -30,7 +30,14 @@ export interface RegionSwitchPlanOptions {
    * 'automatic'): associated with the plan as a trigger alarm.
    * @default - no trigger: a person executes the plan
    */
-  readonly trigger?: { readonly alarmArn: string; readonly alarmName: string; readonly minDelayMinutes: number };
+  readonly trigger?: { readonly alarmArn: string; readonly alarmName: string; readonly minDelayMinutes: number; readonly targetRegion: string };
+  /**
+   * A router whose PRIMARY write record should also need the plan's Route 53
+   * health check of `primaryRegion`, wired from the plan's `PlanHealthChecks`
+   * attribute in the same deploy (see {@link regionSwitchCheckId}).
+   * @default - not wired
+   */
+  readonly attachHomeCheckTo?: { attachRegionSwitchPlan(plan: arc.CfnPlan, region: string): boolean };
 }
 
 /** Key of the trigger alarm in the plan's associated alarms. */
@@ -176,8 +183,8 @@ export function createRegionSwitchPlan(scope: Construct, o: RegionSwitchPlanOpti
       associatedAlarms: { [TRIGGER_ALARM_KEY]: { alarmType: 'trigger', resourceIdentifier: o.trigger.alarmArn } },
       triggers: [{
         action: 'activate',
-        targetRegion: o.standbyRegion,
-        description: `${o.trigger.alarmName} in ALARM: activate ${o.standbyRegion}`,
+        targetRegion: o.trigger.targetRegion,
+        description: `${o.trigger.alarmName} in ALARM: activate ${o.trigger.targetRegion}`,
         conditions: [{ associatedAlarmName: TRIGGER_ALARM_KEY, condition: 'red' }],
         minDelayMinutesBetweenExecutions: o.trigger.minDelayMinutes,
       }],
@@ -189,7 +196,33 @@ export function createRegionSwitchPlan(scope: Construct, o: RegionSwitchPlanOpti
       steps: steps(r),
     })),
   });
-  // Created after the records it switches, and after the role can be evaluated.
-  plan.node.addDependency(base, ...o.records);
+  // Created after the role can be evaluated. When the PRIMARY write record
+  // takes the plan's health check (below), the records come after the plan;
+  // otherwise the plan is created after the records it switches.
+  const attached = o.attachHomeCheckTo?.attachRegionSwitchPlan(plan, o.primaryRegion) ?? false;
+  plan.node.addDependency(base, ...(attached ? [] : o.records));
   return { plan, role };
+}
+
+/**
+ * The id of the Route 53 health check the plan's Route 53 block created for
+ * `region`, as a CloudFormation expression, so a record can carry it in the
+ * deploy that creates the plan.
+ *
+ * `AWS::ARCRegionSwitch::Plan` returns `PlanHealthChecks`, a list of strings
+ * (aws-service-spec; the nested `Route53HealthChecks` and
+ * `HealthChecksForPlan` attributes are deprecated). Each entry is
+ * `<hostedZoneId>:<recordName>:<region>:<healthCheckId>` and the order of the
+ * list is not documented, so the entry is found by its region, not its
+ * position: the list is joined with `,`, split at `:<region>:` (a hosted zone
+ * id and a DNS name hold no colon, so only the region field matches), and the
+ * id is what follows, up to the next `,`. Fn::Split, Fn::Select and Fn::Join
+ * may take Fn::GetAtt and each other
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-split.html).
+ * A plan with no check for `region` fails the deploy at Fn::Select.
+ */
+export function regionSwitchCheckId(plan: arc.CfnPlan, region: string): string {
+  const joined = Fn.join(',', plan.attrPlanHealthChecks);
+  const afterRegion = Fn.select(1, Fn.split(`:${region}:`, joined));
+  return Fn.select(0, Fn.split(',', afterRegion));
 }

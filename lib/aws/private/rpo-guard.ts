@@ -14,7 +14,7 @@
  */
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { ConfigProblem } from '../../core';
-import type { ReadReplicaRegion } from '../read-replica-region';
+import type { RegionDatabase } from './region-databases';
 
 /** The RPO lag alarm fires at this share of the enforced bound. */
 export const RPO_LAG_ALARM_SHARE = 0.8;
@@ -41,17 +41,18 @@ export function checkRpoGuard(o: {
 }
 
 /**
- * An alarm in each secondary's own region (the metric is published there)
- * when `AuroraGlobalDBRPOLag` reaches {@link RPO_LAG_ALARM_SHARE} of the
- * enforced bound: 2 of 3 one-minute maxima, missing data ignored (a
- * secondary promoted to primary publishes none).
+ * An alarm in each region that can be a secondary — every region, the
+ * origin too, which is a secondary after a switchover or failover — when its
+ * `AuroraGlobalDBRPOLag` (published in the secondary's own region) reaches
+ * {@link RPO_LAG_ALARM_SHARE} of the enforced bound: 2 of 3 one-minute
+ * maxima, missing data not breaching (the region that writes publishes none).
  */
-export function createRpoLagAlarms(replicas: readonly ReadReplicaRegion[], enforcedRpoSeconds: number): Record<string, cloudwatch.Alarm> {
+export function createRpoLagAlarms(regions: readonly RegionDatabase[], enforcedRpoSeconds: number): Record<string, cloudwatch.Alarm> {
   const alarms: Record<string, cloudwatch.Alarm> = {};
-  for (const r of replicas) {
-    alarms[r.region] = r.metricRpoLag().createAlarm(r, 'RpoLagAlarm', {
+  for (const r of regions) {
+    alarms[r.region] = r.metricRpoLag().createAlarm(r.scope, 'RpoLagAlarm', {
       alarmName: rpoLagAlarmName(r.clusterIdentifier),
-      alarmDescription: `AuroraGlobalDBRPOLag of ${r.clusterIdentifier} is at ${Math.round(RPO_LAG_ALARM_SHARE * 100)}% of rds.global_db_rpo (${enforcedRpoSeconds} s): commits on the primary stall when every secondary passes the bound`,
+      alarmDescription: `AuroraGlobalDBRPOLag of ${r.clusterIdentifier} is at ${Math.round(RPO_LAG_ALARM_SHARE * 100)}% of rds.global_db_rpo (${enforcedRpoSeconds} s): commits on the writer stall when every secondary passes the bound`,
       threshold: Math.round(RPO_LAG_ALARM_SHARE * enforcedRpoSeconds * 1000),
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 3,

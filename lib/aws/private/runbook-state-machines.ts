@@ -12,139 +12,10 @@
  * publishes where it stopped to SNS and ends in a Fail state naming the stage.
  */
 
-/** What a definition needs to know, all plain strings. */
-export interface StateMachineFacts {
-  readonly globalClusterIdentifier: string;
-  /** This region. */
-  readonly region: string;
-  /** This region's cluster identifier and ARN. */
-  readonly clusterIdentifier: string;
-  readonly clusterArn: string;
-  /**
-   * Writer-role alarm of this region, which must be OK before the write
-   * route answers here. Undefined in a region outside the write route: there
-   * is no alarm (and no write record) to wait for there.
-   */
-  readonly writerAlarmName?: string;
-  /**
-   * An alarm in another region that must be in ALARM too (the primary
-   * region's record also needs the standby's writer alarm to leave OK). A
-   * state machine calls only its own region, so it waits the alarm's flip
-   * time instead of reading it, and says so.
-   */
-  readonly remoteWriterAlarm?: { readonly alarm: string; readonly region: string; readonly withinSeconds: number };
-  /** SNS topic in this region. */
-  readonly topicArn: string;
-  /** Largest replication lag a switchover accepts, milliseconds. */
-  readonly maxLagMillis: number;
-  /** Alarm in this region on replication lag into this cluster (above maxLagMillis). */
-  readonly lagAlarmName: string;
-  /** Seconds between polls while Aurora promotes. */
-  readonly pollSeconds: number;
-  /** Polls before giving up. */
-  readonly maxPolls: number;
-}
+import { Definition, MUTATION_RETRY, sdk, StateMachineFacts } from './asl-definition';
+import { addFenceCheck, addMemberCheck, rememberOldWriters } from './fence-states';
 
-type State = Record<string, unknown>;
-
-/**
- * Retries of read-only calls. An AWS SDK integration names an error
- * `<Service>.<Exception>` after the AWS SDK for Java class, with an
- * `Exception` suffix (https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html):
- * a modeled RDS fault such as `InvalidGlobalClusterStateFault` is
- * `Rds.InvalidGlobalClusterStateException`. Throttling is not modeled: RDS
- * and CloudWatch answer with the error code `Throttling` ("Rate exceeded",
- * HTTP 400), which the SDK raises as the service's base exception, so Step
- * Functions reports `Rds.RdsException` / `CloudWatch.CloudWatchException`
- * (the name `Rds.ThrottlingException` never occurs). A call that got no
- * answer is `Rds.SdkClientException` (or `States.Timeout`).
- */
-export const READ_RETRY = [
-  {
-    ErrorEquals: ['Rds.RdsException', 'Rds.SdkClientException', 'CloudWatch.CloudWatchException', 'CloudWatch.SdkClientException', 'States.Timeout'],
-    IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2, MaxDelaySeconds: 30, JitterStrategy: 'FULL',
-  },
-];
-/**
- * Retries of the calls that move the writer (switchover, failover): only an
- * error response RDS did not model — throttling is one, and arrives as
- * `Rds.RdsException` — which RDS returns instead of acting. Modeled faults
- * (`Rds.InvalidGlobalClusterStateException`, ...) are answers, not retried.
- * A call without an answer (`Rds.SdkClientException`, `States.Timeout`) may
- * have been accepted: calling again would fail with
- * InvalidGlobalClusterStateFault while the first operation runs, and the
- * execution would report a failure while Aurora moves the writer.
- */
-export const MUTATION_RETRY = [
-  { ErrorEquals: ['Rds.RdsException'], IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2, MaxDelaySeconds: 30, JitterStrategy: 'FULL' },
-];
-const RETRY = READ_RETRY;
-const TASK_TIMEOUT = 60;
-
-function sdk(service: string, action: string): string {
-  return `arn:aws:states:::aws-sdk:${service}:${action}`;
-}
-
-/** Builder for one definition with catch-to-notify wiring. */
-class Definition {
-  public readonly states: Record<string, State> = {};
-
-  constructor(private readonly facts: StateMachineFacts, kind: string) {
-    this.states.NotifyFailure = {
-      Type: 'Task',
-      Resource: 'arn:aws:states:::sns:publish',
-      Parameters: {
-        TopicArn: facts.topicArn,
-        Subject: `${kind} to ${facts.region} FAILED`,
-        'Message.$': `States.Format('${kind} of ${facts.globalClusterIdentifier} to ${facts.region} stopped at {}: {}', $.failedAt.stage, $.error.Cause)`,
-      },
-      TimeoutSeconds: TASK_TIMEOUT,
-      Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2 }],
-      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.notifyError', Next: 'Failed' }],
-      ResultPath: null,
-      Next: 'Failed',
-    };
-    this.states.Failed = {
-      Type: 'Fail',
-      Error: `${kind}Failed`,
-      Cause: `The ${kind} stopped; the SNS message and the execution history name the stage that failed.`,
-    };
-  }
-
-  /** Adds a state; Task states get a timeout, retries and a catch that records the stage. */
-  public add(name: string, state: State): void {
-    if (state.Type === 'Task') {
-      state = { TimeoutSeconds: TASK_TIMEOUT, Retry: RETRY, ...state, Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: this.failAt(name) }] };
-    }
-    this.states[name] = state;
-  }
-
-  /** A Pass state that records the stage, then notifies. */
-  public failAt(stage: string): string {
-    const name = `FailedAt${stage}`;
-    if (!this.states[name]) {
-      this.states[name] = { Type: 'Pass', Result: { stage }, ResultPath: '$.failedAt', Next: 'NotifyFailure' };
-    }
-    return name;
-  }
-
-  /** A check that fails with a message: Pass(error) → FailedAt(stage). */
-  public failWith(stage: string, cause: string): string {
-    const name = `Reject${stage}`;
-    this.states[name] = { Type: 'Pass', Result: { Error: `${stage}`, Cause: cause }, ResultPath: '$.error', Next: this.failAt(stage) };
-    return name;
-  }
-
-  public notify(name: string, subject: string, message: string, next: string): void {
-    this.add(name, {
-      Type: 'Task',
-      Resource: 'arn:aws:states:::sns:publish',
-      Parameters: { TopicArn: this.facts.topicArn, Subject: subject, Message: message },
-      ResultPath: null,
-      Next: next,
-    });
-  }
-}
+export type { StateMachineFacts } from './asl-definition';
 
 /** Reads the global cluster and whether this region holds the writer. */
 function addReadWriter(d: Definition, f: StateMachineFacts, name: string, next: string): void {
@@ -168,7 +39,7 @@ function addReadWriter(d: Definition, f: StateMachineFacts, name: string, next: 
 }
 
 /** Wait loop until this region is the writer and the global cluster is available, then traffic checks. */
-function addPromotionTail(d: Definition, f: StateMachineFacts, kind: string): void {
+function addPromotionTail(d: Definition, f: StateMachineFacts, kind: string, afterVerified = 'NotifySuccess'): void {
   d.add('InitPoll', { Type: 'Pass', Result: { count: 0 }, ResultPath: '$.poll', Next: 'WaitForPromotion' });
   d.add('WaitForPromotion', { Type: 'Wait', Seconds: f.pollSeconds, Next: 'ReadPromotion' });
   addReadWriter(d, f, 'ReadPromotion', 'Promoted');
@@ -191,7 +62,7 @@ function addPromotionTail(d: Definition, f: StateMachineFacts, kind: string): vo
   addReadWriter(d, f, 'Verify', 'Verified');
   d.add('Verified', {
     Type: 'Choice',
-    Choices: [{ Variable: '$.writer.here', BooleanEquals: true, Next: 'NotifySuccess' }],
+    Choices: [{ Variable: '$.writer.here', BooleanEquals: true, Next: afterVerified }],
     Default: d.failWith('Verify', `${f.clusterIdentifier} is no longer the writer after the ${kind}; another operation moved it`),
   });
   const route = !f.writerAlarmName
@@ -273,7 +144,9 @@ function addPreconditions(d: Definition, f: StateMachineFacts, kind: string, nex
 /** switchover: no data loss; refuses when the lag is high or the global cluster is busy. */
 export function switchoverDefinition(f: StateMachineFacts): object {
   const d = new Definition(f, 'Switchover');
-  addPreconditions(d, f, 'Switchover', 'GlobalAvailable');
+  // A switchover goes to a connected secondary only: a failback to an old
+  // primary that has not rejoined since a failover is refused (fence-states.ts).
+  addPreconditions(d, f, 'Switchover', addMemberCheck(d, f, 'GlobalAvailable'));
   d.add('GlobalAvailable', {
     Type: 'Choice',
     Choices: [{ Variable: '$.writer.status', StringEquals: 'available', Next: 'ReadLag' }],
@@ -325,7 +198,7 @@ export function failoverDefinition(f: StateMachineFacts): object {
     Error: 'DataLossNotAccepted',
     Cause: `A failover loses the writes not yet replicated to ${f.region}. Start this execution with the input {"allowDataLoss": true} to accept that, or use the switchover state machine while the primary region is healthy.`,
   });
-  addPreconditions(d, f, 'Failover', 'Failover');
+  addPreconditions(d, f, 'Failover', rememberOldWriters(d, 'Failover'));
   d.add('Failover', {
     Type: 'Task',
     Resource: sdk('rds', 'failoverGlobalCluster'),
@@ -335,7 +208,8 @@ export function failoverDefinition(f: StateMachineFacts): object {
     ResultPath: null,
     Next: 'InitPoll',
   });
-  addPromotionTail(d, f, 'Failover');
+  // Then the fence: is the old writer a connected secondary yet? (fence-states.ts)
+  addPromotionTail(d, f, 'Failover', addFenceCheck(d, f, 'NotifySuccess'));
   return { Comment: `Fail the writer of ${f.globalClusterIdentifier} over to ${f.region}, accepting data loss (input {"allowDataLoss": true}).`, StartAt: 'DataLossAccepted', States: d.states, TimeoutSeconds: 3600 };
 }
 
@@ -350,9 +224,36 @@ export interface DrillFacts extends StateMachineFacts {
   readonly holdSeconds: number;
 }
 
-/** Drill: switch over here (via the switchover state machine), hold, switch back, verify. */
+/**
+ * Drill: only from the steady state (the home region writes), switch over
+ * here (via the switchover state machine), hold, switch back, verify. After a
+ * failover has moved the writer here the drill refuses to start: its way
+ * "back" would be a failback, which has preconditions of its own.
+ */
 export function drillDefinition(f: DrillFacts): object {
   const d = new Definition(f, 'Drill');
+  d.add('ReadHome', {
+    Type: 'Task',
+    Resource: sdk('rds', 'describeGlobalClusters'),
+    Parameters: { GlobalClusterIdentifier: f.globalClusterIdentifier },
+    ResultSelector: {
+      'status.$': '$.GlobalClusters[0].Status',
+      'writers.$': '$.GlobalClusters[0].GlobalClusterMembers[?(@.IsWriter == true)].DBClusterArn',
+    },
+    ResultPath: '$.global',
+    Next: 'HomeCheck',
+  });
+  d.add('HomeCheck', {
+    Type: 'Pass',
+    Parameters: { 'home.$': `States.ArrayContains($.global.writers, '${f.homeClusterArn}')` },
+    ResultPath: '$.start',
+    Next: 'SteadyState',
+  });
+  d.add('SteadyState', {
+    Type: 'Choice',
+    Choices: [{ Variable: '$.start.home', BooleanEquals: true, Next: 'SwitchoverHere' }],
+    Default: d.failWith('NotSteadyState', `the writer of ${f.globalClusterIdentifier} is not in ${f.homeRegion}, so the drill would end with a failback; run the runbook's failback procedure first (its preconditions check that the old primary has rejoined), then the drill`),
+  });
   d.add('SwitchoverHere', {
     Type: 'Task',
     Resource: 'arn:aws:states:::states:startExecution.sync:2',
@@ -401,5 +302,5 @@ export function drillDefinition(f: DrillFacts): object {
   d.add('CountBackPoll', { Type: 'Pass', Parameters: { 'count.$': 'States.MathAdd($.poll.count, 1)' }, ResultPath: '$.poll', Next: 'WaitBack' });
   d.notify('NotifyDrillDone', `Drill of ${f.globalClusterIdentifier} passed`, `Switched over to ${f.region}, held ${f.holdSeconds} s and returned to ${f.homeRegion}.`, 'Done');
   d.add('Done', { Type: 'Succeed' });
-  return { Comment: `Drill: switch ${f.globalClusterIdentifier} over to ${f.region} and back to ${f.homeRegion}.`, StartAt: 'SwitchoverHere', States: d.states, TimeoutSeconds: 3 * 3600 };
+  return { Comment: `Drill: switch ${f.globalClusterIdentifier} over to ${f.region} and back to ${f.homeRegion}.`, StartAt: 'ReadHome', States: d.states, TimeoutSeconds: 3 * 3600 };
 }

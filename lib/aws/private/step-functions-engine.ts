@@ -16,6 +16,8 @@ export interface RegionalEngineOptions {
   readonly clusterIdentifier: string;
   /** Every cluster identifier of the topology (a switchover changes them all). */
   readonly allClusterArns: readonly string[];
+  /** Every region's cluster, by region (the fence looks for the old writer among them). */
+  readonly clusters: readonly { readonly region: string; readonly clusterIdentifier: string; readonly clusterArn: string }[];
   readonly maxLagMillis: number;
   /**
    * What tells that the write route answers in this region (primary or
@@ -94,6 +96,7 @@ export function createRegionalEngine(scope: Construct, o: RegionalEngineOptions)
     lagAlarmName,
     pollSeconds: 30,
     maxPolls: 40,
+    otherClusters: o.clusters.filter((c) => c.region !== region),
   };
   const common = (extra: iam.PolicyStatement[]) => [
     new iam.PolicyStatement({ actions: ['rds:DescribeGlobalClusters'], resources: [globalArn] }),

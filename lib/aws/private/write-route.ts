@@ -24,6 +24,10 @@ export interface WriteRouteChecks {
   readonly writerChecks: Record<string, route53.IHealthCheck>;
   /** The health check each write record carries. */
   readonly recordChecks: Record<string, route53.IHealthCheck>;
+  /** The children of the PRIMARY record's calculated check (the record is healthy while every one is). */
+  readonly primaryChildren: route53.IHealthCheck[];
+  /** The PRIMARY record's calculated check. */
+  readonly primaryCheck: route53.HealthCheck;
 }
 
 /**
@@ -95,5 +99,7 @@ export function createWriteRouteChecks(i: WriteRouteChecksInput): WriteRouteChec
   return {
     writerChecks,
     recordChecks: { [i.primaryRegion]: primaryCheck, [i.standbyRegion]: i.endpointChecks[i.standbyRegion] },
+    primaryChildren: children,
+    primaryCheck,
   };
 }
