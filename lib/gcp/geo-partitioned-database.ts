@@ -55,6 +55,14 @@ export interface GeoPartitionedDatabaseProps {
    */
   readonly stackPrefix?: string;
   /**
+   * The name of each stack, by partition and part (a region, `'router'` or
+   * `'runbook'`), e.g. to keep the stacks of an existing phase-4 deployment
+   * when it becomes the first partition (docs/gcp/phase-5.md, "Climbing from
+   * phase 4"). Never derive it from a role.
+   * @default `<stackPrefix>-<partition>-<part>`
+   */
+  readonly stackName?: (partition: string, part: string) => string;
+  /**
    * Base of the instance and workflow names: `<namePrefix>-<partition>-<region>`.
    * @default the stack prefix, lowercased
    */
@@ -176,8 +184,9 @@ export class GeoPartitionedDatabase extends Construct {
     const edition = props.edition ?? 'ENTERPRISE';
     const networkStack = props.network instanceof Construct ? TerraformStack.of(props.network) : undefined;
     const stacks: TerraformStack[] = [];
-    const newStack = (name: string) => {
-      const stack = new TerraformStack(scope, name);
+    const stackName = props.stackName ?? ((partition: string, part: string) => `${prefix}-${partition}-${part}`);
+    const newStack = (partition: string, part: string) => {
+      const stack = new TerraformStack(scope, stackName(partition, part));
       stacks.push(stack);
       return stack;
     };
@@ -185,7 +194,7 @@ export class GeoPartitionedDatabase extends Construct {
       const p = resolved[i];
       const regions = [p.homeRegion, ...p.replicaRegions];
       const instanceNames = Object.fromEntries(regions.map((r) => [r, spec.instanceNames?.[r] ?? defaultInstanceName(namePrefix, p.name, r)]));
-      const regionStacks = new Map(regions.map((r) => [r, newStack(`${prefix}-${p.name}-${r}`)]));
+      const regionStacks = new Map(regions.map((r) => [r, newStack(p.name, r)]));
       if (networkStack) for (const s of regionStacks.values()) s.addDependency(networkStack);
       const homeStack = regionStacks.get(p.homeRegion)!;
       const enterprisePlus = edition === 'ENTERPRISE_PLUS';
@@ -220,7 +229,7 @@ export class GeoPartitionedDatabase extends Construct {
         });
       });
       const label = props.recordLabel ? `.${props.recordLabel}` : '';
-      const routerStack = newStack(`${prefix}-${p.name}-router`);
+      const routerStack = newStack(p.name, 'router');
       const router = new GlobalRouter(routerStack, 'Router', {
         primary,
         zone: props.zone,
@@ -231,7 +240,7 @@ export class GeoPartitionedDatabase extends Construct {
         // Probes carry no data, but a partition kept in its residency is probed from there too when it can be.
         healthCheck: healthCheckRegionsInside(p),
       });
-      const runbookStack = newStack(`${prefix}-${p.name}-runbook`);
+      const runbookStack = newStack(p.name, 'runbook');
       runbookStack.addDependency(routerStack);
       const runbook = new FailoverRunbook(runbookStack, 'Runbook', {
         primary,
