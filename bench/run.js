@@ -5,7 +5,8 @@
  * the floor: a process that only loads aws-cdk-lib. Then the router
  * benchmark (bench/router.js), the cost estimator's (bench/cost.js) and the
  * multiregion command's (bench/config.js) when present. Each measurement runs RUNS times
- * (default 3) and the median is printed.
+ * (default 3) and the median is printed. SYNTH_APPS=gcp/ (a comma-separated
+ * list of prefixes of the app names, e.g. `gcp/,floor`) measures only those apps.
  */
 const { execFileSync } = require('child_process');
 const fs = require('fs');
@@ -28,17 +29,20 @@ function measure(args) {
   return { wallMs: median('wall'), peakRssMb: median('maxRssMb'), resources: samples[0].resources };
 }
 
+const only = (process.env.SYNTH_APPS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const wanted = (app) => only.length === 0 || only.some((prefix) => app.startsWith(prefix));
 const rows = [];
-rows.push({ app: 'floor: require(aws-cdk-lib)', ...measure(['floor-aws']) });
-rows.push({ app: 'floor: aws-cdk-lib + the service modules used', ...measure(['floor-aws-modules']) });
+const add = (app, args) => { if (wanted(app)) rows.push({ app, ...measure(args) }); };
+add('floor: require(aws-cdk-lib)', ['floor-aws']);
+add('floor: aws-cdk-lib + the service modules used', ['floor-aws-modules']);
 const awsDir = path.join(root, 'examples', 'aws');
 for (const file of fs.readdirSync(awsDir).filter((f) => /^phase-\d\.ts$/.test(f)).sort()) {
-  rows.push({ app: `aws/${file}`, ...measure(['aws', path.join(awsDir, file)]) });
+  add(`aws/${file}`, ['aws', path.join(awsDir, file)]);
 }
 const gcpDir = path.join(root, 'examples', 'gcp');
 if (fs.existsSync(gcpDir)) {
   for (const file of fs.readdirSync(gcpDir).filter((f) => /^phase-\d\.ts$/.test(f)).sort()) {
-    rows.push({ app: `gcp/${file}`, ...measure(['gcp', path.join(gcpDir, file)]) });
+    add(`gcp/${file}`, ['gcp', path.join(gcpDir, file)]);
   }
 }
 

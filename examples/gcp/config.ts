@@ -10,6 +10,7 @@
  *   GCP_PROVIDER_VERSION='>= 6.50.0, < 8.0.0' \
  *   GCP_STATE_BUCKET=acme-orders-tfstate GCP_STATE_BUCKET_LOCATION=US \
  *   GCP_REGIONS=us-central1,europe-west1,asia-southeast1 GCP_FIRST_PRIMARY_REGION=us-central1 \
+ *   GCP_PARTITIONS=eu=europe-west1+europe-west4,us=us-central1+us-east1 \
  *   GCP_FOR_REAL=true \
  *   npx ts-node --transpile-only examples/gcp/main.ts
  *
@@ -61,6 +62,15 @@ export interface GcpExampleConfig {
    * @default - the primary and the replica regions
    */
   readonly regions?: readonly string[];
+  /**
+   * Phase 5 (geo-partitioned): each partition's name, home region and replica
+   * regions (the first is the standby), from GCP_PARTITIONS
+   * (`eu=europe-west1+europe-west4,us=us-central1+us-east1`). After a
+   * switchover inside a partition, swap its regions (`eu=europe-west4+europe-west1`):
+   * stacks and instance names are per partition and region, so nothing is replaced.
+   * @default eu (europe-west1, standby europe-west4) and us (us-central1, standby us-east1)
+   */
+  readonly partitions: readonly ExamplePartition[];
   /** GCP_FOR_REAL=true: every placeholder must have been replaced (checked at synth). */
   readonly forReal: boolean;
   /** The bucket every stack keeps its Terraform state in (created by the gcp-state stack). */
@@ -70,6 +80,13 @@ export interface GcpExampleConfig {
    * migrated into the bucket it created (after its first apply, with a local state).
    */
   readonly stateSelfHosted: boolean;
+}
+
+/** One partition of the phase-5 example. */
+export interface ExamplePartition {
+  readonly name: string;
+  readonly homeRegion: string;
+  readonly replicaRegions: readonly string[];
 }
 
 /** A placeholder of the examples: the environment variable that replaces it, and what to put there. */
@@ -110,7 +127,20 @@ export const GCP_EXAMPLE_DEFAULTS: GcpExampleConfig = {
   // A multi-region: survives the loss of any one region of the examples.
   stateBucket: { name: GCP_EXAMPLE_PLACEHOLDERS.stateBucket.placeholder, location: 'US' },
   stateSelfHosted: false,
+  partitions: [
+    { name: 'eu', homeRegion: 'europe-west1', replicaRegions: ['europe-west4'] },
+    { name: 'us', homeRegion: 'us-central1', replicaRegions: ['us-east1'] },
+  ],
 };
+
+/** `eu=europe-west1+europe-west4,us=us-central1+us-east1` → partitions (home first). */
+export function parsePartitions(value: string): ExamplePartition[] {
+  return parseRegionList(value).map((entry) => {
+    const [name, regions = ''] = entry.split('=');
+    const [homeRegion, ...replicaRegions] = regions.split('+').filter(Boolean);
+    return { name, homeRegion, replicaRegions };
+  });
+}
 
 /** Reads the configuration from `env`, falling back to the defaults. */
 export function readGcpExampleConfig(env: NodeJS.ProcessEnv = process.env): GcpExampleConfig {
@@ -139,6 +169,7 @@ export function readGcpExampleConfig(env: NodeJS.ProcessEnv = process.env): GcpE
     forReal: env.GCP_FOR_REAL === 'true',
     stateBucket: { name: env.GCP_STATE_BUCKET || d.stateBucket.name, location: env.GCP_STATE_BUCKET_LOCATION || d.stateBucket.location },
     stateSelfHosted: env.GCP_STATE_SELF_HOSTED === 'true',
+    partitions: env.GCP_PARTITIONS ? parsePartitions(env.GCP_PARTITIONS) : d.partitions,
   };
   const source = { construct: 'GcpExampleConfig', path: 'examples/gcp/config.ts' };
   throwIfProblems(source, regionProblems(config));

@@ -1,23 +1,26 @@
 /**
- * The Google Cloud example apps: phases 1–4 in one cdktf App, synthesized to
+ * The Google Cloud example apps: phases 1–5 in one cdktf App, synthesized to
  * cdktf.out/ (Terraform JSON, one directory per stack) without the cdktf CLI,
  * credentials or network:
  *
  *   npx ts-node --transpile-only examples/gcp/main.ts
  *
  * Configuration: see config.ts (GCP_PROJECT, GCP_PRIMARY_REGION,
- * GCP_REPLICA_REGIONS, ...). The failover runbooks are written as Markdown
+ * GCP_REPLICA_REGIONS, GCP_PARTITIONS, ...). The failover runbooks are written as Markdown
  * next to the stacks, in cdktf.out/runbooks/, by the FailoverRunbook
- * constructs; stack folders and runbooks left over from an earlier synth are
- * removed (out-dir.ts).
+ * constructs, and phase 5's partition map for the GraphQL router in
+ * cdktf.out/router/; stack folders, runbooks and maps left over from an
+ * earlier synth are removed (out-dir.ts).
  */
 import * as path from 'path';
 import { App, TerraformStack } from 'cdktf';
+import { GeoPartitionedDatabase } from '../../lib/gcp';
 import { GcpExampleConfig, readGcpExampleConfig } from './config';
 import { buildGcpPhase1 } from './phase-1';
 import { buildGcpPhase2 } from './phase-2';
 import { buildGcpPhase3 } from './phase-3';
 import { buildGcpPhase4 } from './phase-4';
+import { buildGcpPhase5 } from './phase-5';
 import { buildGcpStateBucket } from './state';
 import { CleanReport, finishOutDir } from './out-dir';
 
@@ -30,7 +33,13 @@ export function buildGcpExamples(app: App, config: GcpExampleConfig = readGcpExa
   buildGcpPhase1(app, config);
   buildGcpPhase2(app, config);
   const runbooks = [buildGcpPhase3(app, config).runbook!, buildGcpPhase4(app, config).runbook!];
-  return Object.fromEntries(runbooks.map((r) => [r.runbookFileName, r.markdown]));
+  const { partitioned } = buildGcpPhase5(app, config);
+  runbooks.push(...partitioned.partitions.map((p) => p.runbook));
+  return {
+    ...Object.fromEntries(runbooks.map((r) => [r.runbookFileName, r.markdown])),
+    // Written by GeoPartitionedDatabase next to the runbooks: the blast radius and the conflict model.
+    [partitioned.overviewFileName]: partitioned.overviewMarkdown,
+  };
 }
 
 /**
@@ -45,7 +54,8 @@ export function synthGcpExamples(outdir: string, config: GcpExampleConfig = read
   const runbooks = buildGcpExamples(app, config);
   app.synth();
   const stackIds = app.node.children.filter((c) => c instanceof TerraformStack).map((c) => c.node.id);
-  return finishOutDir(outdir, stackIds, Object.keys(runbooks));
+  const routerFiles = app.node.children.filter((c): c is GeoPartitionedDatabase => c instanceof GeoPartitionedDatabase).map((g) => g.routerConfigFileName);
+  return finishOutDir(outdir, stackIds, Object.keys(runbooks), routerFiles);
 }
 
 if (require.main === module) {

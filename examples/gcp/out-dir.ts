@@ -1,7 +1,8 @@
 /**
  * What `npm run synth` owns in cdktf.out/: the stack folders it writes
- * (`stacks/<stack>/cdk.tf.json`) and the runbooks (`runbooks/*.md`, written
- * by the FailoverRunbook constructs). A stack
+ * (`stacks/<stack>/cdk.tf.json`), the runbooks (`runbooks/*.md`, written
+ * by the FailoverRunbook and GeoPartitionedDatabase constructs) and the
+ * router's partition maps (`router/*.json`, written by GeoPartitionedDatabase). A stack
  * folder left over from a renamed or removed stack is deleted when it holds
  * nothing but what synth wrote; a folder that holds anything else (a local
  * terraform.tfstate, a .terraform directory, a plan) is kept and reported,
@@ -20,9 +21,10 @@ export interface CleanReport {
 
 /**
  * Removes what an earlier synth left behind: stack folders of stacks that no
- * longer exist, and runbooks other than `runbooks` (written by the constructs).
+ * longer exist, runbooks other than `runbooks` and partition maps other than
+ * `routerFiles` (written by the constructs).
  */
-export function finishOutDir(outdir: string, stackIds: readonly string[], runbooks: readonly string[]): CleanReport {
+export function finishOutDir(outdir: string, stackIds: readonly string[], runbooks: readonly string[], routerFiles: readonly string[] = []): CleanReport {
   const removed: string[] = [];
   const kept: { dir: string; because: string[] }[] = [];
   const stacksDir = path.join(outdir, 'stacks');
@@ -45,6 +47,15 @@ export function finishOutDir(outdir: string, stackIds: readonly string[], runboo
     if (file.endsWith('.md') && !runbooks.includes(file)) {
       fs.rmSync(path.join(runbookDir, file));
       removed.push(path.join('runbooks', file));
+    }
+  }
+  const routerDir = path.join(outdir, 'router');
+  if (fs.existsSync(routerDir)) {
+    for (const file of fs.readdirSync(routerDir)) {
+      if (file.endsWith('.json') && !routerFiles.includes(file)) {
+        fs.rmSync(path.join(routerDir, file));
+        removed.push(path.join('router', file));
+      }
     }
   }
   return { removed, kept };

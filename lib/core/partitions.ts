@@ -73,30 +73,38 @@ export interface WriteModeVocabulary {
   readonly activeActiveEngine: string;
   /** The engine of the geo-partitioned mode, e.g. `Aurora Global Database`. */
   readonly partitionEngine: string;
+  /**
+   * The cloud's name in messages, e.g. `Google Cloud`.
+   * @default the profile's `cloud` (`aws`, `gcp`)
+   */
+  readonly cloudName?: string;
 }
 
-/** Checks the phase-5 write mode: present, known, and not last-write-wins. */
-export function checkWriteMode(mode: unknown, profile: CloudProfile, words: WriteModeVocabulary): ConfigProblem[] {
+/**
+ * Checks the phase-5 write mode: present, known, and not last-write-wins.
+ * `property` is the name the construct gives it (default `mode`).
+ */
+export function checkWriteMode(mode: unknown, profile: CloudProfile, words: WriteModeVocabulary, property = 'mode'): ConfigProblem[] {
   const choices = `'geo-partitioned' (one home region per partition on ${words.partitionEngine}) or 'active-active' (${words.activeActiveEngine}, strongly consistent writes in several regions)`;
   if (mode === undefined) {
     return [{
-      property: 'mode',
-      message: 'mode is not set, and phase 5 has no default: the two ways to write in several regions differ in cost, engine and what the application must do',
-      fix: `set mode to ${choices}`,
+      property,
+      message: `${property} is not set, and phase 5 has no default: the two ways to write in several regions differ in cost, engine and what the application must do`,
+      fix: `set ${property} to ${choices}`,
     }];
   }
   if (typeof mode === 'string' && MULTI_WRITER_ALIASES.includes(mode.toLowerCase())) {
     return [{
-      property: 'mode',
-      message: `mode ${show(mode)} asks for asynchronous multi-writer replication with last-write-wins, which no managed relational engine on ${profile.cloud} offers (and which silently discards one of two concurrent writes)`,
-      fix: `set mode to ${choices}`,
+      property,
+      message: `${property} ${show(mode)} asks for asynchronous multi-writer replication with last-write-wins, which no managed relational engine on ${words.cloudName ?? profile.cloud} offers (and which silently discards one of two concurrent writes)`,
+      fix: `set ${property} to ${choices}`,
     }];
   }
   if (!(WRITE_MODES as readonly unknown[]).includes(mode)) {
     return [{
-      property: 'mode',
-      message: `mode ${show(mode)} is not a phase-5 write mode`,
-      fix: `set mode to ${choices}`,
+      property,
+      message: `${property} ${show(mode)} is not a phase-5 write mode`,
+      fix: `set ${property} to ${choices}`,
     }];
   }
   return [];

@@ -41,6 +41,15 @@ export interface CreateOnlyRule {
    * @default {}
    */
   readonly inPlaceWhen?: Readonly<Record<string, string>>;
+  /**
+   * Create-only list properties that change in place when the new list
+   * keeps every old entry, in order, and only appends (e.g. the Google
+   * provider's `ddl` of `google_spanner_database`: appended statements run as
+   * an update, any other change recreates the database), with the source.
+   * Any other change of one of these is a finding.
+   * @default {}
+   */
+  readonly appendOnly?: Readonly<Record<string, string>>;
 }
 
 /** What a cloud says about its resource types. */
@@ -161,6 +170,7 @@ export function findReplacements(
       const a = valueAt(r.properties, property);
       const b = valueAt(next.properties, property);
       if (same(a, b)) continue;
+      if (rule.appendOnly?.[property] !== undefined && appends(a, b)) continue;
       const id = `${key(r)}#${property}`;
       if (reported.has(id)) continue;
       reported.add(id);
@@ -176,6 +186,13 @@ export function findReplacements(
     }
   }
   return findings;
+}
+
+/** True when `after` is `before` (a list, or nothing) with entries appended. */
+function appends(before: unknown, after: unknown): boolean {
+  const old = before === undefined ? [] : before;
+  if (!Array.isArray(old) || !Array.isArray(after) || after.length < old.length) return false;
+  return old.every((v, i) => same(v, after[i]));
 }
 
 /** The property paths (dotted, leaves) whose values differ between two property maps. */

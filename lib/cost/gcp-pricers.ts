@@ -4,7 +4,10 @@
  * backups, cross-region replicas and their inter-region egress, Cloud DNS
  * zones and queries, Workflows steps, and Cloud Monitoring alerting
  * ($1.50 per condition and $0.35 per million time series returned:
- * https://cloud.google.com/monitoring/alerts/cost-control).
+ * https://cloud.google.com/monitoring/alerts/cost-control); Cloud Spanner
+ * compute per node-hour and storage per GB-month of its instance
+ * configuration (`spanner.<edition>.nodeHour`, `spanner.storage` under the
+ * configuration's name, e.g. `eur3`, not a region).
  */
 import { Pricer, PricerContext, PricerSet } from './pricing';
 
@@ -125,6 +128,40 @@ const globalAddress: Pricer = (ctx) => {
   else ctx.notPriced('free', 'an internal range reserved for private services access has no charge');
 };
 
+const SPANNER_EDITIONS: Readonly<Record<string, { key: string; name: string }>> = {
+  ENTERPRISE_PLUS: { key: 'enterprisePlus', name: 'Enterprise Plus' },
+  ENTERPRISE: { key: 'enterprise', name: 'Enterprise' },
+  STANDARD: { key: 'standard', name: 'Standard' },
+};
+
+/**
+ * Spanner compute: nodes (1000 processing units) × hours at the price of the
+ * instance's edition and configuration. With autoscaling, the minimum (what
+ * an idle instance costs). https://cloud.google.com/spanner/pricing
+ */
+const spannerInstance: Pricer = (ctx) => {
+  const p = ctx.resource.props;
+  const config = String(p.config ?? 'unknown');
+  const edition = SPANNER_EDITIONS[String(p.edition ?? 'STANDARD')] ?? SPANNER_EDITIONS.STANDARD;
+  const limits = ((p.autoscaling_config ?? {}) as { autoscaling_limits?: Record<string, number> }).autoscaling_limits;
+  const units = limits
+    ? Number(limits.min_processing_units ?? Number(limits.min_nodes ?? 0) * 1000)
+    : Number(p.processing_units ?? Number(p.num_nodes ?? 0) * 1000);
+  const hours = ctx.hoursPerMonth;
+  ctx.charge({
+    key: `spanner.${edition.key}.nodeHour`, item: `Spanner ${edition.name} compute`, quantity: (units / 1000) * hours, region: config,
+    note: `${units} processing units × ${hours} h${limits ? ' (autoscaling: at its minimum)' : ''}, configuration ${config}`,
+  });
+};
+
+/** Spanner database storage (every region of the configuration holds it; one price per configuration). */
+const spannerDatabase: Pricer = (ctx) => {
+  const instance = ctx.find(String(ctx.resource.props.instance ?? '').replace(/^\$\{(google_spanner_instance\.[A-Za-z0-9_]+)\.name\}$/, '$1'));
+  const config = String(instance?.props.config ?? 'unknown');
+  const data = ctx.usage.num('database.storageGb', ctx.stack.name);
+  ctx.charge({ key: 'spanner.storage', item: 'Spanner storage', quantity: data.value, assumed: [data.assumed], region: config, note: `configuration ${config}` });
+};
+
 const FREE = (detail: string) => ({ reason: 'free' as const, detail });
 
 /** Google Cloud pricers and the types explained instead. */
@@ -136,6 +173,8 @@ export const GCP_PRICERS: PricerSet = {
     google_dns_managed_zone: (ctx) => ctx.charge({ key: 'dns.managedZone', item: 'Cloud DNS managed zone', quantity: 1 }),
     google_dns_record_set: recordSet,
     google_compute_global_address: globalAddress,
+    google_spanner_instance: spannerInstance,
+    google_spanner_database: spannerDatabase,
     google_compute_health_check: (ctx) => ctx.charge({
       key: 'dns.healthCheck', item: 'Cloud DNS health check', quantity: 1,
       missing: 'health check used by Cloud DNS routing policies: no price in the table (not found in stored pages); add "dns.healthCheck" with --prices',
@@ -153,5 +192,6 @@ export const GCP_PRICERS: PricerSet = {
     google_project_service: FREE('enabling an API has no charge; its resources are priced on their own'),
     terraform_data: FREE('a Terraform-only resource (plan-time checks); nothing is created in the cloud'),
     google_storage_bucket: { reason: 'usage-only', detail: 'Terraform state bucket: billed by stored GB and operations (a few MB of state), which the price table does not hold' },
+    google_spanner_backup_schedule: { reason: 'usage-only', detail: 'Spanner backups are billed per GB-month of backup storage in the instance configuration (https://cloud.google.com/spanner/pricing), which depends on the data and the retention; the price table does not hold it' },
   },
 };

@@ -9,7 +9,7 @@ import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { WorkflowsWorkflow } from '@cdktf/provider-google/lib/workflows-workflow';
 import { Construct } from 'constructs';
 import {
-  checkRegion, ConfigProblem, renderRunbookMarkdown, RunbookModel, runbookFileName, show, throwIfProblems, validateRunbook,
+  checkRegion, ConfigProblem, renderRunbookMarkdown, residencyAllows, RunbookModel, runbookFileName, show, throwIfProblems, validateRunbook,
 } from '../core';
 import { GCP_PROFILE } from './private/gcp-profile';
 import { deterministicName, trimName } from './private/names';
@@ -148,6 +148,18 @@ export class FailoverRunbook extends Construct {
       problems.push({ property: 'regions', message: 'regions is empty', fix: `deploy the workflow in at least one region other than '${primary.region}'` });
     }
     if (standbyRegion !== '' || props.regions) regions.forEach((r, i) => problems.push(...checkRegion(GCP_PROFILE, `regions[${i}]`, r)));
+    const residency = primary.topology.residency;
+    if (residency && (standbyRegion !== '' || props.regions)) {
+      regions.forEach((r, i) => {
+        if (!residencyAllows(residency, r)) {
+          problems.push({
+            property: `regions[${i}]`,
+            message: `regions[${i}] ${show(r)} is outside the residency rule '${residency.name}' of the data (allowed: ${residency.allowedRegions.join(', ')}): the workflow's definition names its instances and its executions log their state, in ${show(r)}`,
+            fix: `deploy the workflow in regions the rule allows, e.g. the standby '${standbyRegion}'`,
+          });
+        }
+      });
+    }
     if (regions.length > 0 && regions.every((r) => r === primary.region)) {
       problems.push({
         property: 'regions',

@@ -1,5 +1,5 @@
 /** The properties of {@link PrimaryRegion} (primary-region.ts). */
-import type { DataResidency, EngineFamily, Phase, RecoveryObjectives } from '../core';
+import type { DataResidency, EngineFamily, Phase, RecoveryObjectives, WriteMode } from '../core';
 import type { AuthorizedNetwork, Edition } from './private/sql-rules';
 
 /** A weekly maintenance window, UTC. */
@@ -26,6 +26,16 @@ export interface PrimaryRegionProps {
    * @default 1 without replica regions, 2 with them
    */
   readonly phase?: Phase;
+  /**
+   * How writes are spread over regions: required at phase 5 (which has no
+   * default), refused before. Cloud SQL has one writable instance, so a
+   * PrimaryRegion is the home of one partition: `'geo-partitioned'` (what
+   * {@link GeoPartitionedDatabase} builds). Strongly consistent writes in
+   * several regions (`'active-active'`) are Cloud Spanner:
+   * {@link ActiveActiveDatabase}. Last-write-wins is refused.
+   * @default - none
+   */
+  readonly writeMode?: WriteMode;
   /**
    * Engine family.
    * @default 'postgresql'

@@ -5,7 +5,7 @@ import { ServiceNetworkingConnection } from '@cdktf/provider-google/lib/service-
 import { SqlDatabaseInstance } from '@cdktf/provider-google/lib/sql-database-instance';
 import { SqlUser } from '@cdktf/provider-google/lib/sql-user';
 import { Construct } from 'constructs';
-import { EngineFamily, resolveTopology, throwIfProblems, Topology } from '../core';
+import { EngineFamily, resolveTopology, throwIfProblems, Topology, WriteMode } from '../core';
 import { createPrivateServiceNetwork } from './deployment-network';
 import { instanceDownAlert, splitBrainGuard } from './private/alerts';
 import { describeWriteEndpoint, designateDrReplica, DrDesignationMode } from './private/dr-designation';
@@ -31,6 +31,8 @@ export type { MaintenanceWindow, PrimaryRegionProps } from './primary-region-pro
 export class PrimaryRegion extends Construct {
   /** The validated topology this primary belongs to. */
   public readonly topology: Topology;
+  /** Phase 5: the write mode (always `'geo-partitioned'` on Cloud SQL); undefined before phase 5. */
+  public readonly writeMode?: WriteMode;
   /** The Cloud SQL instance (also `node.defaultChild`). */
   public readonly instance: SqlDatabaseInstance;
   /** Project of the instance. */
@@ -143,6 +145,7 @@ export class PrimaryRegion extends Construct {
     }));
 
     this.topology = resolveTopology(spec);
+    this.writeMode = props.writeMode;
     this.instanceNameMap = { ...(props.instanceNames ?? {}) };
     this.keyNameMap = { ...(props.encryptionKeyNames ?? {}), ...(props.encryptionKeyName && !props.encryptionKeyNames?.[props.region] ? { [props.region]: props.encryptionKeyName } : {}) };
     if (props.encryptionKeyName && !props.encryptionKeyNames && replicaRegions.length > 0) {

@@ -39,6 +39,11 @@ describe('write mode', () => {
     expect(p.message).toBe(`mode '${mode}' asks for asynchronous multi-writer replication with last-write-wins, which no managed relational engine on aws offers (and which silently discards one of two concurrent writes)`);
     expect(p.fix).toContain("'geo-partitioned'");
   });
+  test('a construct can name the property and the cloud (additive options; the defaults above are unchanged)', () => {
+    const gcp = { activeActiveEngine: 'Cloud Spanner', partitionEngine: 'Cloud SQL', cloudName: 'Google Cloud' };
+    expect(checkWriteMode(undefined, profile, gcp, 'writeMode')[0]).toMatchObject({ property: 'writeMode', message: expect.stringMatching(/^writeMode is not set, /), fix: expect.stringMatching(/^set writeMode to 'geo-partitioned' \(one home region per partition on Cloud SQL\)/) });
+    expect(checkWriteMode('last-write-wins', profile, gcp, 'writeMode')[0].message).toBe("writeMode 'last-write-wins' asks for asynchronous multi-writer replication with last-write-wins, which no managed relational engine on Google Cloud offers (and which silently discards one of two concurrent writes)");
+  });
   test('an unknown mode is named', () => {
     expect(checkWriteMode('sharded', profile, words)[0].message).toBe("mode 'sharded' is not a phase-5 write mode");
   });

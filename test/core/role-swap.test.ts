@@ -47,6 +47,25 @@ describe('findReplacements', () => {
     expect(findReplacements([r1], [], rules)).toEqual([]);
   });
 
+  test('an append-only list (appendOnly): appending is in place; changing, removing or reordering an entry replaces', () => {
+    const ddlRules: ReplacementRules = {
+      stateful: ['sdb'],
+      createOnly: { sdb: { properties: ['name', 'ddl'], source: 'https://example.com/sdb', appendOnly: { ddl: 'appended statements run as an update' } } },
+    };
+    const sdb = (ddl?: string[]): DeployedResource => ({ stack: 's', address: 'sdb.main', type: 'sdb', properties: { name: 'ledger', ...(ddl ? { ddl } : {}) } });
+    const before = sdb(["SET leader = 'a'"]);
+    expect(findReplacements([before], [sdb(["SET leader = 'a'", "SET leader = 'b'"])], ddlRules)).toEqual([]);
+    expect(findReplacements([sdb()], [sdb(["SET leader = 'a'"])], ddlRules)).toEqual([]);
+    expect(findReplacements([before], [sdb(["SET leader = 'b'"])], ddlRules).map((f) => f.message)).toEqual([
+      "sdb s/sdb.main: create-only property ddl changes from [\"SET leader = 'a'\"] to [\"SET leader = 'b'\"], which replaces the resource (https://example.com/sdb)",
+    ]);
+    expect(findReplacements([sdb(["x", "y"])], [sdb(["y", "x"])], ddlRules)).toHaveLength(1);
+    expect(findReplacements([sdb(["x", "y"])], [sdb(["x"])], ddlRules)).toHaveLength(1);
+    // Without appendOnly the same append is a replacement: the rule is what makes it in place.
+    const strict: ReplacementRules = { ...ddlRules, createOnly: { sdb: { properties: ['name', 'ddl'], source: 'https://example.com/sdb' } } };
+    expect(findReplacements([before], [sdb(["SET leader = 'a'", "SET leader = 'b'"])], strict)).toHaveLength(1);
+  });
+
   test('a type without a rule is reported, so a new resource type gets classified', () => {
     const other: DeployedResource = { stack: 's', address: 'x.y', type: 'bucket', properties: {} };
     expect(findReplacements([other], [other], rules)).toEqual([expect.objectContaining({ reason: 'unclassified-type', type: 'bucket' })]);

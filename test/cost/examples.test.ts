@@ -42,12 +42,12 @@ beforeAll(() => {
 
 afterAll(cleanup);
 
-test('both outputs are read: 9 AWS stacks and 16 Google Cloud stacks (with the state bucket and a network stack per phase)', () => {
+test('both outputs are read: 9 AWS stacks and 26 Google Cloud stacks (with the state bucket and a network stack per phase)', () => {
   expect(estimate.stacks.filter((s) => s.cloud === 'aws').map((s) => s.name)).toEqual([
     'Phase1-us-east-1', 'Phase2-us-east-1', 'Phase2-eu-west-1', 'Phase3-us-east-1', 'Phase3-eu-west-1', 'Phase3-Routing',
     'Phase4-us-east-1', 'Phase4-eu-west-1', 'Phase4-Routing',
   ]);
-  expect(estimate.stacks.filter((s) => s.cloud === 'gcp')).toHaveLength(16);
+  expect(estimate.stacks.filter((s) => s.cloud === 'gcp')).toHaveLength(26);
 });
 
 test('every resource type in every example is priced or explained (none unknown to the estimator)', () => {
@@ -68,9 +68,12 @@ test('every resource has a line item or a not-priced entry: never a silent zero'
 test('what is not priced in the examples, and why', () => {
   expect(estimate.notPriced.filter((n) => n.reason !== 'free').map((n) => `${n.cloud} ${n.resourceType} ×${n.count} ${n.reason}`)).toEqual([
     'aws AWS::ARCRegionSwitch::Plan ×1 unknown',
-    'gcp google_compute_health_check ×2 unknown',
+    'gcp google_compute_health_check ×4 unknown',
+    'gcp google_spanner_database ×1 unknown',
+    'gcp google_spanner_instance ×1 unknown',
     'aws AWS::S3::Bucket ×1 usage-only',
     'aws AWS::SNS::Topic ×2 usage-only',
+    'gcp google_spanner_backup_schedule ×1 usage-only',
     'gcp google_storage_bucket ×1 usage-only',
   ]);
 });
@@ -78,9 +81,13 @@ test('what is not priced in the examples, and why', () => {
 describe.each(['aws', 'gcp'] as const)('the ladder on %s', (cloud) => {
   const rows = () => ladder.filter((r) => r.cloud === cloud);
 
-  test('a monthly total for phases 1–4; phase 5 not built yet', () => {
-    expect(rows().map((r) => [r.phase, r.monthly === undefined ? 'none' : r.monthly > 0])).toEqual([[1, true], [2, true], [3, true], [4, true], [5, 'none']]);
-    expect(rows()[4].recovery).toBe('not built yet: no stack of this phase in the output');
+  test(cloud === 'aws' ? 'a monthly total for phases 1–4; phase 5 not built yet' : 'a monthly total for phases 1–5', () => {
+    if (cloud === 'aws') {
+      expect(rows().map((r) => [r.phase, r.monthly === undefined ? 'none' : r.monthly > 0])).toEqual([[1, true], [2, true], [3, true], [4, true], [5, 'none']]);
+      expect(rows()[4].recovery).toBe('not built yet: no stack of this phase in the output');
+    } else {
+      expect(rows().map((r) => [r.phase, r.monthly === undefined ? 'none' : r.monthly > 0])).toEqual([[1, true], [2, true], [3, true], [4, true], [5, true]]);
+    }
   });
 
   test('each climb is the difference of the phase totals and is explained by its line items', () => {
@@ -103,6 +110,18 @@ describe.each(['aws', 'gcp'] as const)('the ladder on %s', (cloud) => {
     expect(rows()[1].protectsAgainst).toBe('the loss of the primary region, with a manual promotion (RPO > 0)');
     expect(rows()[0].recovery).toBe('no failover runbook in the output: recovery to another Region is manual');
   });
+});
+
+test('the Google Cloud phase 5 row: two partitions of Cloud SQL and a Spanner ledger; what has no price is listed, never a silent zero', () => {
+  const p5 = ladder.find((r) => r.cloud === 'gcp' && r.phase === 5)!;
+  expect(p5.stacks).toHaveLength(10);
+  expect(p5.monthly!).toBeGreaterThan(ladder.find((r) => r.cloud === 'gcp' && r.phase === 4)!.monthly!);
+  expect(p5.deltaLines.some((d) => d.item.endsWith('(europe-west4)') && d.delta > 0)).toBe(true);
+  expect(p5.notPriced).toEqual([
+    'google_compute_health_check ×2 (unknown)', 'google_spanner_database ×1 (unknown)', 'google_spanner_instance ×1 (unknown)', 'google_spanner_backup_schedule ×1 (usage-only)',
+  ]);
+  // As for phases 3–4 on Google Cloud: the generated runbook states no RTO/RPO line the estimator reads.
+  expect(p5.recovery).toBe('runbook orders-p5-eu-failover.md states no RTO/RPO estimate');
 });
 
 test('the AWS phase 3 climb is the routing layer; its recovery comes from the generated runbook', () => {

@@ -7,7 +7,7 @@
  * $0.35 per million time series.
  */
 import { estimateCost, sqlMachine } from '../../lib/cost';
-import { cdktfOut, cleanup } from './fixtures';
+import { cdktfOut, cleanup, file } from './fixtures';
 
 afterAll(cleanup);
 
@@ -83,4 +83,42 @@ test('a machine type or a Region the table lacks is not priced, named, never zer
     "far/google_sql_database_instance.Db: Region 'asia-south2' is not in the price table (Cloud SQL Enterprise vCPU)",
   ]));
   expect(e.lineItems.filter((i) => i.stack === 'far' || i.item.includes('vCPU'))).toEqual([]);
+});
+
+describe('Cloud Spanner (phase 5, active-active)', () => {
+  const spanner = (instance: Record<string, unknown>) => cdktfOut({
+    ledger: {
+      region: 'europe-west1',
+      resources: {
+        google_spanner_instance: { Inst: { name: 'ledger', config: 'eur3', edition: 'ENTERPRISE_PLUS', ...instance } },
+        google_spanner_database: { Db: { name: 'main', instance: '${google_spanner_instance.Inst.name}' } },
+        google_spanner_backup_schedule: { Backups: { instance: '${google_spanner_instance.Inst.name}', database: '${google_spanner_database.Db.name}', retention_duration: '1209600s' } },
+      },
+    },
+  });
+
+  test('not in the built-in table: compute and storage are listed as not priced, naming the configuration; backups are usage-only', () => {
+    const e = estimateCost(spanner({ processing_units: 1000 }));
+    expect(e.lineItems.filter((i) => i.resourceType.startsWith('google_spanner'))).toEqual([]);
+    expect(e.notPriced.filter((n) => n.resourceType.startsWith('google_spanner')).map((n) => `${n.resourceType} ${n.reason}: ${n.detail}`)).toEqual([
+      "google_spanner_database unknown: Region 'eur3' is not in the price table (Spanner storage)",
+      "google_spanner_instance unknown: Region 'eur3' is not in the price table (Spanner Enterprise Plus compute)",
+      'google_spanner_backup_schedule usage-only: Spanner backups are billed per GB-month of backup storage in the instance configuration (https://cloud.google.com/spanner/pricing), which depends on the data and the retention; the price table does not hold it',
+    ]);
+  });
+
+  test('with prices for the configuration (--prices): node-hours of the processing units, or of the autoscaler\'s minimum, and storage', () => {
+    const prices = file('spanner-prices.json', JSON.stringify({
+      version: 'mine',
+      prices: { gcp: { eur3: {
+        'spanner.enterprisePlus.nodeHour': { usd: 3, unit: 'node-hour', source: 'my price list', date: '2026-11-29' },
+        'spanner.storage': { usd: 0.5, unit: 'GB-month', source: 'my price list', date: '2026-11-29' },
+      } } },
+    }));
+    const fixed = estimateCost(spanner({ processing_units: 500 }), { prices });
+    expect(fixed.lineItems.find((i) => i.item === 'Spanner Enterprise Plus compute')).toMatchObject({ quantity: 0.5 * 730, unitPrice: 3, region: 'eur3', note: '500 processing units × 730 h, configuration eur3' });
+    expect(fixed.lineItems.find((i) => i.item === 'Spanner storage')).toMatchObject({ quantity: 100, unitPrice: 0.5, assumed: ['database.storageGb = 100'] });
+    const auto = estimateCost(spanner({ autoscaling_config: { autoscaling_limits: { min_processing_units: 2000, max_processing_units: 5000 } } }), { prices });
+    expect(auto.lineItems.find((i) => i.item === 'Spanner Enterprise Plus compute')).toMatchObject({ quantity: 2 * 730, note: '2000 processing units × 730 h (autoscaling: at its minimum), configuration eur3' });
+  });
 });

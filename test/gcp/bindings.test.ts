@@ -11,7 +11,7 @@ import * as path from 'path';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { buildGcpExamples } from '../../examples/gcp/main';
 import { readGcpExampleConfig } from '../../examples/gcp/config';
-import { DatabaseUsers, FailoverRunbook, GlobalRouter, PrimaryRegion, ReadReplicaRegion, StateBucket } from '../../lib/gcp';
+import { ActiveActiveDatabase, DatabaseUsers, FailoverRunbook, GlobalRouter, PrimaryRegion, ReadReplicaRegion, StateBucket } from '../../lib/gcp';
 import { PROJECT } from './helpers';
 
 const LIB = path.dirname(require.resolve('@cdktf/provider-google/lib/provider'));
@@ -63,6 +63,14 @@ function docs(): Record<string, any>[] {
   new FailoverRunbook(extra, 'Runbook', { primary, replicas: [replica], router });
   new DatabaseUsers(extra, 'Users', { primary, iamUsers: ['bob@example.com'] });
   new StateBucket(extra, 'State', { project: PROJECT, name: 'acme-tfstate', location: 'US', dataLocations: ['us-central1', 'us-east1'] });
+  // Phase 5 options the example does not use: autoscaling, CMEK in every region, PostgreSQL, a described configuration.
+  const spanner = new TerraformStack(app, 'extra-spanner');
+  const key = (r: string) => `projects/${PROJECT}/locations/${r}/keyRings/r/cryptoKeys/k`;
+  new ActiveActiveDatabase(spanner, 'Ledger', {
+    project: PROJECT, instanceName: 'ledger-x', dialect: 'POSTGRESQL', autoscaling: { minProcessingUnits: 1000, maxProcessingUnits: 4000 },
+    customInstanceConfig: { name: 'custom-eur3-ro', readWriteRegions: ['europe-west1', 'europe-west4'], readOnlyRegions: ['europe-west3'], witnessRegions: ['europe-north1'] },
+    encryptionKeyNames: Object.fromEntries(['europe-west1', 'europe-west4', 'europe-west3', 'europe-north1'].map((r) => [r, key(r)])),
+  });
   return app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack).map((s) => JSON.parse(Testing.synth(s)));
 }
 
@@ -93,6 +101,7 @@ test('every resource attribute, at every level, exists in the pinned bindings', 
     'data.google_sql_database_instances',
     'google_compute_global_address', 'google_compute_health_check', 'google_compute_network', 'google_dns_managed_zone_iam_member', 'google_dns_record_set',
     'google_monitoring_alert_policy', 'google_project_iam_custom_role', 'google_project_iam_member', 'google_project_service', 'google_service_account', 'google_service_networking_connection',
+    'google_spanner_backup_schedule', 'google_spanner_database', 'google_spanner_instance',
     'google_sql_database_instance', 'google_sql_user', 'google_storage_bucket', 'google_workflows_workflow',
   ]);
 });

@@ -16,9 +16,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { changedProperties, DeployedResource, findReplacements, formatReplacementFindings } from '../../lib/core';
-import { GCP_REPLACEMENT_RULES, PrimaryRegion, ReadReplicaRegion, terraformResources } from '../../lib/gcp';
+import { DeploymentNetwork, GCP_REPLACEMENT_RULES, GeoPartitionedDatabase, PrimaryRegion, ReadReplicaRegion, RouterTarget, terraformResources } from '../../lib/gcp';
 import { readGcpExampleConfig } from '../../examples/gcp/config';
 import { buildGcpDeployment, GcpDeploymentSpec } from '../../examples/gcp/deployment';
+import { buildGcpPhase5 } from '../../examples/gcp/phase-5';
 import { errorOf, PROJECT } from './helpers';
 
 type Env = Record<string, string>;
@@ -94,8 +95,29 @@ test('phase 4 with three regions: a swap to either replica replaces nothing', ()
   }
 });
 
+describe('phase 5: a switchover inside a partition, then the swap of its regions in GCP_PARTITIONS, replaces nothing', () => {
+  const synth5 = (partitions: string) => {
+    const app = new App({ outdir: 'cdktf.out', stackTraces: false });
+    const p5 = buildGcpPhase5(app, readGcpExampleConfig({ GCP_PARTITIONS: partitions }));
+    return terraformResources(Object.fromEntries(p5.stacks.map((s) => [s.node.id, JSON.parse(Testing.synth(s))])));
+  };
+  const a = synth5('eu=europe-west1+europe-west4,us=us-central1+us-east1');
+
+  test.each([
+    ['eu', 'eu=europe-west4+europe-west1,us=us-central1+us-east1'],
+    ['us', 'eu=europe-west1+europe-west4,us=us-east1+us-central1'],
+  ])('partition %s: same stacks, same addresses, no ForceNew argument of any resource changed; the other partition and the Spanner ledger do not change at all', (partition, swapped) => {
+    const b = synth5(swapped);
+    expect(stacksOf(b)).toEqual(stacksOf(a));
+    expectNoReplacement(a, b);
+    expectNoReplacement(b, a);
+    const other = partition === 'eu' ? 'us' : 'eu';
+    const untouched = (rs: DeployedResource[]) => rs.filter((r) => r.stack.startsWith(`gcp-phase5-${other}-`) || r.stack === 'gcp-phase5-spanner');
+    expect(untouched(b)).toEqual(untouched(a));
+  });
+});
+
 describe('the ladder climb: phase N → N+1 replaces nothing (the same deployment)', () => {
-  // Phase 5 (active-active writes) is declared in the ladder but not built on Google Cloud: no 4 → 5 climb.
   const synth = (phase: 1 | 2 | 3 | 4) => synthDeployment(TWO, { phase, name: 'orders', stackPrefix: 'gcp-orders', dnsLabel: 'orders' });
   const phases = [synth(1), synth(2), synth(3), synth(4)];
 
@@ -104,6 +126,31 @@ describe('the ladder climb: phase N → N+1 replaces nothing (the same deploymen
     expectNoReplacement(before, after);
     // Only additions: every stack of phase N is still there.
     expect(stacksOf(after)).toEqual(expect.arrayContaining(stacksOf(before)));
+  });
+
+  test('phase 4 → 5: the deployment becomes the first partition (its stacks, names and network kept), a second partition is added; nothing stateful is replaced', () => {
+    const app = new App({ outdir: 'cdktf.out', stackTraces: false });
+    const network = new DeploymentNetwork(new TerraformStack(app, 'gcp-orders-network'), 'Network', {
+      project: 'example-project', networkName: 'orders-vpc', rangeName: 'orders-psa', providerRegion: 'us-central1',
+    });
+    const regions = ['us-central1', 'europe-west1', 'asia-southeast1', 'asia-northeast1'];
+    const db = new GeoPartitionedDatabase(app, 'orders', {
+      project: 'example-project', network, zone: { name: 'example-zone', dnsName: 'example.com.' }, edition: 'ENTERPRISE_PLUS', writeFiles: false,
+      endpoints: regions.map((region, i) => ({ region, target: RouterTarget.fromIpAddress(`203.0.113.${10 + i}`) })),
+      partitions: [
+        { name: 'us', homeRegion: 'us-central1', replicaRegions: ['europe-west1'], instanceNames: { 'us-central1': 'orders', 'europe-west1': 'orders-europe-west1' } },
+        { name: 'apac', homeRegion: 'asia-southeast1', replicaRegions: ['asia-northeast1'] },
+      ],
+      // The phase-4 deployment's region stacks are the first partition's.
+      stackName: (partition, part) => (partition === 'us' && part.includes('-') ? `gcp-orders-${part}` : `gcp-orders-${partition}-${part}`),
+    });
+    const stacks = [TerraformStack.of(network), ...db.stacks];
+    const after = terraformResources(Object.fromEntries(stacks.map((s) => [s.node.id, JSON.parse(Testing.synth(s))])));
+    const before = phases[3];
+    expect(formatReplacementFindings(findReplacements(before, after, GCP_REPLACEMENT_RULES))).toBe('');
+    // What changes is routing: the partition's records and workflow are new (write.us.<zone>); the phase-4
+    // router and runbook stacks are retired once clients use the router's partition map (docs/gcp/phase-5.md).
+    expect(stacksOf(before).filter((s) => !stacksOf(after).includes(s))).toEqual(['gcp-orders-router', 'gcp-orders-runbook']);
   });
 });
 

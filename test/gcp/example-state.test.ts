@@ -30,6 +30,8 @@ describe('npm run synth output', () => {
   }
   fs.mkdirSync(path.join(outdir, 'runbooks'), { recursive: true });
   fs.writeFileSync(path.join(outdir, 'runbooks', 'orders-old-failover.md'), '# old');
+  fs.mkdirSync(path.join(outdir, 'router'), { recursive: true });
+  fs.writeFileSync(path.join(outdir, 'router', 'gcp-old-partitions.json'), '{}');
   const report = synthGcpExamples(outdir, readGcpExampleConfig({}));
   afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
@@ -45,7 +47,7 @@ describe('npm run synth output', () => {
 
   test('every stack keeps its state in the bucket under its own prefix; the bootstrap stack locally, by a relative path', () => {
     const ids = fs.readdirSync(path.join(outdir, 'stacks')).filter((d) => !d.startsWith('gcp-old-'));
-    expect(ids).toHaveLength(16);
+    expect(ids).toHaveLength(26);
     for (const id of ids) {
       const backend = stackJson(outdir, id).terraform.backend;
       expect([id, backend]).toEqual([id, id === 'gcp-state' ? { local: { path: 'terraform.tfstate' } } : { gcs: { bucket: 'example-project-tfstate', prefix: id } }]);
@@ -64,11 +66,22 @@ describe('npm run synth output', () => {
   });
 
   test('stale folders it owns are removed; one holding Terraform state is kept and reported', () => {
-    expect(report.removed).toEqual([path.join('stacks', 'gcp-old-router'), path.join('runbooks', 'orders-old-failover.md')]);
+    expect(report.removed).toEqual([path.join('stacks', 'gcp-old-router'), path.join('runbooks', 'orders-old-failover.md'), path.join('router', 'gcp-old-partitions.json')]);
     expect(report.kept).toEqual([{ dir: path.join('stacks', 'gcp-old-primary'), because: ['terraform.tfstate'] }]);
     expect(fs.existsSync(path.join(outdir, 'stacks', 'gcp-old-router'))).toBe(false);
     expect(fs.existsSync(path.join(outdir, 'stacks', 'gcp-old-primary', 'terraform.tfstate'))).toBe(true);
-    expect(fs.readdirSync(path.join(outdir, 'runbooks')).sort()).toEqual(['orders-p3-failover.md', 'orders-p4-failover.md']);
+    expect(fs.readdirSync(path.join(outdir, 'runbooks')).sort()).toEqual([
+      'orders-p3-failover.md', 'orders-p4-failover.md', 'orders-p5-eu-failover.md', 'orders-p5-partitions.md', 'orders-p5-us-failover.md',
+    ]);
+    expect(fs.readdirSync(path.join(outdir, 'router'))).toEqual(['gcp-phase5-partitions.json']);
+  });
+
+  test('phase 5: the router\'s partition map is written next to the stacks, ready for multiregion-router --partitions', () => {
+    expect(JSON.parse(fs.readFileSync(path.join(outdir, 'router', 'gcp-phase5-partitions.json'), 'utf8'))).toEqual({
+      eu: { write: 'https://write.eu.p5.example.com', read: ['https://read.eu.p5.example.com'] },
+      us: { write: 'https://write.us.p5.example.com', read: ['https://read.us.p5.example.com'] },
+    });
+    expect(fs.readFileSync(path.join(outdir, 'runbooks', 'orders-p5-partitions.md'), 'utf8')).toContain('| europe-west1 | eu | — | eu | — | us |');
   });
 
   test('the runbooks say where the state is', () => {

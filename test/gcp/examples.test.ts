@@ -25,6 +25,9 @@ const REQUIRED: Record<string, string[]> = {
   google_project_service: ['service'],
   google_sql_user: ['name', 'instance'],
   google_storage_bucket: ['name', 'location'],
+  google_spanner_instance: ['config', 'display_name'],
+  google_spanner_database: ['instance', 'name'],
+  google_spanner_backup_schedule: ['instance', 'database', 'retention_duration'],
   // Built into Terraform (no provider): the placeholder guard.
   terraform_data: ['input', 'lifecycle'],
 };
@@ -35,6 +38,8 @@ const STACKS = [
   'gcp-phase2-network', 'gcp-phase2-us-central1', 'gcp-phase2-europe-west1',
   'gcp-phase3-network', 'gcp-phase3-us-central1', 'gcp-phase3-europe-west1', 'gcp-phase3-router', 'gcp-phase3-runbook',
   'gcp-phase4-network', 'gcp-phase4-us-central1', 'gcp-phase4-europe-west1', 'gcp-phase4-router', 'gcp-phase4-runbook',
+  'gcp-phase5-network', 'gcp-phase5-eu-europe-west1', 'gcp-phase5-eu-europe-west4', 'gcp-phase5-eu-router', 'gcp-phase5-eu-runbook',
+  'gcp-phase5-us-us-central1', 'gcp-phase5-us-us-east1', 'gcp-phase5-us-router', 'gcp-phase5-us-runbook', 'gcp-phase5-spanner',
 ];
 
 /** Data sources the examples may read at plan time: only the DR-designation lookup. */
@@ -128,6 +133,9 @@ const API_OF: Record<string, string[]> = {
   google_project_iam_custom_role: ['iam.googleapis.com'],
   google_workflows_workflow: ['workflows.googleapis.com'],
   google_storage_bucket: ['storage.googleapis.com'],
+  google_spanner_instance: ['spanner.googleapis.com'],
+  google_spanner_database: ['spanner.googleapis.com'],
+  google_spanner_backup_schedule: ['spanner.googleapis.com'],
 };
 
 describe('a fresh project: every stack enables the APIs its resources need, and never disables them', () => {
@@ -183,7 +191,22 @@ test('phases 3–4: the DR replica is designated automatically once it exists (o
   expect(firstWorkflow.main.steps.map((st: object) => Object.keys(st)[0])).toContain('enableBackups');
 });
 
-test('phase 3 and 4 runbooks are rendered', () => {
-  expect(Object.keys(runbooks).sort()).toEqual(['orders-p3-failover.md', 'orders-p4-failover.md']);
+test('phase 3, 4 and 5 runbooks are rendered (phase 5: one per partition, and the overview)', () => {
+  expect(Object.keys(runbooks).sort()).toEqual(['orders-p3-failover.md', 'orders-p4-failover.md', 'orders-p5-eu-failover.md', 'orders-p5-partitions.md', 'orders-p5-us-failover.md']);
   expect(runbooks['orders-p3-failover.md']).toMatchSnapshot();
+  expect(runbooks['orders-p5-partitions.md']).toMatchSnapshot();
+});
+
+test('phase 5: the EU partition and the Spanner ledger keep every copy, record target, workflow and probe in the EU rule', () => {
+  const eu = ['europe-west1', 'europe-west3', 'europe-west4', 'europe-north1'];
+  const regionsOf = (doc: Doc) => [
+    ...Object.values(doc.resource.google_sql_database_instance ?? {}).map((i: any) => i.region),
+    ...Object.values(doc.resource.google_workflows_workflow ?? {}).map((w: any) => w.region),
+    ...Object.values(doc.resource.google_compute_health_check ?? {}).flatMap((h: any) => h.source_regions),
+    ...Object.values(doc.resource.google_dns_record_set ?? {}).flatMap((r: any) => [...(r.routing_policy.geo ?? []), ...(r.routing_policy.primary_backup?.backup_geo ?? [])].map((g: any) => g.location)),
+  ];
+  const found = STACKS.filter((s) => s.startsWith('gcp-phase5-eu-')).flatMap((s) => regionsOf(stacks[s]));
+  expect(found.length).toBeGreaterThan(6);
+  expect(found.filter((r) => !eu.includes(r))).toEqual([]);
+  expect(Object.values(stacks['gcp-phase5-spanner'].resource.google_spanner_instance).map((i: any) => i.config)).toEqual(['eur3']);
 });

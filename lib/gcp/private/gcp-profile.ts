@@ -1,4 +1,4 @@
-import { CloudProfile, HardeningVocabulary } from '../../core';
+import { CloudProfile, HardeningVocabulary, WriteModeVocabulary } from '../../core';
 
 /**
  * Google Cloud regions where Cloud SQL runs, as known to this release.
@@ -61,4 +61,11 @@ export const GCP_WORDS: HardeningVocabulary = {
   removal: 'retainBackupsOnDelete false',
   dataLossOptIn: 'allowDataLossOnDelete',
   storageEncrypted: 'storageEncrypted',
+};
+
+/** How phase-5 messages name the Google Cloud engines of each write mode. */
+export const GCP_WRITE_MODE_WORDS: WriteModeVocabulary = {
+  activeActiveEngine: 'Cloud Spanner, ActiveActiveDatabase',
+  partitionEngine: 'Cloud SQL, GeoPartitionedDatabase',
+  cloudName: 'Google Cloud',
 };

@@ -3,10 +3,10 @@
  * (defaults applied): one list of problems, reported together.
  */
 import {
-  ConfigProblem, EngineFamily, Phase, show, TopologySpec, validateHardening, validateTopology,
+  checkWriteMode, ConfigProblem, EngineFamily, Phase, show, TopologySpec, validateHardening, validateTopology,
 } from '../../core';
 import type { MaintenanceWindow, PrimaryRegionProps } from '../primary-region';
-import { CLOUD_SQL_LIMITS, GCP_PROFILE, GCP_WORDS } from './gcp-profile';
+import { CLOUD_SQL_LIMITS, GCP_PROFILE, GCP_WORDS, GCP_WRITE_MODE_WORDS } from './gcp-profile';
 import { INSTANCE_NAME, MAX_INSTANCE_NAME } from './names';
 import { checkBackupsCoverLogs, checkIamUsers, checkPublicIp, checkTier, Edition, renameRegionProblems } from './sql-rules';
 
@@ -105,6 +105,7 @@ export function primaryProblems(props: PrimaryRegionProps, r: ResolvedPrimary): 
       });
     }
     problems.push(...checkTier(tier, edition));
+    problems.push(...writeModeProblems(props.writeMode, phase));
     problems.push(...instanceNamesProblems(props, replicaRegions, instanceName));
     const key = props.encryptionKeyNames?.[props.region];
     if (props.encryptionKeyName !== undefined && key !== undefined && key !== props.encryptionKeyName) {
@@ -137,6 +138,29 @@ export function primaryProblems(props: PrimaryRegionProps, r: ResolvedPrimary): 
         });
       }
     }
+  return problems;
+}
+
+/**
+ * Phase 5 needs an explicit write mode (core's rule: present, known, never
+ * last-write-wins); a Cloud SQL primary can only be a partition's home.
+ */
+function writeModeProblems(writeMode: unknown, phase: Phase | number): ConfigProblem[] {
+  if (phase !== 5) {
+    return writeMode === undefined ? [] : [{
+      property: 'writeMode',
+      message: `writeMode ${show(writeMode)} is set, but phase ${phase} writes in one region`,
+      fix: 'remove writeMode, or set phase: 5',
+    }];
+  }
+  const problems = checkWriteMode(writeMode, GCP_PROFILE, GCP_WRITE_MODE_WORDS, 'writeMode');
+  if (problems.length === 0 && writeMode === 'active-active') {
+    problems.push({
+      property: 'writeMode',
+      message: "writeMode 'active-active' needs a writer in several regions, but a Cloud SQL instance is the only writer of its data (its replicas are read-only)",
+      fix: "use ActiveActiveDatabase (Cloud Spanner, multi-region configuration) for strongly consistent writes in several regions, or split the data into partitions with GeoPartitionedDatabase (writeMode 'geo-partitioned', one home region per partition)",
+    });
+  }
   return problems;
 }
 

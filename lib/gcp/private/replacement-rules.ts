@@ -26,6 +26,9 @@ export const GCP_STATEFUL_TYPES: readonly string[] = [
   'google_compute_network',
   'google_compute_global_address',
   'google_service_networking_connection',
+  // Phase 5, active-active: the Spanner instance and its database.
+  'google_spanner_instance',
+  'google_spanner_database',
 ];
 
 /** The rules of {@link findReplacements} for Google Cloud (provider 6.50.0). */
@@ -38,6 +41,8 @@ export const GCP_REPLACEMENT_RULES: ReplacementRules = {
     google_compute_network: 'name',
     google_compute_global_address: 'name',
     google_service_networking_connection: 'network',
+    google_spanner_instance: 'name',
+    google_spanner_database: 'name',
   },
   createOnly: {
     google_sql_database_instance: {
@@ -87,6 +92,27 @@ export const GCP_REPLACEMENT_RULES: ReplacementRules = {
     google_service_networking_connection: {
       properties: ['network', 'service'],
       source: `${DOCS}/service_networking_connection; ${SRC}/services/servicenetworking/resource_service_networking_connection.go`,
+    },
+    google_spanner_instance: {
+      // ForceNew: config, name, project (resource_spanner_instance.go, generated from
+      // magic-modules mmv1/products/spanner/Instance.yaml); a new configuration is a new instance.
+      properties: ['name', 'project', 'config'],
+      source: `${DOCS}/spanner_instance; ForceNew in ${SRC}/services/spanner/resource_spanner_instance.go`,
+    },
+    google_spanner_database: {
+      // ForceNew: instance, name, project, database_dialect, encryption_config (and its keys);
+      // ddl by CustomizeDiff (resourceSpannerDBDdlCustomDiffFunc): fewer statements, or any
+      // statement changed, is ForceNew; statements appended are run by an update.
+      properties: ['name', 'instance', 'project', 'database_dialect', 'encryption_config', 'ddl'],
+      source: `${DOCS}/spanner_database; ForceNew and resourceSpannerDBDdlCustomDiffFunc in ${SRC}/services/spanner/resource_spanner_database.go`,
+      appendOnly: {
+        ddl: `"newly appended DDL statements can be executed in an update. However, modifications to prior statements will create a plan that marks the resource for recreation" (${DOCS}/spanner_database#ddl)`,
+      },
+    },
+    google_spanner_backup_schedule: {
+      // ForceNew: name, instance, database, project, full_backup_spec, incremental_backup_spec.
+      properties: ['name', 'instance', 'database', 'project', 'full_backup_spec', 'incremental_backup_spec'],
+      source: `${DOCS}/spanner_backup_schedule; ${SRC}/services/spanner/resource_spanner_backup_schedule.go`,
     },
     google_monitoring_alert_policy: {
       properties: ['project'],

@@ -47,6 +47,8 @@ export const GCP_SERVICES = {
   logging: 'logging.googleapis.com',
   /** The Terraform state bucket. */
   storage: 'storage.googleapis.com',
+  /** Cloud Spanner instances, databases and backup schedules (phase 5, active-active). */
+  spanner: 'spanner.googleapis.com',
 } as const;
 
 const CONTAINER_ID = 'ProjectServices';
