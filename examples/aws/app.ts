@@ -18,7 +18,7 @@
  * (docs/aws/day-two.md). A deployment of the examples made with stacks named
  * PhaseN-Primary / PhaseN-Replica-<region> keeps them with -c stackNaming=by-role.
  */
-import { App, Aspects, IAspect, Validations } from 'aws-cdk-lib';
+import { App, Aspects, IAspect, Validations, cx_api as cxapi } from 'aws-cdk-lib';
 import { IConstruct, MetadataEntry } from 'constructs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { LadderConfig, LadderStackNaming, readLadderConfig } from '../../lib/aws';
@@ -75,9 +75,10 @@ export function selectedPhases(app: App): number[] {
 
 /**
  * cdk.out holds no path of the machine that ran synth (it is the same on every
- * machine, and says nothing about the builder's disk). cdk.json turns stack
- * traces off (`aws:cdk:disable-stack-trace`, `aws:cdk:disable-creation-stack-traces`),
- * but aws-cdk-lib records a trace with every validation acknowledgement
+ * machine, and says nothing about the builder's disk). The app turns stack
+ * traces off (`aws:cdk:disable-stack-trace`, `aws:cdk:disable-creation-stack-traces`;
+ * set on the App rather than in cdk.json, where the CDK CLI warns that `aws:`
+ * keys are reserved), but aws-cdk-lib records a trace with every validation acknowledgement
  * whatever those settings say (`Validations.acknowledge`, also used by
  * aws-cdk-lib's own VPC); this aspect drops those traces before synthesis.
  */
@@ -89,6 +90,12 @@ class DropAcknowledgementTraces implements IAspect {
   }
 }
 
+/** Context that keeps stack traces (machine paths) out of cdk.out; `-c` on the command line still wins. */
+export const NO_STACK_TRACES: Readonly<Record<string, boolean>> = {
+  [cxapi.DISABLE_METADATA_STACK_TRACE]: true,
+  [cxapi.DISABLE_CREATION_STACK_TRACES]: true,
+};
+
 /** Builds the selected examples into `app` (used by cdk.json and by the tests). */
 export function buildExamples(app: App): void {
   for (const phase of selectedPhases(app)) phaseBuilders()[phase](app);
@@ -97,7 +104,7 @@ export function buildExamples(app: App): void {
 }
 
 if (require.main === module) {
-  const app = new App();
+  const app = new App({ context: NO_STACK_TRACES });
   buildExamples(app);
   app.synth();
 }

@@ -1,13 +1,13 @@
 /**
  * Issue 15: nothing `npm run synth` writes for AWS holds a path of the machine
- * that ran it. The app is synthesized the way the CDK CLI runs it: cdk.json's
- * context (stack traces off) and cdk.context.json, into a fresh output folder.
+ * that ran it. The app is synthesized the way the CDK CLI runs it: the app's own
+ * context (stack traces off), cdk.json's and cdk.context.json, into a fresh output folder.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { buildExamples } from '../../examples/aws/app';
+import { buildExamples, NO_STACK_TRACES } from '../../examples/aws/app';
 import { contextFile } from '../aws/helpers';
 
 const CHECKOUT = path.resolve(__dirname, '..', '..');
@@ -18,7 +18,7 @@ function files(dir: string): string[] {
 
 function synthInto(outdir: string, context: Record<string, unknown>): void {
   const cdkJson = JSON.parse(fs.readFileSync(path.join(CHECKOUT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
-  const app = new App({ outdir, context: { ...cdkJson.context, ...contextFile(), ...context } });
+  const app = new App({ outdir, context: { ...NO_STACK_TRACES, ...cdkJson.context, ...contextFile(), ...context } });
   buildExamples(app);
   app.synth();
 }
@@ -39,7 +39,12 @@ describe('cdk.out of the examples', () => {
     expect(leaks).toEqual([]);
   });
 
-  test('the check can fail: without cdk.json\'s settings the metadata holds stack traces with this checkout', () => {
+  test('cdk.json holds no reserved aws: context key (the CDK CLI warns about them)', () => {
+    const cdkJson = JSON.parse(fs.readFileSync(path.join(CHECKOUT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
+    expect(Object.keys(cdkJson.context).filter((k) => k.startsWith('aws:'))).toEqual([]);
+  });
+
+  test('the check can fail: without the app\'s settings the metadata holds stack traces with this checkout', () => {
     const other = fs.mkdtempSync(path.join(os.tmpdir(), 'aws-synth-'));
     try {
       const app = new App({ outdir: other, context: { ...contextFile(), phase: '1' } });
