@@ -183,7 +183,7 @@ export class DeploymentMonitoring extends Construct {
       ...replicas.map((r) => ({ region: r.region, db: r, lagThreshold: props.lagThreshold ?? r.replicationLagThreshold, lagMetric: r.metricReplicationLag() })),
     ];
     this.regionDegradedAlarms = createRegionDegradedAlarms({
-      monitoringStack: stack, deployment, writerRegion: primary.writerRegion, regions, router: props.router,
+      monitoringStack: stack, deployment, regions, router: props.router,
     });
 
     const runbookUrl = props.runbook ? (props.runbookUrl ?? `runbooks/${props.runbook.runbookFileName}`) : undefined;
@@ -194,7 +194,7 @@ export class DeploymentMonitoring extends Construct {
     this.dashboardName = props.dashboardName ?? `${deployment}-overview`;
     const rpoSeconds = props.rpo?.toSeconds() ?? primary.topology.recoveryObjectives?.rpoSeconds;
     for (const widget of deploymentWidgets({
-      deployment, writerRegion: primary.writerRegion, regions, router: props.router, runbook: props.runbook,
+      deployment, regions, router: props.router, runbook: props.runbook,
       runbookUrl, docsUrl, rpoSeconds, dashboardRegion: stack.region,
     })) this.addWidgets(widget);
   }

@@ -18,7 +18,6 @@ export interface MonitoredRegion {
 
 export interface WidgetInput {
   readonly deployment: string;
-  readonly writerRegion: string;
   readonly regions: readonly MonitoredRegion[];
   readonly router?: GlobalRouter;
   readonly runbook?: FailoverRunbook;
@@ -52,7 +51,7 @@ export function deploymentWidgets(i: WidgetInput): cloudwatch.IWidget[] {
   // Which region writes now: the writer-role signal has data only there.
   rows.push(new cloudwatch.Row(
     new cloudwatch.SingleValueWidget({
-      title: `Writer now (data points of CPUUtilization Role=WRITER per region; configured writer: ${i.writerRegion})`,
+      title: 'Writer now: the region with data points (CPUUtilization Role=WRITER, sample count per 5 min)',
       metrics: i.regions.map((r) => writerRoleMetric(r.db.clusterIdentifier, r.region, { period: Duration.minutes(5) })),
       width: WIDE, height: 4,
     }),
@@ -137,7 +136,7 @@ export function deploymentWidgets(i: WidgetInput): cloudwatch.IWidget[] {
 function header(i: WidgetInput): string {
   const lines = [
     `# ${i.deployment}: multi-region overview`,
-    `Regions: ${i.regions.map((r) => r.region).join(', ')}. Configured writer: **${i.writerRegion}**. Each alarm names the runbook section to open; "region R degraded" alarms summarise a region.`,
+    `Regions: ${i.regions.map((r) => r.region).join(', ')} (the writer is the region with a value under "Writer now"). Each alarm names the runbook section to open; "region R degraded" alarms summarise a region.`,
   ];
   const links = [`[What each alarm means](${i.docsUrl})`];
   if (i.runbook && i.runbookUrl) links.unshift(`[Failover runbook](${i.runbookUrl}) (generated)`);

@@ -10,7 +10,6 @@ export const WRITER_MISSING_MINUTES = 3;
 export interface RegionDegradedInput {
   readonly monitoringStack: Stack;
   readonly deployment: string;
-  readonly writerRegion: string;
   readonly regions: readonly MonitoredRegion[];
   readonly router?: GlobalRouter;
 }
@@ -22,8 +21,9 @@ export function regionDegradedName(deployment: string, region: string): string {
 
 /**
  * "Region R degraded" for every region: ALARM when R's endpoint fails its
- * health check, OR replication into R lags over the threshold, OR — in the
- * region configured as the writer — no instance there holds the writer role.
+ * health check, OR replication into R lags over the threshold, OR R's cluster
+ * neither holds the writer role nor replicates (writer missing). Nothing in
+ * it depends on which region writes, so a switchover changes no alarm.
  *
  * A composite alarm can only watch alarms of its own account and Region
  * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Create_Composite_Alarm.html),
@@ -64,20 +64,30 @@ export function createRegionDegradedAlarms(i: RegionDegradedInput): Record<strin
       }));
     }
     if (ownLag || lagMetric) parts.push(`replication into ${r.region} lags over ${r.lagThreshold.toSeconds()} s`);
-    if (r.region === i.writerRegion) {
-      rules.push(new cloudwatch.Alarm(scope, 'WriterMissingAlarm', {
-        alarmName: `${r.db.clusterIdentifier}-writer-missing`,
-        alarmDescription: `No instance of ${r.db.clusterIdentifier} has held the writer role for ${WRITER_MISSING_MINUTES} minutes, and ${r.region} is the configured writer region: writes fail, or the writer moved without a configuration change`,
-        metric: r.db.metricWriterRole({ period: Duration.minutes(1) }),
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-        evaluationPeriods: WRITER_MISSING_MINUTES,
-        datapointsToAlarm: WRITER_MISSING_MINUTES,
-        // The signal is the presence of data points: none means no writer.
-        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-      }));
-      parts.push(`no writer in ${r.region}, the configured writer region`);
-    }
+    // Role-free (the same alarm whichever region writes): a cluster either
+    // holds the writer role (writer-role data points) or replicates
+    // (AuroraGlobalDBReplicationLag data points); neither for a few minutes
+    // means no writer here and no replication either.
+    const role = new cloudwatch.MathExpression({
+      expression: lagMetric ? 'FILL(w, 0) + FILL(l, 0)' : 'FILL(w, 0)',
+      usingMetrics: {
+        w: r.db.metricWriterRole({ period: Duration.minutes(1) }),
+        ...(lagMetric ? { l: lagMetric.with({ statistic: cloudwatch.Stats.SAMPLE_COUNT, period: Duration.minutes(1) }) } : {}),
+      },
+      period: Duration.minutes(1),
+      label: `writer-role or replication data points in ${r.region}`,
+    });
+    rules.push(role.createAlarm(scope, 'WriterMissingAlarm', {
+      alarmName: `${r.db.clusterIdentifier}-no-writer-no-replication`,
+      alarmDescription: `${r.db.clusterIdentifier} has for ${WRITER_MISSING_MINUTES} minutes neither held the writer role nor reported replication lag: if ${r.region} should write, writes fail (no writer); if it is a secondary, replication into it stopped`,
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: WRITER_MISSING_MINUTES,
+      datapointsToAlarm: WRITER_MISSING_MINUTES,
+      // The signal is the presence of data points: none means neither role.
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    }));
+    parts.push(`the cluster in ${r.region} neither writes nor replicates (writer missing)`);
     if (rules.length === 0) continue;
     out[r.region] = new cloudwatch.CompositeAlarm(scope, 'RegionDegraded', {
       compositeAlarmName: regionDegradedName(i.deployment, r.region),
