@@ -40,19 +40,12 @@ export interface GcpDeployment {
   readonly monitoring?: DeploymentMonitoring;
 }
 
-/**
- * The channels the examples' alert policies notify: GCP_NOTIFICATION_CHANNEL,
- * or a placeholder channel of the project (GCP_FOR_REAL=true refuses it, like
- * every placeholder: examples/gcp/config.ts).
- */
-export function exampleNotificationChannels(config: GcpExampleConfig): readonly string[] {
-  return config.notificationChannels.length > 0 ? config.notificationChannels : [`projects/${config.project}/notificationChannels/0`];
-}
-
 function monitor(networkStack: TerraformStack, config: GcpExampleConfig, parts: { primary: PrimaryRegion; replicas: ReadReplicaRegion[]; router?: GlobalRouter; runbook?: FailoverRunbook }): DeploymentMonitoring {
   return new DeploymentMonitoring(networkStack, 'Monitoring', {
     ...parts,
-    notificationChannels: exampleNotificationChannels(config),
+    // GCP_NOTIFICATION_CHANNEL; none by default (alerts in the console only, a
+    // warning says so; GCP_FOR_REAL=true refuses that, examples/gcp/config.ts).
+    notificationChannels: config.notificationChannels,
     providerRegion: config.firstPrimaryRegion,
   });
 }

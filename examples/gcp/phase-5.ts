@@ -18,7 +18,6 @@ import { App, TerraformStack } from 'cdktf';
 import { ConfigProblem, DataResidency, throwIfProblems } from '../../lib/core';
 import { ActiveActiveDatabase, DeploymentMonitoring, DeploymentNetwork, GeoPartitionedDatabase, RouterTarget } from '../../lib/gcp';
 import { GCP_EXAMPLE_PLACEHOLDERS, GcpExampleConfig, guardPlaceholders, useStateBucket } from './config';
-import { exampleNotificationChannels } from './deployment';
 
 /** The residency of the example's EU data (the 'eu' partition and the Spanner ledger). */
 export const EXAMPLE_EU_RESIDENCY: DataResidency = {
@@ -97,7 +96,7 @@ export function buildGcpPhase5(app: App, config: GcpExampleConfig): GcpPhase5 {
     replicas: p.replicas,
     router: p.router,
     runbook: p.runbook,
-    notificationChannels: exampleNotificationChannels(config),
+    notificationChannels: config.notificationChannels,
     providerRegion: config.firstPrimaryRegion,
     dashboardName: `orders-p5 partition ${p.name}: multi-region overview`,
     additionalStacks: i === 0 ? [spannerStack] : [],

@@ -1,4 +1,4 @@
-import { Aspects, IAspect, TerraformStack } from 'cdktf';
+import { Annotations, Aspects, IAspect, TerraformStack } from 'cdktf';
 import { MonitoringAlertPolicy } from '@cdktf/provider-google/lib/monitoring-alert-policy';
 import { MonitoringDashboard } from '@cdktf/provider-google/lib/monitoring-dashboard';
 import { Construct, IConstruct } from 'constructs';
@@ -35,7 +35,8 @@ export interface DeploymentMonitoringProps {
   /**
    * Notification channels every alert policy of the deployment notifies
    * (added to the channels a policy already has), as
-   * `projects/<project>/notificationChannels/<numeric id>`.
+   * `projects/<project>/notificationChannels/<numeric id>`. Empty is
+   * allowed (with a warning): alerts then only show in the console.
    * @default the primary's notificationChannels
    */
   readonly notificationChannels?: readonly string[];
@@ -150,14 +151,13 @@ export class DeploymentMonitoring extends Construct {
         });
       }
     });
-    if (channels.length === 0) {
-      problems.push({
-        property: 'notificationChannels',
-        message: 'notificationChannels is empty (and so are the primary\'s): alerts would only show in the console',
-        fix: `give at least one channel, projects/${primary.project}/notificationChannels/<numeric id>`,
-      });
-    }
     throwIfProblems({ construct: 'DeploymentMonitoring', path: this.node.path }, problems);
+    if (channels.length === 0) {
+      // Not an error: a channel that does not exist fails the apply, and a
+      // first deployment may come before the on-call channel does.
+      Annotations.of(this).addWarning(`DeploymentMonitoring '${this.node.path}': notificationChannels is empty (and so are the primary's), so alerts only show in the console; `
+        + `give projects/${primary.project}/notificationChannels/<numeric id> of an existing channel`);
+    }
     this.notificationChannels = channels;
     useGoogleProvider(this, { project: primary.project, region: props.providerRegion ?? primary.region });
 
