@@ -63,7 +63,8 @@ export interface DeploymentMonitoringProps {
   /**
    * More stacks whose alert policies are routed and documented, besides
    * those of primary, replicas, router, runbook and this construct (e.g. a
-   * Spanner database's stack).
+   * Spanner database's stack); their documentation links docs/monitoring.md,
+   * not this deployment's runbook.
    * @default []
    */
   readonly additionalStacks?: readonly TerraformStack[];
@@ -220,9 +221,12 @@ export class DeploymentMonitoring extends Construct {
     const stacks = new Set<TerraformStack>([
       TerraformStack.of(this), TerraformStack.of(primary), ...replicas.map((r) => TerraformStack.of(r)),
       ...(props.router ? [TerraformStack.of(props.router)] : []), ...(runbook ? [TerraformStack.of(runbook)] : []),
-      ...(props.additionalStacks ?? []),
     ]);
     const route = new RouteAlertPolicies(channels, runbookUrl, docsUrl);
     for (const s of stacks) Aspects.of(s).add(route);
+    // Another database's stacks (a Spanner ledger): routed, but this runbook is not theirs.
+    const others = (props.additionalStacks ?? []).filter((s) => !stacks.has(s));
+    const routeOthers = new RouteAlertPolicies(channels, undefined, docsUrl);
+    for (const s of others) Aspects.of(s).add(routeOthers);
   }
 }
