@@ -53,6 +53,16 @@ export function exampleConfig(app: App): LadderConfig & { stackNaming?: LadderSt
   return { ...config, availabilityZones: { ...placeholder, ...config.availabilityZones } };
 }
 
+/**
+ * E-mail addresses for the alarm topics: `-c alarmEmails=oncall@example.com,db@example.com`
+ * (none by default: each address has to confirm its subscription).
+ */
+export function exampleAlarmEmails(app: App): string[] {
+  const raw = app.node.tryGetContext('alarmEmails');
+  if (raw === undefined) return [];
+  return Array.isArray(raw) ? raw.map(String) : String(raw).split(/[\s,]+/).filter(Boolean);
+}
+
 /** A function, not a constant: the phase modules import this one, so they may not be loaded yet when it is. */
 function phaseBuilders(): Readonly<Record<number, (app: App) => unknown>> {
   return { 1: buildPhase1, 2: buildPhase2, 3: buildPhase3, 4: buildPhase4 };

@@ -10,8 +10,8 @@
  */
 import { App, Stack } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { FailoverRunbook, GlobalRouter, LadderDeployment, RouterTarget } from '../../lib/aws';
-import { exampleConfig } from './app';
+import { DeploymentMonitoring, FailoverRunbook, GlobalRouter, LadderDeployment, RouterTarget } from '../../lib/aws';
+import { exampleAlarmEmails, exampleConfig } from './app';
 
 /** What a phase-3/4 example is made of. */
 export interface RoutedExample {
@@ -19,6 +19,8 @@ export interface RoutedExample {
   readonly routingStack: Stack;
   readonly router: GlobalRouter;
   readonly runbook: FailoverRunbook;
+  /** Dashboard and routed alarms of the deployment. */
+  readonly monitoring: DeploymentMonitoring;
 }
 
 /** Application endpoints from context, or `app.<region>.<domain>` placeholders. */
@@ -70,5 +72,14 @@ export function buildPhase3(app: App, name = 'Phase3'): RoutedExample {
     // (an alarm warns at 80% of the bound; the runbook says how to reset it).
     acceptRpoGuardWriteStalls: true,
   });
-  return { ladder, routingStack, router, runbook };
+  // In the routing stack: it deploys after every database stack and holds
+  // the health checks and the runbook the dashboard shows.
+  const monitoring = new DeploymentMonitoring(routingStack, 'Monitoring', {
+    primary: ladder.primary,
+    replicas: ladder.replicas,
+    router,
+    runbook,
+    alarmEmails: exampleAlarmEmails(app),
+  });
+  return { ladder, routingStack, router, runbook, monitoring };
 }

@@ -5,8 +5,8 @@
  * the ARC plan), to show the option for accounts without Region switch.
  */
 import { App, Stack } from 'aws-cdk-lib';
-import { FailoverEngine, FailoverRunbook, GlobalRouter, LadderDeployment } from '../../lib/aws';
-import { exampleConfig } from './app';
+import { DeploymentMonitoring, FailoverEngine, FailoverRunbook, GlobalRouter, LadderDeployment } from '../../lib/aws';
+import { exampleAlarmEmails, exampleConfig } from './app';
 import { appEndpoints, exampleZone, RoutedExample } from './phase-3';
 
 export function buildPhase4(app: App, name = 'Phase4'): RoutedExample {
@@ -43,5 +43,14 @@ export function buildPhase4(app: App, name = 'Phase4'): RoutedExample {
     acceptRpoGuardWriteStalls: true,
     engine,
   });
-  return { ladder, routingStack, router, runbook };
+  // In the routing stack: it deploys after every database stack and holds
+  // the health checks and the runbook the dashboard shows.
+  const monitoring = new DeploymentMonitoring(routingStack, 'Monitoring', {
+    primary: ladder.primary,
+    replicas: ladder.replicas,
+    router,
+    runbook,
+    alarmEmails: exampleAlarmEmails(app),
+  });
+  return { ladder, routingStack, router, runbook, monitoring };
 }

@@ -13,7 +13,7 @@
  * (test/gcp/day-two-examples.test.ts checks it for every phase).
  */
 import { App, TerraformStack } from 'cdktf';
-import { DeploymentNetwork, FailoverRunbook, GlobalRouter, PrimaryRegion, ReadReplicaRegion, RouterTarget } from '../../lib/gcp';
+import { DeploymentMonitoring, DeploymentNetwork, FailoverRunbook, GlobalRouter, PrimaryRegion, ReadReplicaRegion, RouterTarget } from '../../lib/gcp';
 import { GcpExampleConfig, guardPlaceholders, instanceNamesOf, useStateBucket } from './config';
 
 export interface GcpDeploymentSpec {
@@ -36,6 +36,18 @@ export interface GcpDeployment {
   readonly replicas: ReadReplicaRegion[];
   readonly router?: GlobalRouter;
   readonly runbook?: FailoverRunbook;
+  /** Phases 2+: the dashboard and the routed alert policies (in the network stack, which no role owns). */
+  readonly monitoring?: DeploymentMonitoring;
+}
+
+function monitor(networkStack: TerraformStack, config: GcpExampleConfig, parts: { primary: PrimaryRegion; replicas: ReadReplicaRegion[]; router?: GlobalRouter; runbook?: FailoverRunbook }): DeploymentMonitoring {
+  return new DeploymentMonitoring(networkStack, 'Monitoring', {
+    ...parts,
+    // GCP_NOTIFICATION_CHANNEL; none by default (alerts in the console only, a
+    // warning says so; GCP_FOR_REAL=true refuses that, examples/gcp/config.ts).
+    notificationChannels: config.notificationChannels,
+    providerRegion: config.firstPrimaryRegion,
+  });
 }
 
 export function buildGcpDeployment(app: App, config: GcpExampleConfig, spec: GcpDeploymentSpec): GcpDeployment {
@@ -94,7 +106,8 @@ export function buildGcpDeployment(app: App, config: GcpExampleConfig, spec: Gcp
   for (const s of dataStacks) guardPlaceholders(s, config);
   if (!activePassive) {
     for (const s of dataStacks) useStateBucket(s, config);
-    return { stacks: dataStacks, network, primary, replicas };
+    const monitoring = phase >= 2 ? monitor(networkStack, config, { primary, replicas }) : undefined;
+    return { stacks: dataStacks, network, primary, replicas, monitoring };
   }
 
   const routerStack = new TerraformStack(app, `${prefix}-router`);
@@ -118,5 +131,6 @@ export function buildGcpDeployment(app: App, config: GcpExampleConfig, spec: Gcp
   guardPlaceholders(routerStack, config, true);
   const stacks = [...dataStacks, routerStack, runbookStack];
   for (const s of stacks) useStateBucket(s, config);
-  return { stacks, network, primary, replicas, router, runbook };
+  const monitoring = monitor(networkStack, config, { primary, replicas, router, runbook });
+  return { stacks, network, primary, replicas, router, runbook, monitoring };
 }

@@ -16,7 +16,7 @@
  */
 import { App, TerraformStack } from 'cdktf';
 import { ConfigProblem, DataResidency, throwIfProblems } from '../../lib/core';
-import { ActiveActiveDatabase, DeploymentNetwork, GeoPartitionedDatabase, RouterTarget } from '../../lib/gcp';
+import { ActiveActiveDatabase, DeploymentMonitoring, DeploymentNetwork, GeoPartitionedDatabase, RouterTarget } from '../../lib/gcp';
 import { GCP_EXAMPLE_PLACEHOLDERS, GcpExampleConfig, guardPlaceholders, useStateBucket } from './config';
 
 /** The residency of the example's EU data (the 'eu' partition and the Spanner ledger). */
@@ -30,6 +30,8 @@ export interface GcpPhase5 {
   readonly network: DeploymentNetwork;
   readonly partitioned: GeoPartitionedDatabase;
   readonly ledger: ActiveActiveDatabase;
+  /** A dashboard and routed alert policies per partition (the first also routes the Spanner ledger's). */
+  readonly monitoring: readonly DeploymentMonitoring[];
 }
 
 export function buildGcpPhase5(app: App, config: GcpExampleConfig): GcpPhase5 {
@@ -88,5 +90,16 @@ export function buildGcpPhase5(app: App, config: GcpExampleConfig): GcpPhase5 {
   for (const s of [networkStack, ...partitioned.stacks, spannerStack]) guardPlaceholders(s, config, routerStacks.has(s));
   const stacks = [networkStack, ...partitioned.stacks, spannerStack];
   for (const s of stacks) useStateBucket(s, config);
-  return { stacks, network, partitioned, ledger };
+  // One dashboard per partition, in the network stack (no role owns it).
+  const monitoring = partitioned.partitions.map((p, i) => new DeploymentMonitoring(networkStack, `Monitoring-${p.name}`, {
+    primary: p.primary,
+    replicas: p.replicas,
+    router: p.router,
+    runbook: p.runbook,
+    notificationChannels: config.notificationChannels,
+    providerRegion: config.firstPrimaryRegion,
+    dashboardName: `orders-p5 partition ${p.name}: multi-region overview`,
+    additionalStacks: i === 0 ? [spannerStack] : [],
+  }));
+  return { stacks, network, partitioned, ledger, monitoring };
 }

@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { DataResidency, Phase, RecoveryObjectives, resolveTopology, throwIfProblems, Topology } from '../core';
 import { engineFamily, logExports, tlsParameters } from './private/aurora-rules';
 import { defaultGlobalIdentifier, IdentifierScheme } from './private/identifiers';
+import { auroraClusterMetric, createRegionAlarm, RegionAlarmOptions, RegionMetricOptions, writerRoleMetric } from './private/aurora-metrics';
 import { createReplicationLagAlarm, globalLagMetric, GlobalLagMetricOptions } from './private/metrics';
 import { createMonitoringRole } from './private/monitoring-role';
 import { createNetwork, placementZones } from './private/network';
@@ -426,6 +427,51 @@ export class PrimaryRegion extends Construct {
   public addClusterParameter(name: string, value: string): boolean {
     const group = this.cluster.node.tryFindChild('ParameterGroup');
     return group instanceof rds.ParameterGroup ? group.addParameter(name, value) : false;
+  }
+
+  /** `CPUUtilization` of this region's cluster (average over its instances), percent. */
+  public metricCpu(options: RegionMetricOptions = {}): cloudwatch.Metric {
+    return auroraClusterMetric('CPUUtilization', this.clusterIdentifier, this.region, options);
+  }
+
+  /** `DatabaseConnections` of this region's cluster (sum over its instances). */
+  public metricConnections(options: RegionMetricOptions = {}): cloudwatch.Metric {
+    return auroraClusterMetric('DatabaseConnections', this.clusterIdentifier, this.region, options);
+  }
+
+  /** `CommitLatency` of this region's cluster, milliseconds. */
+  public metricCommitLatency(options: RegionMetricOptions = {}): cloudwatch.Metric {
+    return auroraClusterMetric('CommitLatency', this.clusterIdentifier, this.region, options);
+  }
+
+  /**
+   * The writer-role signal of this region: data points while this region's
+   * cluster holds the global writer, none otherwise.
+   */
+  public metricWriterRole(options: RegionMetricOptions = {}): cloudwatch.Metric {
+    return writerRoleMetric(this.clusterIdentifier, this.region, options);
+  }
+
+  /** `AuroraGlobalDBReplicatedWriteIO` into the secondary in `secondaryRegion` (published there). */
+  public metricReplicatedWriteIo(secondaryRegion: string, options: RegionMetricOptions = {}): cloudwatch.Metric {
+    this.requireGlobal();
+    return auroraClusterMetric('AuroraGlobalDBReplicatedWriteIO', this.clusterIdentifierIn(secondaryRegion), secondaryRegion, options);
+  }
+
+  /** `AuroraGlobalDBDataTransferBytes` into the secondary in `secondaryRegion` (published there). */
+  public metricDataTransfer(secondaryRegion: string, options: RegionMetricOptions = {}): cloudwatch.Metric {
+    this.requireGlobal();
+    return auroraClusterMetric('AuroraGlobalDBDataTransferBytes', this.clusterIdentifierIn(secondaryRegion), secondaryRegion, options);
+  }
+
+  /** An alarm, in this region, on this cluster's CPU above `threshold` percent. */
+  public alarmCpu(id: string, options: RegionAlarmOptions): cloudwatch.Alarm {
+    return createRegionAlarm(this, id, this.metricCpu(options.metric), `CPU of ${this.clusterIdentifier} (percent)`, options);
+  }
+
+  /** An alarm, in this region, on this cluster's commit latency above `threshold` milliseconds. */
+  public alarmCommitLatency(id: string, options: RegionAlarmOptions): cloudwatch.Alarm {
+    return createRegionAlarm(this, id, this.metricCommitLatency(options.metric), `Commit latency of ${this.clusterIdentifier} (ms)`, options);
   }
 
   private requireGlobal(): string {

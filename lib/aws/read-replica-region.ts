@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { ConfigProblem, plural, show, throwIfProblems } from '../core';
 import { checkEngine, checkInstanceType, engineFamily, logExports, tlsParameters } from './private/aurora-rules';
 import { wholeDays } from './private/aws-profile';
+import { auroraClusterMetric, createRegionAlarm, RegionAlarmOptions, RegionMetricOptions, writerRoleMetric } from './private/aurora-metrics';
 import { createReplicationLagAlarm, globalLagMetric, GlobalLagMetricOptions } from './private/metrics';
 import { createMonitoringRole } from './private/monitoring-role';
 import { checkNetwork, createNetwork, placementZones } from './private/network';
@@ -318,5 +319,45 @@ export class ReadReplicaRegion extends Construct {
   /** `AuroraGlobalDBRPOLag` of this secondary, milliseconds: data a failover here would lose now. */
   public metricRpoLag(options: GlobalLagMetricOptions = {}): cloudwatch.Metric {
     return globalLagMetric('AuroraGlobalDBRPOLag', this.clusterIdentifier, undefined, options);
+  }
+
+  /** `CPUUtilization` of this region's cluster (average over its instances), percent. */
+  public metricCpu(options: RegionMetricOptions = {}): cloudwatch.Metric {
+    return auroraClusterMetric('CPUUtilization', this.clusterIdentifier, this.region, options);
+  }
+
+  /** `DatabaseConnections` of this region's cluster (sum over its instances). */
+  public metricConnections(options: RegionMetricOptions = {}): cloudwatch.Metric {
+    return auroraClusterMetric('DatabaseConnections', this.clusterIdentifier, this.region, options);
+  }
+
+  /** `CommitLatency` of this region's cluster, milliseconds (after a promotion). */
+  public metricCommitLatency(options: RegionMetricOptions = {}): cloudwatch.Metric {
+    return auroraClusterMetric('CommitLatency', this.clusterIdentifier, this.region, options);
+  }
+
+  /** The writer-role signal of this region: data points only while it holds the global writer. */
+  public metricWriterRole(options: RegionMetricOptions = {}): cloudwatch.Metric {
+    return writerRoleMetric(this.clusterIdentifier, this.region, options);
+  }
+
+  /** `AuroraGlobalDBReplicatedWriteIO` into this secondary. */
+  public metricReplicatedWriteIo(options: RegionMetricOptions = {}): cloudwatch.Metric {
+    return auroraClusterMetric('AuroraGlobalDBReplicatedWriteIO', this.clusterIdentifier, this.region, options);
+  }
+
+  /** `AuroraGlobalDBDataTransferBytes` into this secondary. */
+  public metricDataTransfer(options: RegionMetricOptions = {}): cloudwatch.Metric {
+    return auroraClusterMetric('AuroraGlobalDBDataTransferBytes', this.clusterIdentifier, this.region, options);
+  }
+
+  /** An alarm, in this region, on this cluster's CPU above `threshold` percent. */
+  public alarmCpu(id: string, options: RegionAlarmOptions): cloudwatch.Alarm {
+    return createRegionAlarm(this, id, this.metricCpu(options.metric), `CPU of ${this.clusterIdentifier} (percent)`, options);
+  }
+
+  /** An alarm, in this region, on this cluster's commit latency above `threshold` milliseconds. */
+  public alarmCommitLatency(id: string, options: RegionAlarmOptions): cloudwatch.Alarm {
+    return createRegionAlarm(this, id, this.metricCommitLatency(options.metric), `Commit latency of ${this.clusterIdentifier} (ms)`, options);
   }
 }

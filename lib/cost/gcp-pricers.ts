@@ -190,6 +190,8 @@ export const GCP_PRICERS: PricerSet = {
     google_sql_database: FREE('a database inside an instance has no charge'),
     google_sql_user: FREE('no charge'),
     google_project_service: FREE('enabling an API has no charge; its resources are priced on their own'),
+    // Google Cloud Observability is "priced by data volume or usage" (metrics ingested, API calls, alerting): a dashboard is not a billed item.
+    google_monitoring_dashboard: FREE('Cloud Monitoring bills ingested data, API calls and alert policies, not dashboards (https://cloud.google.com/stackdriver/pricing)'),
     terraform_data: FREE('a Terraform-only resource (plan-time checks); nothing is created in the cloud'),
     google_storage_bucket: { reason: 'usage-only', detail: 'Terraform state bucket: billed by stored GB and operations (a few MB of state), which the price table does not hold' },
     google_spanner_backup_schedule: { reason: 'usage-only', detail: 'Spanner backups are billed per GB-month of backup storage in the instance configuration (https://cloud.google.com/spanner/pricing), which depends on the data and the retention; the price table does not hold it' },

@@ -20,6 +20,7 @@ export * from './database-users';
 export * from './day-two';
 export * from './active-active-database';
 export * from './geo-partitioned-database';
+export * from './monitoring';
 export { GCP_PROFILE, GCP_WORDS, GCP_WRITE_MODE_WORDS, CLOUD_SQL_REGIONS, CLOUD_SQL_LIMITS } from './private/gcp-profile';
 export type { AuthorizedNetwork, Edition } from './private/sql-rules';
 export { REPLICA_LAG_METRIC, INSTANCE_UP_METRIC } from './private/alerts';

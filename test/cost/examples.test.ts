@@ -72,7 +72,8 @@ test('what is not priced in the examples, and why', () => {
     'gcp google_spanner_database ×1 unknown',
     'gcp google_spanner_instance ×1 unknown',
     'aws AWS::S3::Bucket ×1 usage-only',
-    'aws AWS::SNS::Topic ×2 usage-only',
+    // Two failover-engine topics (phase 4) and the alarm topic of each database region (phases 2-4: DeploymentMonitoring).
+    'aws AWS::SNS::Topic ×8 usage-only',
     'gcp google_spanner_backup_schedule ×1 usage-only',
     'gcp google_storage_bucket ×1 usage-only',
   ]);
@@ -129,8 +130,8 @@ test('the AWS phase 3 climb is the routing layer; its recovery comes from the ge
   expect(p3.deltaLines.every((d) => /Route 53|CloudWatch alarm/.test(d.item))).toBe(true);
   expect(p3.recovery).toBe('switchover RTO about 4 min 30 s, RPO 0; failover RTO about 15 min, RPO about 30 s');
   // The Region switch plan has no price: the row says what its total leaves out.
-  expect(p3.notPriced).toEqual(['AWS::ARCRegionSwitch::Plan ×1 (unknown)']);
-  expect(ladder.find((r) => r.cloud === 'aws' && r.phase === 4)!.notPriced).toEqual(['AWS::S3::Bucket ×1 (usage-only)', 'AWS::SNS::Topic ×2 (usage-only)']);
+  expect(p3.notPriced).toEqual(['AWS::ARCRegionSwitch::Plan ×1 (unknown)', 'AWS::SNS::Topic ×2 (usage-only)']);
+  expect(ladder.find((r) => r.cloud === 'aws' && r.phase === 4)!.notPriced).toEqual(['AWS::S3::Bucket ×1 (usage-only)', 'AWS::SNS::Topic ×4 (usage-only)']);
 });
 
 test('docs/cost.md holds the generated table for the examples (npm run synth && npm run cost -- --write-docs)', () => {

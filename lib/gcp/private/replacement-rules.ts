@@ -118,6 +118,11 @@ export const GCP_REPLACEMENT_RULES: ReplacementRules = {
       properties: ['project'],
       source: `${DOCS}/monitoring_alert_policy; ${SRC}/services/monitoring/resource_monitoring_alert_policy.go`,
     },
+    // dashboard_json is updated in place (resourceMonitoringDashboardUpdate PATCHes it).
+    google_monitoring_dashboard: {
+      properties: ['project'],
+      source: `${DOCS}/monitoring_dashboard; ${SRC}/services/monitoring/resource_monitoring_dashboard.go`,
+    },
     google_compute_health_check: {
       properties: ['name', 'project'],
       source: `${DOCS}/compute_health_check; ${SRC}/services/compute/resource_compute_health_check.go`,
