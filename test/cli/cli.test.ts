@@ -14,7 +14,7 @@ afterAll(cleanup);
 const AWS3 = 'examples/config/aws/phase-3.yaml';
 
 describe('help and exit codes', () => {
-  test.each(['validate', 'plan', 'diff', 'cost', 'schema'])('multiregion %s --help prints its usage and exits 0', (command) => {
+  test.each(['validate', 'plan', 'synth', 'diff', 'cost', 'schema'])('multiregion %s --help prints its usage and exits 0', (command) => {
     const r = multiregion([command, '--help']);
     expect(r.status).toBe(0);
     expect(r.stdout.startsWith(`Usage: multiregion ${command}`)).toBe(true);
@@ -24,7 +24,7 @@ describe('help and exit codes', () => {
   test('multiregion --help lists the commands; no command is a usage error (2)', () => {
     const help = multiregion(['--help']);
     expect(help.status).toBe(0);
-    for (const c of ['validate FILE...', 'plan FILE', 'diff OLD NEW', 'cost [OUTDIR...]', 'schema']) expect(help.stdout).toContain(c);
+    for (const c of ['validate FILE...', 'plan FILE', 'synth FILE', 'diff OLD NEW', 'cost [OUTDIR...]', 'schema']) expect(help.stdout).toContain(c);
     expect(multiregion([]).status).toBe(2);
   });
 
