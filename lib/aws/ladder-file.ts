@@ -49,11 +49,11 @@ export interface LadderFromFile {
   readonly config: DeploymentConfig;
   /** The database stacks, one per region. */
   readonly ladder: LadderDeployment;
-  /** Phase 3 on: the us-east-1 stack of the routes and the failover runbook. */
+  /** Phase 3 on: the us-east-1 stack of the routes and the failover runbook. @default - none before phase 3 */
   readonly routingStack?: Stack;
-  /** Phase 3 on: the write route (and, phase 4, the read route). */
+  /** Phase 3 on: the write route (and, phase 4, the read route). @default - none before phase 3 */
   readonly router?: GlobalRouter;
-  /** Phase 3 on: the failover runbook. */
+  /** Phase 3 on: the failover runbook. @default - none before phase 3 */
   readonly runbook?: FailoverRunbook;
   /** Every stack built, database stacks first. */
   readonly stacks: readonly Stack[];

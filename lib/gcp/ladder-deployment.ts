@@ -113,12 +113,15 @@ export class LadderDeployment extends Construct {
 
   /** Every stack: network, primary, replicas, then router and runbook. */
   public readonly stacks: readonly TerraformStack[];
+  /** The VPC network and private service access (`<prefix>-network`). */
   public readonly network: DeploymentNetwork;
+  /** The writer's instance today (in `<prefix>-<primaryRegion>`). */
   public readonly primary: PrimaryRegion;
+  /** The other regions' instances, in `replicaRegions` order. */
   public readonly replicas: readonly ReadReplicaRegion[];
-  /** Phases 3–4. */
+  /** The routes (phases 3–4; undefined before). */
   public readonly router?: GlobalRouter;
-  /** Phases 3–4. */
+  /** The failover workflow and its Markdown runbook (phases 3–4; undefined before). */
   public readonly runbook?: FailoverRunbook;
 
   constructor(scope: App, id: string, props: LadderDeploymentProps) {

@@ -23,17 +23,25 @@ import { useGcsStateBackend } from './state-backend';
 
 /** What {@link gcpLadderFromFile} may change of the file (deployment-time values: a role swap, the real project). */
 export interface GcpLadderOverrides {
+  /** The project. @default the file's `project` */
   readonly project?: string;
+  /** The writer today (a role swap). @default the file's region with role `primary` */
   readonly primaryRegion?: string;
+  /** Every other region. @default the file's other regions, in its order */
   readonly replicaRegions?: readonly string[];
+  /** The region first created as primary. @default the file's `origin` */
   readonly originRegion?: string;
+  /** Alert channels. @default the file's `alerts.notificationChannels` */
   readonly notificationChannels?: readonly string[];
+  /** The Cloud DNS zone. @default the file's `routing.managedZone` and `routing.zone` */
   readonly zone?: { readonly name: string; readonly dnsName: string };
-  /** Endpoints by region, over the file's. */
+  /** Endpoints by region, over the file's. @default the file's `regions[].endpoint` */
   readonly endpoints?: Readonly<Record<string, string>>;
+  /** Whether the primary designates its DR replica. @default automatically, once the replica exists */
   readonly drReplicaDesignated?: boolean;
+  /** The Terraform state bucket. @default the file's `stateBucket` (none: cdktf's local state) */
   readonly stateBucket?: { readonly name: string; readonly location: string };
-  /** Phase 5 geo-partitioned: the partitions (home region first), over the file's. */
+  /** Phase 5 geo-partitioned: the partitions (home region first), over the file's. @default the file's `partitions` */
   readonly partitions?: readonly { readonly name: string; readonly homeRegion: string; readonly replicaRegions: readonly string[] }[];
 }
 
@@ -54,14 +62,15 @@ export interface GcpLadderFileOptions {
 
 /** What was built from a file. */
 export interface GcpLadderFromFile {
+  /** The validated file. */
   readonly config: DeploymentConfig;
   /** Every stack built. */
   readonly stacks: readonly TerraformStack[];
-  /** Phases 1–4. */
+  /** Phases 1–4. @default - none in phase 5 */
   readonly ladder?: LadderDeployment;
-  /** Phase 5, geo-partitioned. */
+  /** Phase 5, geo-partitioned. @default - none otherwise */
   readonly partitioned?: GeoPartitionedDatabase;
-  /** Phase 5, active-active. */
+  /** Phase 5, active-active. @default - none otherwise */
   readonly activeActive?: ActiveActiveDatabase;
   /** Markdown files the constructs write next to the stacks (`<outdir>/runbooks/`), by file name. */
   readonly runbooks: Readonly<Record<string, string>>;
