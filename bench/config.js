@@ -7,7 +7,9 @@
  * regions a valid file can list, since Aurora and Cloud SQL allow 10
  * secondaries per database), an 11-region phase-4 file, and the bad inputs
  * that must be refused quickly (an alias bomb, a 2 MB file, absurd nesting).
- * Target: `validate` of the 20-region file under 300 ms.
+ * Target: `validate` of the 20-region file under 300 ms. Also `synth` of one
+ * AWS and one Google Cloud example file (median of SYNTH_RUNS, default 3:
+ * seconds, not milliseconds).
  */
 const { execFileSync, spawnSync } = require('child_process');
 const fs = require('fs');
@@ -16,6 +18,7 @@ const path = require('path');
 
 const root = path.join(__dirname, '..');
 const RUNS = Number(process.env.CONFIG_RUNS ?? 10);
+const SYNTH_RUNS = Number(process.env.SYNTH_RUNS ?? 3);
 const bin = path.join(root, 'dist', 'cli', 'main.js');
 if (!fs.existsSync(bin)) {
   console.log('config bench: no dist/, running npm run build first');
@@ -69,9 +72,9 @@ try {
   fs.writeFileSync(files.big, `apiVersion: multiregion/v1\n${'# padding\n'.repeat(210_000)}`);
   fs.writeFileSync(files.deep, `a: ${'['.repeat(200_000)}${']'.repeat(200_000)}\n`);
 
-  const measure = (args, expectStatus) => {
+  const measure = (args, expectStatus, runs = RUNS) => {
     const samples = [];
-    for (let i = 0; i < RUNS; i++) {
+    for (let i = 0; i < runs; i++) {
       const t0 = process.hrtime.bigint();
       const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
       samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
@@ -91,6 +94,8 @@ try {
     ['validate: alias bomb refused', measure([bin, 'validate', files.bomb], 1)],
     ['validate: 2 MB file refused', measure([bin, 'validate', files.big], 1)],
     ['validate: 200 000 nested brackets refused (scan before parsing)', measure([bin, 'validate', files.deep], 1)],
+    [`synth examples/config/aws/phase-3.yaml (3 CloudFormation stacks; median of ${SYNTH_RUNS})`, measure([bin, 'synth', 'examples/config/aws/phase-3.yaml', '--out', path.join(dir, 'cdk.out')], 0, SYNTH_RUNS)],
+    [`synth examples/config/gcp/phase-3.yaml (5 Terraform stacks; median of ${SYNTH_RUNS})`, measure([bin, 'synth', 'examples/config/gcp/phase-3.yaml', '--out', path.join(dir, 'cdktf.out')], 0, SYNTH_RUNS)],
   ];
   const validate20 = rows[1][1].medianMs;
   console.log(`\nThe multiregion command (dist/, a fresh process per run, median of ${RUNS}; node ${process.version}; ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)})\n`);

@@ -17,11 +17,15 @@
  * moves in the configuration: -c primaryRegion=eu-west-1 -c replicaRegions=us-east-1
  * (docs/aws/day-two.md). A deployment of the examples made with stacks named
  * PhaseN-Primary / PhaseN-Replica-<region> keeps them with -c stackNaming=by-role.
+ *
+ * From a configuration file instead (docs/config.md): `-c config=examples/config/aws/phase-3.yaml`
+ * (or MULTIREGION_CONFIG=path) builds that file's deployment alone, with
+ * LadderDeployment.fromFile; the context keys above still override the file.
  */
 import { App, Aspects, IAspect, Validations, cx_api as cxapi } from 'aws-cdk-lib';
 import { IConstruct, MetadataEntry } from 'constructs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { LadderConfig, LadderStackNaming, readLadderConfig } from '../../lib/aws';
+import { LadderConfig, LadderDeployment, LadderFromFile, LadderStackNaming, readLadderConfig } from '../../lib/aws';
 import { MultiRegionConfigError, show } from '../../lib/core';
 import { buildPhase1 } from './phase-1';
 import { buildPhase2 } from './phase-2';
@@ -47,8 +51,8 @@ export function exampleConfig(app: App): LadderConfig & { stackNaming?: LadderSt
   if (config.account !== EXAMPLE_DEFAULTS.account) return config;
   const placeholder: Record<string, readonly string[]> = {};
   for (const region of [config.primaryRegion, ...(config.replicaRegions ?? [])]) {
-    const known = app.node.tryGetContext(`availability-zones:account=${config.account}:region=${region}`) !== undefined;
-    if (!known) placeholder[region] = ['a', 'b', 'c'].map((letter) => `${region}${letter}`);
+    const zones = placeholderZones(app, region, config.account);
+    if (zones) placeholder[region] = zones;
   }
   return { ...config, availabilityZones: { ...placeholder, ...config.availabilityZones } };
 }
@@ -61,6 +65,33 @@ export function exampleAlarmEmails(app: App): string[] {
   const raw = app.node.tryGetContext('alarmEmails');
   if (raw === undefined) return [];
   return Array.isArray(raw) ? raw.map(String) : String(raw).split(/[\s,]+/).filter(Boolean);
+}
+
+/** Zones of a region of the placeholder account that cdk.context.json does not list: `<region>a`, `b`, `c`. */
+export function placeholderZones(app: App, region: string, account: string | undefined): readonly string[] | undefined {
+  if (account !== EXAMPLE_DEFAULTS.account) return undefined;
+  if (app.node.tryGetContext(`availability-zones:account=${account}:region=${region}`) !== undefined) return undefined;
+  return ['a', 'b', 'c'].map((letter) => `${region}${letter}`);
+}
+
+/** The configuration file to build: `-c config=path`, else MULTIREGION_CONFIG, else none (the code-built examples). */
+export function exampleConfigFile(app: App): string | undefined {
+  const raw = app.node.tryGetContext('config') ?? process.env.MULTIREGION_CONFIG;
+  return raw === undefined || raw === '' ? undefined : String(raw);
+}
+
+/** Builds one configuration file's deployment, as the examples build theirs (cdk-nag, placeholder zones). */
+export function buildFromFile(app: App, file: string): LadderFromFile {
+  const built = LadderDeployment.fromFile(app, file, { fallbackAvailabilityZones: (region, account) => placeholderZones(app, region, account) });
+  const phase = app.node.tryGetContext('phase');
+  if (phase !== undefined && String(phase) !== String(built.config.phase)) {
+    throw new MultiRegionConfigError({ construct: 'Examples', path: 'App' }, [{
+      property: 'phase',
+      message: `context phase ${show(phase)} is not the phase of ${file} (${built.config.phase})`,
+      fix: 'leave -c phase out with -c config (the file says which phase it builds), or climb by editing the file',
+    }]);
+  }
+  return built;
 }
 
 /** A function, not a constant: the phase modules import this one, so they may not be loaded yet when it is. */
@@ -108,7 +139,9 @@ export const NO_STACK_TRACES: Readonly<Record<string, boolean>> = {
 
 /** Builds the selected examples into `app` (used by cdk.json and by the tests). */
 export function buildExamples(app: App): void {
-  for (const phase of selectedPhases(app)) phaseBuilders()[phase](app);
+  const file = exampleConfigFile(app);
+  if (file !== undefined) buildFromFile(app, file);
+  else for (const phase of selectedPhases(app)) phaseBuilders()[phase](app);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   Aspects.of(app).add(new DropAcknowledgementTraces());
 }

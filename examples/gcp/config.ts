@@ -14,6 +14,10 @@
  *   GCP_FOR_REAL=true \
  *   npx ts-node --transpile-only examples/gcp/main.ts
  *
+ * With MULTIREGION_CONFIG=path (or `-c config=path`), main.ts builds that
+ * configuration file's deployment alone, its values in place of the defaults
+ * below; the variables above still override it.
+ *
  * After a switchover or failover, swap the roles: GCP_PRIMARY_REGION=<new
  * writer> GCP_REPLICA_REGIONS=<the others>. Stacks and instance names are
  * per region, so nothing is replaced (docs/day-two.md). GCP_REGIONS (every
@@ -29,6 +33,7 @@
  * synth, any placeholder still in use.
  */
 import { TerraformStack } from 'cdktf';
+import type { DeploymentConfig } from '../../lib/config';
 import { ConfigProblem, parseRegionList, throwIfProblems } from '../../lib/core';
 import { GuardedValue, PlaceholderGuard, StateBucketSpec, useGcsStateBackend } from '../../lib/gcp';
 
@@ -142,14 +147,37 @@ export function parsePartitions(value: string): ExamplePartition[] {
   });
 }
 
-/** Reads the configuration from `env`, falling back to the defaults. */
-export function readGcpExampleConfig(env: NodeJS.ProcessEnv = process.env): GcpExampleConfig {
+/**
+ * The examples' defaults taken from a configuration file instead
+ * (MULTIREGION_CONFIG=path): the GCP_* variables then override the file, as
+ * they override {@link GCP_EXAMPLE_DEFAULTS} (docs/config.md, "Precedence").
+ */
+export function gcpExampleDefaultsFromFile(c: DeploymentConfig): GcpExampleConfig {
   const d = GCP_EXAMPLE_DEFAULTS;
+  return {
+    ...d,
+    project: c.project ?? d.project,
+    primaryRegion: c.primaryRegion,
+    replicaRegions: c.replicaRegions,
+    notificationChannels: c.alerts.notificationChannels,
+    dnsZone: c.routing?.managedZone ?? d.dnsZone,
+    dnsName: c.routing ? `${c.routing.zone}.` : d.dnsName,
+    endpoints: Object.fromEntries(c.regions.filter((r) => r.endpoint).map((r) => [r.name, r.endpoint!])),
+    firstPrimaryRegion: c.origin ?? c.primaryRegion,
+    stateBucket: c.stateBucket ?? d.stateBucket,
+    partitions: c.partitions?.map((p) => ({ name: p.name, homeRegion: p.homeRegion, replicaRegions: p.replicaRegions })) ?? d.partitions,
+  };
+}
+
+/** Reads the configuration from `env`, falling back to `defaults` (the examples' own, or a file's). */
+export function readGcpExampleConfig(env: NodeJS.ProcessEnv = process.env, defaults: GcpExampleConfig = GCP_EXAMPLE_DEFAULTS): GcpExampleConfig {
+  const d = defaults;
   const primaryRegion = env.GCP_PRIMARY_REGION || d.primaryRegion;
   const replicaRegions = env.GCP_REPLICA_REGIONS ? parseRegionList(env.GCP_REPLICA_REGIONS) : d.replicaRegions;
   const endpoints: Record<string, string> = {};
-  // Documentation addresses (RFC 5737), one per region, unless GCP_ENDPOINTS=region=ip,... is set.
+  // Documentation addresses (RFC 5737), one per region, unless the defaults (a file) or GCP_ENDPOINTS=region=ip,... give one.
   [primaryRegion, ...replicaRegions].forEach((r, i) => { endpoints[r] = `203.0.113.${10 + i}`; });
+  Object.assign(endpoints, d.endpoints);
   for (const pair of parseRegionList(env.GCP_ENDPOINTS)) {
     const [region, ip] = pair.split('=');
     if (region && ip) endpoints[region] = ip;

@@ -11,10 +11,14 @@
  * failover keeps every instance in its region's stack, under the same
  * address, with the same name: only role-bound arguments change, in place
  * (test/gcp/day-two-examples.test.ts checks it for every phase).
+ *
+ * The stacks are the library's LadderDeployment (lib/gcp/ladder-deployment.ts);
+ * this file adds what only the examples have: the placeholder guard on
+ * every stack and the state bucket of GcpExampleConfig.
  */
 import { App, TerraformStack } from 'cdktf';
-import { DeploymentMonitoring, DeploymentNetwork, FailoverRunbook, GlobalRouter, PrimaryRegion, ReadReplicaRegion, RouterTarget } from '../../lib/gcp';
-import { GcpExampleConfig, guardPlaceholders, instanceNamesOf, useStateBucket } from './config';
+import { DeploymentMonitoring, DeploymentNetwork, FailoverRunbook, GlobalRouter, LadderDeployment, PrimaryRegion, ReadReplicaRegion } from '../../lib/gcp';
+import { GcpExampleConfig, guardPlaceholders } from './config';
 
 export interface GcpDeploymentSpec {
   readonly phase: 1 | 2 | 3 | 4;
@@ -40,97 +44,30 @@ export interface GcpDeployment {
   readonly monitoring?: DeploymentMonitoring;
 }
 
-function monitor(networkStack: TerraformStack, config: GcpExampleConfig, parts: { primary: PrimaryRegion; replicas: ReadReplicaRegion[]; router?: GlobalRouter; runbook?: FailoverRunbook }): DeploymentMonitoring {
-  return new DeploymentMonitoring(networkStack, 'Monitoring', {
-    ...parts,
-    // GCP_NOTIFICATION_CHANNEL; none by default (alerts in the console only, a
-    // warning says so; GCP_FOR_REAL=true refuses that, examples/gcp/config.ts).
-    notificationChannels: config.notificationChannels,
-    providerRegion: config.firstPrimaryRegion,
-  });
-}
-
 export function buildGcpDeployment(app: App, config: GcpExampleConfig, spec: GcpDeploymentSpec): GcpDeployment {
-  const { phase, name, stackPrefix: prefix } = spec;
-  const replicaRegions = phase === 1 ? [] : config.replicaRegions;
-  const regions = phase === 1 ? [config.primaryRegion] : undefined;
-  const instanceNames = instanceNamesOf(config, name, regions);
-  const activePassive = phase >= 3;
-  const [drRegion] = replicaRegions;
-
-  const networkStack = new TerraformStack(app, `${prefix}-network`);
-  // The names PrimaryRegion gave its own network before networks had a stack of their own.
-  const network = new DeploymentNetwork(networkStack, 'Network', {
+  const { phase } = spec;
+  const label = spec.dnsLabel ?? `p${phase}`;
+  const ladder = new LadderDeployment(app, spec.stackPrefix, {
     project: config.project,
-    networkName: `${name}-vpc`,
-    rangeName: `${name}-psa`,
-    // A network is global; a region that does not change with the roles.
-    providerRegion: config.firstPrimaryRegion,
-    providerVersionConstraint: config.providerVersion,
-  });
-
-  const primaryStack = new TerraformStack(app, `${prefix}-${config.primaryRegion}`);
-  primaryStack.addDependency(networkStack);
-  const primary = new PrimaryRegion(primaryStack, 'Database', {
-    project: config.project,
-    region: config.primaryRegion,
-    replicaRegions,
     phase,
-    instanceNames,
-    network: network.network,
-    allocatedIpRange: network.allocatedIpRange,
+    name: spec.name,
+    stackPrefix: spec.stackPrefix,
+    primaryRegion: config.primaryRegion,
+    replicaRegions: config.replicaRegions,
+    originRegion: config.firstPrimaryRegion,
+    drReplicaDesignated: config.drReplicaDesignated,
     notificationChannels: config.notificationChannels,
     providerVersionConstraint: config.providerVersion,
-    ...(activePassive ? {
-      // Enterprise Plus: a DR replica (switchover without data loss, PSA write endpoint),
-      // designated automatically once it exists (output DrReplicaDesignation).
-      edition: 'ENTERPRISE_PLUS' as const,
-      drReplicaRegion: drRegion,
-      drReplicaDesignated: config.drReplicaDesignated,
+    stateBucket: config.stateBucket,
+    ...(phase >= 3 ? {
+      zone: { name: config.dnsZone, dnsName: config.dnsName },
+      endpoints: config.endpoints,
+      // Each phase its own names: phases 3 and 4 can be applied in one project and zone.
+      writeRecordName: `write.${label}`,
+      readRecordName: `read.${label}`,
     } : {}),
+    // The router's stack also guards the DNS zone and name.
+    stackHook: (stack, kind) => { guardPlaceholders(stack, config, kind === 'router'); },
   });
-  const replicaStacks: TerraformStack[] = [];
-  const replicas = replicaRegions.map((region) => {
-    const stack = new TerraformStack(app, `${prefix}-${region}`);
-    stack.addDependency(networkStack);
-    stack.addDependency(primaryStack);
-    replicaStacks.push(stack);
-    return new ReadReplicaRegion(stack, 'Database', {
-      primary,
-      region,
-      disasterRecovery: activePassive && region === drRegion,
-      providerVersionConstraint: config.providerVersion,
-    });
-  });
-  const dataStacks = [networkStack, primaryStack, ...replicaStacks];
-  for (const s of dataStacks) guardPlaceholders(s, config);
-  if (!activePassive) {
-    for (const s of dataStacks) useStateBucket(s, config);
-    const monitoring = phase >= 2 ? monitor(networkStack, config, { primary, replicas }) : undefined;
-    return { stacks: dataStacks, network, primary, replicas, monitoring };
-  }
-
-  const routerStack = new TerraformStack(app, `${prefix}-router`);
-  const router = new GlobalRouter(routerStack, 'Router', {
-    primary,
-    zone: { name: config.dnsZone, dnsName: config.dnsName },
-    // Each phase its own names: phases 3 and 4 can be applied in one project and zone.
-    writeRecordName: `write.${spec.dnsLabel ?? `p${phase}`}`,
-    readRecordName: `read.${spec.dnsLabel ?? `p${phase}`}`,
-    endpoints: [config.primaryRegion, ...replicaRegions].map((region) => ({ region, target: RouterTarget.fromIpAddress(config.endpoints[region]) })),
-  });
-  const runbookStack = new TerraformStack(app, `${prefix}-runbook`);
-  runbookStack.addDependency(routerStack);
-  const runbook = new FailoverRunbook(runbookStack, 'Runbook', {
-    primary,
-    replicas,
-    router,
-    workflowName: `${name}-failover`,
-  });
-  guardPlaceholders(runbookStack, config);
-  guardPlaceholders(routerStack, config, true);
-  const stacks = [...dataStacks, routerStack, runbookStack];
-  for (const s of stacks) useStateBucket(s, config);
-  const monitoring = monitor(networkStack, config, { primary, replicas, router, runbook });
-  return { stacks, network, primary, replicas, router, runbook, monitoring };
+  return { stacks: [...ladder.stacks], network: ladder.network, primary: ladder.primary, replicas: [...ladder.replicas], router: ladder.router, runbook: ladder.runbook, monitoring: ladder.monitoring };
 }

@@ -6,6 +6,8 @@ requirePeerDependencies('multiregion-constructs/aws', ['aws-cdk-lib', 'construct
 export * from './primary-region';
 export * from './read-replica-region';
 export * from './ladder-app';
+export type { LadderFileOptions, LadderFromFile } from './ladder-file';
+export { ladderFromConfig } from './ladder-file';
 export * from './router-target';
 export * from './global-router';
 export * from './failover-runbook';

@@ -2,6 +2,7 @@ import { Annotations, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { ConfigProblem, parseRegionList, Phase, show, throwIfProblems } from '../core';
+import { LadderFileOptions, LadderFromFile, ladderFromFile } from './ladder-file';
 import { PrimaryRegion, PrimaryRegionProps } from './primary-region';
 import { ReadReplicaRegion, ReadReplicaRegionProps } from './read-replica-region';
 
@@ -74,6 +75,13 @@ export interface LadderDeploymentProps extends LadderConfig {
   /** Extra props for every replica. @default {} */
   readonly replica?: Omit<ReadReplicaRegionProps, 'primary'>;
   /**
+   * Replica regions without a reader instance (pilot light, `role: headless`
+   * in a configuration file): storage is replicated, nothing serves reads.
+   * Takes precedence over `replica.instances` for these regions.
+   * @default [] (every replica region has `replica.instances` readers)
+   */
+  readonly headlessRegions?: readonly string[];
+  /**
    * The network of each region, called with the region's stack before its
    * database is built, origin region first: return the region's own VPC (for
    * example `ec2.Vpc.fromLookup(stack, 'Vpc', { vpcName: 'shared' })`, or a
@@ -95,6 +103,20 @@ export interface LadderDeploymentProps extends LadderConfig {
  * `App` or a `Stage`.
  */
 export class LadderDeployment extends Construct {
+  /**
+   * Builds the deployment a configuration file describes (multiregion.yaml,
+   * docs/config.md) into `scope`: the database stacks and, from phase 3, the
+   * routing stack (`<stackPrefix>-Routing`: GlobalRouter and FailoverRunbook).
+   * The file is validated first; every problem is thrown at once with its
+   * file:line:column. Context keys (`-c primaryRegion=…` and the others
+   * readLadderConfig reads, plus stackNaming, hostedZoneId, domainName,
+   * appEndpoints and failoverEngine) override the file. Phase 5 files are
+   * refused (not built from a file on AWS yet).
+   */
+  public static fromFile(scope: Construct, file: string, options?: LadderFileOptions): LadderFromFile {
+    return ladderFromFile(scope, file, options);
+  }
+
   /** The origin region's stack (the PrimaryRegion). */
   public readonly primaryStack: Stack;
   /** The origin region's database: created the global database, holds the secret. */
@@ -173,8 +195,10 @@ export class LadderDeployment extends Construct {
       phase: props.phase,
     });
     this.replicaStacks = replicaRegions.map((region) => stackOf(region));
+    const headless = new Set(props.headlessRegions ?? []);
     this.replicas = this.replicaStacks.map((stack, i) => new ReadReplicaRegion(stack, 'Database', {
       ...props.replica,
+      ...(headless.has(replicaRegions[i]) ? { instances: 0 } : {}),
       ...regionNetwork(props, stack, replicaRegions[i], props.replica),
       primary: this.primary,
     }));

@@ -7,6 +7,8 @@ export interface Io {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
   readonly cwd: string;
+  /** Output goes to a terminal (progress lines). @default false */
+  readonly isTTY?: boolean;
 }
 
 /** A mistake on the command line: exit code 2 with the command's usage line. */

@@ -5,18 +5,21 @@
  *
  *   multiregion validate multiregion.yaml
  *   multiregion plan multiregion.yaml [--format json] [--out cdk.out]
+ *   multiregion synth multiregion.yaml [--out DIR]
  *   multiregion diff old.yaml new.yaml
  *   multiregion cost [cdk.out]
  *
  * Exit codes: 0 no problem, 1 problems found, 2 usage error (usage.ts).
  */
 import { costCommand, diffCommand, planCommand, schemaCommand, validateCommand } from './commands';
+import { synthCommand } from './synth';
 import { Io, UsageError } from './io';
 import { HELP, MAIN_HELP } from './usage';
 
 const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: Io) => number>> = {
   validate: validateCommand,
   plan: planCommand,
+  synth: synthCommand,
   diff: diffCommand,
   cost: costCommand,
   schema: schemaCommand,
@@ -63,5 +66,6 @@ if (require.main === module) {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
     cwd: process.cwd(),
+    isTTY: process.stderr.isTTY === true,
   });
 }

@@ -2,7 +2,8 @@
 
 export const EXIT_CODES = `Exit codes:
   0  no problem
-  1  problems found: an error in a file (validate, plan, diff), a change that
+  1  problems found: an error in a file (validate, plan, synth, diff), an
+     error at synth (synth), a change that
      replaces or removes a database (diff), a cost input problem (cost)
   2  usage error: unknown command or option, missing argument, unreadable file`;
 
@@ -16,6 +17,8 @@ Commands:
   plan FILE             what the deployment protects against and what not, its
                         regions and routes, RTO/RPO per procedure, residency,
                         and the blast radius of losing each region
+  synth FILE            the stacks of the file's cloud (CloudFormation into
+                        cdk.out, Terraform JSON into cdktf.out) and its runbooks
   diff OLD NEW          what changes between two versions of a file, and which
                         changes replace or remove a database
   cost [OUTDIR...]      monthly cost estimate of synthesized output (cdk.out, cdktf.out)
@@ -51,6 +54,27 @@ timeline, the residency table and the blast radius of losing each region.
   --usage FILE            usage assumptions for the cost (as multiregion cost)
   --prices FILE           price overrides for the cost (as multiregion cost)
   --help                  show this help
+
+${EXIT_CODES}
+`,
+  synth: `Usage: multiregion synth FILE [--out DIR] [--progress|--no-progress] [-c KEY=VALUE]...
+
+Synthesizes the deployment of FILE for its cloud, after validating it:
+  cloud: aws   CloudFormation templates into cdk.out (aws-cdk-lib; deploy with
+               npx cdk deploy --app cdk.out --all), context from cdk.json and
+               cdk.context.json of the current directory
+  cloud: gcp   Terraform JSON into cdktf.out/stacks/<stack>/cdk.tf.json (cdktf;
+               terraform -chdir=cdktf.out/stacks/<stack> init && ... apply)
+and the failover runbooks (Markdown) into <DIR>/runbooks/. Prints every stack
+and runbook written; on a terminal, a progress line per stack (stderr).
+
+  --out DIR            where to write (default cdk.out or cdktf.out)
+  --progress           progress lines even when stderr is not a terminal
+  --no-progress        no progress lines, even on a terminal
+  -c, --context K=V    AWS: CDK context over the file (primaryRegion, replicaRegions,
+                       originRegion, account, availabilityZones, stackNaming,
+                       hostedZoneId, domainName, appEndpoints, failoverEngine)
+  --help               show this help
 
 ${EXIT_CODES}
 `,

@@ -161,14 +161,14 @@ export const FILE_SHAPE: ObjectShape = {
             shape: { kind: 'array', items: text('^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$', 'an email address', 254), minItems: 1 },
             clouds: ['aws'],
             otherCloud: 'alerts.notificationChannels',
-            description: 'Addresses subscribed (by email, confirmed by each recipient) to the alarms\' SNS topic.',
+            description: 'Addresses subscribed (by email, confirmed by each recipient) to every Region\'s alarm topic (DeploymentMonitoring, phase 2 on).',
             example: '[oncall@example.com]',
           },
           snsTopicArn: {
             shape: text('^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$', 'an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:oncall', 400),
             clouds: ['aws'],
             otherCloud: 'alerts.notificationChannels',
-            description: 'An existing SNS topic the alarms notify.',
+            description: 'Not used by fromFile yet (a synth warning says so): an alarm can notify only a topic in its own Region, so each Region gets its own alarm topic; subscribe this topic\'s endpoints to those, or use alerts.email.',
           },
           notificationChannels: {
             shape: { kind: 'array', items: text('^projects/[a-z][a-z0-9-]{4,28}[a-z0-9]/notificationChannels/[0-9]+$', 'projects/<project>/notificationChannels/<id>', 200), minItems: 1 },

@@ -52,7 +52,11 @@ export function renderPlanMarkdown(plan: Plan): string {
       : `No stack of ${plan.cost.outDirs.join(', ')} belongs to this deployment (stack prefix \`${plan.stackPrefix}\`): synthesize it first.`, '');
   }
   out.push('## Routes', '');
-  if (plan.routes.length === 0) out.push(`None before phase 3: applications reach the primary's database directly.`, '');
+  if (plan.routes.length === 0) {
+    out.push(plan.phase >= 3
+      ? 'None: active-active writes go to the database\'s one endpoint from every region (the service replicates and routes them).'
+      : `None before phase 3: applications reach the primary's database directly.`, '');
+  }
   else {
     out.push('| route | hostname | how it picks a region | answers with |', '|---|---|---|---|',
       ...plan.routes.map((r) => `| ${r.kind} | ${r.hostname} | ${cell(r.policy)} | ${r.targets.map((t) => `${t.region}: ${t.endpoint}`).join('<br>') || '—'} |`), '');

@@ -170,7 +170,7 @@ function gaps(c: DeploymentConfig, failover: ProcedureEstimate | undefined): str
       ? 'nothing waits for a person: an alarm fails over, with data loss'
       : `a person must decide to fail over: ${formatSeconds(c.failover.decisionTimeSeconds)} counted (failover.decisionTime)`);
   }
-  if (c.phase >= 3 && c.regions.length === 2) out.push(`losing ${c.primaryRegion} and ${c.standbyRegion} together (one standby)`);
+  if (c.phase >= 3 && c.regions.length === 2 && c.standbyRegion) out.push(`losing ${c.primaryRegion} and ${c.standbyRegion} together (one standby)`);
   for (const r of c.regions.filter((x) => x.role === 'headless')) out.push(`${r.name} is headless: it serves no reads, and taking over writes there needs instances first`);
   if (c.cloud === 'gcp' && failover) out.push('Cloud SQL publishes no promotion time: the RTO is a lower bound until a drill measures it');
   if (c.alerts.email.length === 0 && !c.alerts.snsTopicArn && c.alerts.notificationChannels.length === 0) out.push('no alert channel: alarms only show in the console (set alerts)');

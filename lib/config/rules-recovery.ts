@@ -37,7 +37,9 @@ export function recoverySettings(ctx: RuleContext, phase: Phase): RecoverySettin
 export function checkRouting(ctx: RuleContext, facts: RegionFacts, phase: Phase): void {
   const routing = ctx.raw.routing;
   const routed = phase >= 3;
-  if (routed && routing === undefined && !ctx.failed('routing')) {
+  // Active-active (Spanner, Aurora DSQL): one endpoint the service resolves itself; no route to fail over.
+  const needsRoutes = routed && !(phase === 5 && ctx.raw.mode === 'active-active');
+  if (needsRoutes && routing === undefined && !ctx.failed('routing')) {
     const zoneKey = ctx.cloud === 'gcp' ? 'managedZone: prod-zone' : 'hostedZoneId: Z0123456789ABCDEFGHIJ';
     ctx.error(['phase'], `phase ${phase} (${LADDER[phase].name}) routes the writes through DNS and fails them over, but routing is missing`,
       `add routing: { zone: example.com, ${zoneKey} }${phase < 5 ? ' and an endpoint for the primary and the standby' : ''} (docs/config.md#routing)${phase === 3 ? ', or set phase: 2' : ''}`, phase);

@@ -65,8 +65,8 @@ const has = (key: string, schema: { [key: string]: unknown }) => ({ type: 'objec
 /** The rules across keys that a schema can state (validate.ts states them too, with the reasons). */
 function crossKeyRules(): { [key: string]: unknown }[] {
   return [
-    // Phase 3 on routes the writes; phase 5 alone has a write mode and partitions.
-    when(has('phase', { type: 'integer', minimum: 3 }), { required: ['routing'] }),
+    // Phase 3 on routes the writes (but active-active: the engine's one endpoint); phase 5 alone has a write mode and partitions.
+    when({ allOf: [has('phase', { type: 'integer', minimum: 3 }), { not: has('mode', { type: 'string', const: 'active-active' }) }] }, { required: ['routing'] }),
     when(has('phase', { type: 'integer', const: 5 }), { required: ['mode'] }),
     when(has('phase', { type: 'integer', maximum: 4 }), { properties: { mode: false, partitions: false } }),
     when(has('mode', { type: 'string', const: 'geo-partitioned' }), { required: ['partitions'] }),

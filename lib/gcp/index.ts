@@ -28,3 +28,6 @@ export { DATA_LOSS_REFUSAL } from './private/workflow-source';
 // The one error type, so Google Cloud users need no second import to catch it.
 export { MultiRegionConfigError } from '../core/errors';
 export type { ConfigProblem, ProblemSource } from '../core/errors';
+export * from './ladder-deployment';
+export { gcpLadderFromFile, gcpLadderFromConfig } from './ladder-file';
+export type { GcpLadderFileOptions, GcpLadderFromFile, GcpLadderOverrides } from './ladder-file';

@@ -130,6 +130,16 @@ class RouteAlertPolicies implements IAspect {
  * network's) keeps it in place through a switchover.
  */
 export class DeploymentMonitoring extends Construct {
+  /**
+   * Routes every alert policy of `stack` (another database's, e.g. a Spanner
+   * ledger with no failover runbook) to `notificationChannels`, appending the
+   * link that explains each alert; what DeploymentMonitoring does for
+   * `additionalStacks`.
+   */
+  public static routeAlerts(stack: TerraformStack, options: { readonly notificationChannels?: readonly string[]; readonly docsUrl?: string } = {}): void {
+    Aspects.of(stack).add(new RouteAlertPolicies(options.notificationChannels ?? [], undefined, options.docsUrl ?? DEFAULT_DOCS));
+  }
+
   /** The dashboard. */
   public readonly dashboard: MonitoringDashboard;
   /** Alert on a failed execution of the failover workflow (with a runbook). */

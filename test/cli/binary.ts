@@ -13,8 +13,12 @@ import * as path from 'path';
 import * as ts from 'typescript';
 
 export const ROOT = path.join(__dirname, '..', '..');
-/** The folders of lib/ the CLI loads (lib/config's test checks it loads no other). */
-const FOLDERS = ['core', 'config', 'cli', 'cost'];
+/**
+ * The folders of lib/ the CLI loads: validate and plan only the first four
+ * (lib/config's test checks it); synth also the file's cloud (aws or gcp,
+ * and router, whose files the AWS GraphQL edge bundle copies).
+ */
+const FOLDERS = ['core', 'config', 'cli', 'cost', 'aws', 'gcp', 'router'];
 
 function sources(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -63,8 +67,8 @@ export interface Run {
 }
 
 /** Runs `multiregion ARGS…` in `cwd` (the repository by default). */
-export function multiregion(args: readonly string[], cwd = ROOT): Run {
-  const result = spawnSync(process.execPath, [compiledCli(), ...args], { cwd, encoding: 'utf8', timeout: 30_000 });
+export function multiregion(args: readonly string[], cwd = ROOT, timeout = 30_000): Run {
+  const result = spawnSync(process.execPath, [compiledCli(), ...args], { cwd, encoding: 'utf8', timeout });
   if (result.error) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

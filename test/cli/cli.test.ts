@@ -14,7 +14,7 @@ afterAll(cleanup);
 const AWS3 = 'examples/config/aws/phase-3.yaml';
 
 describe('help and exit codes', () => {
-  test.each(['validate', 'plan', 'diff', 'cost', 'schema'])('multiregion %s --help prints its usage and exits 0', (command) => {
+  test.each(['validate', 'plan', 'synth', 'diff', 'cost', 'schema'])('multiregion %s --help prints its usage and exits 0', (command) => {
     const r = multiregion([command, '--help']);
     expect(r.status).toBe(0);
     expect(r.stdout.startsWith(`Usage: multiregion ${command}`)).toBe(true);
@@ -24,14 +24,14 @@ describe('help and exit codes', () => {
   test('multiregion --help lists the commands; no command is a usage error (2)', () => {
     const help = multiregion(['--help']);
     expect(help.status).toBe(0);
-    for (const c of ['validate FILE...', 'plan FILE', 'diff OLD NEW', 'cost [OUTDIR...]', 'schema']) expect(help.stdout).toContain(c);
+    for (const c of ['validate FILE...', 'plan FILE', 'synth FILE', 'diff OLD NEW', 'cost [OUTDIR...]', 'schema']) expect(help.stdout).toContain(c);
     expect(multiregion([]).status).toBe(2);
   });
 
   test('usage errors exit 2 with the command usage line', () => {
-    const unknownCommand = multiregion(['synth', AWS3]);
+    const unknownCommand = multiregion(['deploy', AWS3]);
     expect(unknownCommand.status).toBe(2);
-    expect(unknownCommand.stderr).toContain("multiregion: 'synth' is not a command");
+    expect(unknownCommand.stderr).toContain("multiregion: 'deploy' is not a command");
     const unknownOption = multiregion(['validate', '--colour', AWS3]);
     expect(unknownOption.status).toBe(2);
     expect(unknownOption.stderr).toContain("multiregion validate: Unknown option '--colour'");
@@ -57,11 +57,11 @@ describe('validate', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mrc-cli-'));
     try {
       const file = path.join(dir, 'multiregion.yaml');
-      // The first key is on line 4 (three comment lines before it): a file-wide warning points there.
+      // The first key is on line 5 (four comment lines before it): a file-wide warning points there.
       fs.writeFileSync(file, fs.readFileSync(path.join(ROOT, AWS3), 'utf8').replace(/^origin: .*\n/m, ''));
       const r = multiregion(['validate', file]);
       expect(r.status).toBe(0);
-      expect(r.stdout).toContain(`${file}:4:1 warning origin is not set, so it is the primary's region us-east-1`);
+      expect(r.stdout).toContain(`${file}:5:1 warning origin is not set, so it is the primary's region us-east-1`);
       expect(r.stdout).toContain('pin origin: us-east-1 now, so a later role swap replaces nothing');
       expect(multiregion(['validate', '--strict', file]).status).toBe(1);
     } finally {

@@ -93,3 +93,15 @@ test('phase 5: the blast radius of lib/core, per partition or per write region',
   }));
   expect(aa.activeActiveBlastRadius![0]).toEqual({ region: 'us-central1', effect: 'clients in us-central1 lose their local endpoint; writes and reads continue in us-east1 with no data loss (commits were acknowledged by a quorum); nothing to fail over, move the clients' });
 });
+
+test('phase 5 active-active: no route to fail over, and no standby to lose with the writer', () => {
+  const plan = buildPlan(configOf({
+    apiVersion: 'multiregion/v1', name: 'ledger', cloud: 'gcp', project: 'my-project', phase: 5, mode: 'active-active',
+    regions: [{ name: 'europe-west1', role: 'primary' }, { name: 'europe-west4', role: 'primary' }],
+  }));
+  expect(plan.doesNotProtectAgainst.filter((l) => l.includes('undefined'))).toEqual([]);
+  expect(plan.doesNotProtectAgainst.filter((l) => l.startsWith('losing '))).toEqual([]);
+  const markdown = renderPlanMarkdown(plan);
+  expect(markdown).toContain("None: active-active writes go to the database's one endpoint from every region (the service replicates and routes them).");
+  expect(markdown).not.toContain('None before phase 3');
+});

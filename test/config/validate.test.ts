@@ -241,7 +241,7 @@ describe('phase 5 (lib/core checkWriteMode and validatePartitions)', () => {
     residency: [{ class: 'eu_pii', allowedRegions: ['eu-*'] }],
     partitions: [{ name: 'eu', homeRegion: 'eu-west-1', replicaRegions: ['eu-central-1'], residency: 'eu_pii' }, { name: 'us', homeRegion: 'us-east-1', replicaRegions: ['us-west-2'] }],
   });
-  const notBuilt = 'warning phase: phase 5 is validated and planned, but no construct of either cloud builds it yet; keep the file to plan the climb; deploy phase 4 meanwhile';
+  const notBuilt = 'warning phase: phase 5 is validated and planned, but LadderDeployment.fromFile does not build it on AWS yet; keep the file to plan the climb; build phase 5 in code meanwhile, or deploy phase 4';
 
   test('a valid geo-partitioned file: partitions with their origin and residency', () => {
     expect(problemsOf(geo())).toEqual([notBuilt]);

@@ -1,0 +1,167 @@
+/**
+ * The AWS examples built from their configuration files
+ * (examples/config/aws/phase-N.yaml, LadderDeployment.fromFile) are the
+ * code-built examples (examples/aws/phase-N.ts), template for template; and
+ * fromFile's overrides and refusals.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { stringify } from 'yaml';
+import { LadderDeployment } from '../../lib/aws';
+import { buildExamples, buildFromFile } from '../../examples/aws/app';
+import { buildPhase1 } from '../../examples/aws/phase-1';
+import { buildPhase2 } from '../../examples/aws/phase-2';
+import { buildPhase3 } from '../../examples/aws/phase-3';
+import { buildPhase4 } from '../../examples/aws/phase-4';
+import { contextFile } from '../aws/helpers';
+import { aws3, Doc, withChanges } from '../config/helpers';
+import { errorOf } from '../error-of';
+
+const ROOT = path.join(__dirname, '..', '..');
+/** What `cdk synth` gives the app: cdk.json's context and cdk.context.json. */
+function cdkApp(extra: Record<string, unknown> = {}): App {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const cdkJson = require('../../cdk.json') as { context: Record<string, unknown> };
+  return new App({ context: { ...cdkJson.context, ...contextFile(), ...extra } });
+}
+
+function stacksOf(app: App): Stack[] {
+  return app.node.children.filter((c): c is Stack => c instanceof Stack);
+}
+
+const CODE_BUILT: Record<number, (app: App) => unknown> = { 1: buildPhase1, 2: buildPhase2, 3: buildPhase3, 4: buildPhase4 };
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mrc-aws-file-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function fileOf(doc: Doc, name = 'multiregion.yaml'): string {
+  const file = path.join(tmp, name);
+  fs.writeFileSync(file, stringify(doc));
+  return file;
+}
+
+describe.each([1, 2, 3, 4])('phase %i: examples/config/aws/phase-N.yaml builds the code-built example', (phase) => {
+  test('the same stacks, each with the same template', () => {
+    const code = cdkApp();
+    CODE_BUILT[phase](code);
+    const file = cdkApp();
+    buildFromFile(file, path.join(ROOT, 'examples', 'config', 'aws', `phase-${phase}.yaml`));
+    const names = stacksOf(code).map((s) => s.stackName);
+    expect(stacksOf(file).map((s) => s.stackName)).toEqual(names);
+    expect(names).toEqual(phase >= 3
+      ? [`Phase${phase}-us-east-1`, `Phase${phase}-eu-west-1`, `Phase${phase}-Routing`]
+      : [`Phase${phase}-us-east-1`, ...(phase === 2 ? ['Phase2-eu-west-1'] : [])]);
+    for (const [a, b] of stacksOf(code).map((s, i) => [s, stacksOf(file)[i]])) {
+      expect({ stack: b.stackName, region: b.region, template: Template.fromStack(b).toJSON() })
+        .toEqual({ stack: a.stackName, region: a.region, template: Template.fromStack(a).toJSON() });
+    }
+  });
+});
+
+test('-c config=path builds that file alone; -c phase must agree with it', () => {
+  const app = cdkApp({ config: path.join(ROOT, 'examples', 'config', 'aws', 'phase-3.yaml') });
+  buildExamples(app);
+  expect(stacksOf(app).map((s) => s.stackName)).toEqual(['Phase3-us-east-1', 'Phase3-eu-west-1', 'Phase3-Routing']);
+  const mismatch = cdkApp({ config: path.join(ROOT, 'examples', 'config', 'aws', 'phase-3.yaml'), phase: '2' });
+  expect(errorOf(() => buildExamples(mismatch))).toMatch(/^Examples 'App': context phase '2' is not the phase of .*phase-3\.yaml \(3\); leave -c phase out with -c config/);
+});
+
+test('MULTIREGION_CONFIG=path works like -c config; -c config wins over it', () => {
+  const before = process.env.MULTIREGION_CONFIG;
+  process.env.MULTIREGION_CONFIG = path.join(ROOT, 'examples', 'config', 'aws', 'phase-1.yaml');
+  try {
+    const fromEnv = cdkApp();
+    buildExamples(fromEnv);
+    expect(stacksOf(fromEnv).map((s) => s.stackName)).toEqual(['Phase1-us-east-1']);
+    const both = cdkApp({ config: path.join(ROOT, 'examples', 'config', 'aws', 'phase-2.yaml') });
+    buildExamples(both);
+    expect(stacksOf(both).map((s) => s.stackName)).toEqual(['Phase2-us-east-1', 'Phase2-eu-west-1']);
+  } finally {
+    if (before === undefined) delete process.env.MULTIREGION_CONFIG;
+    else process.env.MULTIREGION_CONFIG = before;
+  }
+});
+
+test('context keys override the file: a role swap keeps the origin and every stack name', () => {
+  const app = cdkApp({ primaryRegion: 'eu-west-1', replicaRegions: 'us-east-1', failoverEngine: 'stepfunctions' });
+  const built = LadderDeployment.fromFile(app, fileOf(aws3()));
+  expect([built.ladder.originRegion, built.ladder.writerRegion]).toEqual(['us-east-1', 'eu-west-1']);
+  expect(built.stacks.map((s) => s.stackName)).toEqual(['orders-us-east-1', 'orders-eu-west-1', 'orders-Routing']);
+  expect(built.runbook!.engine).toBe('stepfunctions');
+  expect(built.ladder.primary.writerRegion).toBe('eu-west-1');
+});
+
+test('the file maps to the constructs: stack prefix, cluster id, headless region, health check, TTL, lag alarm', () => {
+  const app = cdkApp();
+  const built = LadderDeployment.fromFile(app, fileOf(withChanges(aws3(), {
+    stackPrefix: 'Orders',
+    phase: 4,
+    database: { id: 'orders-db', backupRetention: '21d' },
+    replication: { lagAlarm: '10s' },
+    regions: [
+      { name: 'us-east-1', role: 'primary', endpoint: 'app.us-east-1.example.com', availabilityZones: ['us-east-1a', 'us-east-1b'] },
+      { name: 'eu-west-1', role: 'replica', endpoint: 'app.eu-west-1.example.com' },
+      { name: 'us-west-2', role: 'headless' },
+      { name: 'eu-central-1', role: 'standby', endpoint: 'app.eu-central-1.example.com' },
+    ],
+    routing: { zone: 'example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ', writeName: 'w', readName: 'r', ttl: '30s', healthCheck: { interval: '30s', failureThreshold: 2, path: '/ready' } },
+    failover: { engine: 'stepfunctions' },
+  })));
+  expect(built.stacks.map((s) => s.stackName)).toEqual(['Orders-us-east-1', 'Orders-eu-west-1', 'Orders-us-west-2', 'Orders-eu-central-1', 'Orders-Routing']);
+  // The file's standby, not the first replica region.
+  expect(built.router!.standbyRegion).toBe('eu-central-1');
+  expect(built.ladder.primary.globalClusterIdentifier).toBe('orders-db');
+  expect(built.ladder.replicas.map((r) => [r.region, r.servesReads])).toEqual([['eu-west-1', true], ['us-west-2', false], ['eu-central-1', true]]);
+  expect(built.ladder.primary.replicationLagThreshold.toSeconds()).toBe(10);
+  expect([built.router!.intervalSeconds, built.router!.failureThreshold, built.router!.ttlSeconds]).toEqual([30, 2, 30]);
+  expect(built.router!.writeHostname).toBe('w.example.com');
+  expect(built.router!.readHostname).toBe('r.example.com');
+  const primary = Template.fromStack(built.ladder.primaryStack);
+  primary.hasResourceProperties('AWS::RDS::DBCluster', { BackupRetentionPeriod: 21 });
+  primary.resourceCountIs('AWS::EC2::Subnet', 6); // two zones (from the file) × public, private, isolated
+  Template.fromStack(built.routingStack!).hasResourceProperties('AWS::Route53::HealthCheck', { HealthCheckConfig: { ResourcePath: '/ready', RequestInterval: 30, FailureThreshold: 2 } });
+});
+
+test('a phase-5 file is refused: not built from a file on AWS yet', () => {
+  const doc = {
+    apiVersion: 'multiregion/v1', name: 'orders', cloud: 'aws', account: '123456789012', phase: 5, mode: 'geo-partitioned',
+    routing: { zone: 'example.com', hostedZoneId: 'Z1' },
+    regions: [{ name: 'eu-west-1', role: 'primary' }, { name: 'eu-central-1', role: 'replica' }, { name: 'us-east-1', role: 'primary' }, { name: 'us-west-2', role: 'replica' }],
+    partitions: [{ name: 'eu', homeRegion: 'eu-west-1', replicaRegions: ['eu-central-1'] }, { name: 'us', homeRegion: 'us-east-1', replicaRegions: ['us-west-2'] }],
+  };
+  const file = fileOf(doc, 'phase5.yaml');
+  expect(errorOf(() => LadderDeployment.fromFile(cdkApp(), file))).toBe(
+    `LadderDeployment '${file}': phase 5 is not built from a file on AWS yet; build phase 5 in code (docs/ladder.md), or set phase to 1–4 to build this file`,
+  );
+});
+
+test('a Google Cloud file is refused, naming the Google Cloud LadderDeployment', () => {
+  const file = path.join(ROOT, 'examples', 'config', 'gcp', 'phase-2.yaml');
+  expect(errorOf(() => LadderDeployment.fromFile(cdkApp(), file))).toMatch(/^LadderDeployment '.*phase-2\.yaml': cloud 'gcp' is not built by the AWS LadderDeployment; build it with LadderDeployment\.fromFile of 'multiregion-constructs\/gcp'/);
+});
+
+test('an invalid file throws every error at once, each at its line and column', () => {
+  const file = fileOf(withChanges(aws3(), { account: '12', routing: undefined }), 'bad.yaml');
+  const message = errorOf(() => LadderDeployment.fromFile(cdkApp(), file));
+  expect(message).toMatch(/^2 configuration problems:\n- DeploymentConfig '.*bad\.yaml': /);
+  expect(message).toMatch(/account '12' .*\(.*bad\.yaml:4:10\)/);
+  expect(message).toMatch(/routing.*\(.*bad\.yaml:\d+:\d+\)/);
+});
+
+test('alerts.email subscribes every Region\'s alarm topic; a single alerts.snsTopicArn is a synth warning, not silence', () => {
+  const app = cdkApp();
+  const built = LadderDeployment.fromFile(app, fileOf(withChanges(aws3(), { alerts: { email: ['oncall@example.com'], snsTopicArn: 'arn:aws:sns:us-east-1:123456789012:oncall' } })));
+  expect(built.monitoring).toBeDefined();
+  const regions = Object.keys(built.monitoring!.alarmTopics).sort();
+  expect(regions.length).toBeGreaterThanOrEqual(2);
+  for (const stack of built.stacks) {
+    const subs = Template.fromStack(stack).findResources('AWS::SNS::Subscription');
+    for (const sub of Object.values(subs)) expect(sub.Properties).toMatchObject({ Protocol: 'email', Endpoint: 'oncall@example.com' });
+  }
+  const subscribed = built.stacks.filter((s) => Object.keys(Template.fromStack(s).findResources('AWS::SNS::Subscription')).length > 0).map((s) => s.region).sort();
+  expect(subscribed).toEqual(regions);
+  const warnings = built.ladder.node.metadata.filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data));
+  expect(warnings).toEqual([expect.stringMatching(/^alerts\.snsTopicArn in .* is not used on AWS: an alarm can notify only a topic in its own Region/)]);
+});
