@@ -120,10 +120,11 @@ function failoverSteps(t: LabTopology): RunbookStep[] {
 /**
  * The fence of the lab: restart the former primary in recovery
  * (standby.signal, and no primary_conninfo: it follows nobody). PostgreSQL
- * then refuses every write itself, whatever the session sets:
- * `default_transaction_read_only = off` is ignored during recovery and
- * `SET transaction_read_only = off` is refused; only `pg_promote()`
- * (superusers only, by default) or a person with the data directory ends it.
+ * then refuses every write itself, whatever the session sets: in hot standby
+ * "all transactions are forced to be read-only" (`default_transaction_read_only
+ * = off` changes nothing) and a read-write transaction (`BEGIN READ WRITE`) is
+ * refused; only `pg_promote()` (superusers only, by default) or a person with
+ * the data directory ends it (the failover drill measures each of these).
  * The switchover's `default_transaction_read_only` fence would not do here: a
  * client undoes it with one SET. Like the clouds' fences (Cloud SQL
  * activation policy NEVER, Aurora re-adding the old primary as a read-only
@@ -131,6 +132,8 @@ function failoverSteps(t: LabTopology): RunbookStep[] {
  * SQL's it keeps the database readable, so the writes only it has can be
  * exported.
  * https://www.postgresql.org/docs/current/hot-standby.html
+ * https://www.postgresql.org/docs/current/runtime-config-preset.html (in_hot_standby)
+ * https://www.postgresql.org/docs/current/functions-admin.html#FUNCTIONS-RECOVERY-CONTROL (pg_promote)
  */
 function fenceStep(former: LabRegionFacts, title: string, detail: string): RunbookStep {
   return step('fence', 'fence-old-primary', title, {
