@@ -16,7 +16,7 @@
  *    `pg_promote()` as the application role: nothing is accepted. Writes
  *    through the routers go to the new primary and none reach the old one.
  */
-import { Client } from 'pg';
+import { Client, DatabaseError } from 'pg';
 import { APP_ROLE } from './app';
 import { ProcedureRun, runProcedure, StepRecord } from './engine';
 import { LabRunError } from './errors';
@@ -101,7 +101,7 @@ export async function regionReturns(lab: Lab, formerName: string, pendingAtFailo
   const appBefore = old.app.stats.mutationsOnReplica;
   const fenced = await probeAll(old, 'fenced');
   const regionAppRefusals = old.app.stats.mutationsOnReplica - appBefore;
-  const promoteAsAppRefusedWith = await asApp(old, ['SELECT pg_promote(false)']).then(() => undefined, (err: Error & { code?: string }) => err.code ?? err.message);
+  const promoteAsAppRefusedWith = await asApp(old, ['SELECT pg_promote(false)']).then(() => undefined, sqlState);
   const rowsAfterFencedProbes = await count();
   const router = await routerWrites(lab, old, writer);
 
@@ -127,24 +127,39 @@ export async function regionReturns(lab: Lab, formerName: string, pendingAtFailo
   };
 }
 
-async function probeAll(old: Region, phase: string): Promise<FenceProbe[]> {
-  const out: FenceProbe[] = [];
-  for (const path of STRAY_WRITES) {
+/** One stray client per path, side by side, each writing ROUNDS times. */
+function probeAll(old: Region, phase: string): Promise<FenceProbe[]> {
+  return Promise.all(STRAY_WRITES.map(async (path) => {
     let accepted = 0;
     const refusedWith = new Set<string>();
     for (let i = 0; i < ROUNDS; i++) {
-      const id = `split-${phase}-${path}-${i}`;
-      const refusal = await strayWrite(old, path, id);
+      const refusal = await strayWrite(old, path, `split-${phase}-${path}-${i}`);
       if (refusal === undefined) accepted++;
       else refusedWith.add(refusal);
     }
-    out.push({ path, attempted: ROUNDS, accepted, refusedWith: [...refusedWith].sort() });
-  }
-  return out;
+    return { path, attempted: ROUNDS, accepted, refusedWith: [...refusedWith].sort() };
+  }));
 }
 
-/** One write by a stray client; undefined when accepted, else the SQLSTATE or GraphQL code. */
+const UNAVAILABLE = 'unavailable';
+
+/**
+ * One write by a stray client; undefined when accepted, else the SQLSTATE or
+ * GraphQL code of the refusal. Like an application, it retries (a few times)
+ * when it could not reach the database at all: that is neither an acceptance
+ * nor a refusal.
+ */
 async function strayWrite(old: Region, path: StrayWrite, id: string): Promise<string | undefined> {
+  let outcome: string | undefined;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    outcome = await strayWriteOnce(old, path, id);
+    if (outcome !== UNAVAILABLE) return outcome;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return outcome;
+}
+
+async function strayWriteOnce(old: Region, path: StrayWrite, id: string): Promise<string | undefined> {
   if (path === 'region-app') {
     const res = await fetch(`${old.app.url}/graphql`, {
       method: 'POST',
@@ -152,10 +167,16 @@ async function strayWrite(old: Region, path: StrayWrite, id: string): Promise<st
       body: JSON.stringify({ query: 'mutation($id: ID!) { createOrder(id: $id, customer: "stray") { id } }', variables: { id } }),
     });
     const body = (await res.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
-    return body.errors ? body.errors[0].extensions?.code ?? 'ERROR' : undefined;
+    const code = body.errors ? body.errors[0].extensions?.code ?? 'ERROR' : undefined;
+    return code === 'DATABASE_UNAVAILABLE' ? UNAVAILABLE : code;
   }
   const insert = `INSERT INTO orders (id, customer) VALUES ('${id}', 'stray')`;
-  return asApp(old, STATEMENTS[path](insert)).then(() => undefined, (err: Error & { code?: string }) => err.code ?? err.message);
+  return asApp(old, STATEMENTS[path](insert)).then(() => undefined, sqlState);
+}
+
+/** The SQLSTATE of an error the server sent; `unavailable` when the server was not reached. */
+function sqlState(err: Error): string {
+  return err instanceof DatabaseError && err.code ? err.code : UNAVAILABLE;
 }
 
 /** Runs statements in order on one new connection as the application role. */
@@ -193,21 +214,18 @@ async function settingOnlyFence(old: Region): Promise<FenceRun['settingOnly']> {
 }
 
 async function routerWrites(lab: Lab, old: Region, writer: Region): Promise<FenceRun['router']> {
-  const ids: string[] = [];
-  let acknowledged = 0;
-  for (const [name, url] of Object.entries(lab.routerUrls)) {
-    for (let i = 0; i < ROUNDS; i++) {
-      const id = `fence-router-${name}-${i}`;
-      ids.push(id);
-      const res = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: 'mutation($id: ID!) { createOrder(id: $id, customer: "after-fence") { id } }', variables: { id } }),
-      }).catch(() => undefined);
-      const body = res ? ((await res.json().catch(() => ({}))) as { data?: { createOrder?: { id: string } } }) : {};
-      if (body.data?.createOrder?.id === id) acknowledged++;
-    }
-  }
+  const writes = Object.entries(lab.routerUrls).flatMap(([name, url]) => Array.from({ length: ROUNDS }, (_, i) => ({ url, id: `fence-router-${name}-${i}` })));
+  const ids = writes.map((w) => w.id);
+  const acks = await Promise.all(writes.map(async ({ url, id }) => {
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'mutation($id: ID!) { createOrder(id: $id, customer: "after-fence") { id } }', variables: { id } }),
+    }).catch(() => undefined);
+    const body = res ? ((await res.json().catch(() => ({}))) as { data?: { createOrder?: { id: string } } }) : {};
+    return body.data?.createOrder?.id === id;
+  }));
+  const acknowledged = acks.filter(Boolean).length;
   const on = async (r: Region) => (await r.db.query('SELECT id FROM orders WHERE id = ANY($1)', [ids])).length;
   return { attempted: ids.length, acknowledged, onNewPrimary: await on(writer), onFormerPrimary: await on(old) };
 }
