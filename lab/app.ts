@@ -21,6 +21,13 @@ import { createHandler } from 'graphql-http/lib/use/http';
 import { Pool } from 'pg';
 import { PgServer } from './postgres';
 
+/**
+ * An application's database role: no superuser, only what an order service
+ * needs (the fence drill's stray clients use it; a fence an application
+ * role could undo would be no fence).
+ */
+export const APP_ROLE = 'lab_app';
+
 /** The table every region serves (created on the first primary, replicated to the rest). */
 export const SCHEMA_SQL = `CREATE TABLE orders (
   seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -28,7 +35,9 @@ export const SCHEMA_SQL = `CREATE TABLE orders (
   customer text NOT NULL,
   created_at timestamptz NOT NULL DEFAULT clock_timestamp()
 );
-CREATE INDEX orders_customer ON orders (customer, seq DESC);`;
+CREATE INDEX orders_customer ON orders (customer, seq DESC);
+CREATE ROLE ${APP_ROLE} LOGIN;
+GRANT SELECT, INSERT ON orders TO ${APP_ROLE};`;
 
 export interface AppStats {
   /** Mutations that reached this region while its database was a standby (PostgreSQL refused each). */

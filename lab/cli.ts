@@ -17,7 +17,8 @@ import { renderTimelineSvg } from './timeline-svg';
 
 export const USAGE = `Usage: npm run lab -- --drill <${DRILLS.join('|')}>[,...] [options]
 
-  --drill <names>            drills to run, comma-separated (required)
+  --drill <names>            drills to run, comma-separated (required); failover
+                             ends with the lost region's return: split brain, then the fence
   --out <dir>                where the reports go (default lab-reports)
   --regions <n>              regions, one primary and n-1 standbys (default 3)
   --base-port <port>         first of 34 ports to use (default: a free block)

@@ -5,7 +5,10 @@
  *
  * - switchover: switchover r1 → r2, then failback r2 → r1 (graceful both ways).
  * - failover:   kill -9 of the primary while writes flow; the health checks
- *               detect it; the most advanced standby is promoted.
+ *               detect it; the most advanced standby is promoted. Then the
+ *               lost region returns: its old primary comes back writable
+ *               (split brain, measured) and the runbook's "The lost region
+ *               is back" fences it (fence.ts).
  * - partition:  replication to every standby cut for `cutMs` while writes
  *               go on, then the primary is killed: the writes acknowledged
  *               during the cut are the data loss, counted exactly.
@@ -13,6 +16,7 @@
 import { labError, LabRunError } from './errors';
 import { ProcedureRun, runProcedure } from './engine';
 import { HealthEvent } from './health';
+import { FenceRun, regionReturns } from './fence';
 import { Lab } from './lab';
 import { sleep } from './postgres';
 import { analyse, DrillReport, Outage } from './report';
@@ -65,11 +69,11 @@ export async function runDrill(name: string, options: DrillOptions = {}): Promis
     workload.start();
     lab.mark('note', 'workload started');
     await sleep(options.warmupMs ?? 1000);
-    const outages = await BODIES[drill](lab, workload, options);
+    const { outages, fence } = await BODIES[drill](lab, workload, options);
     await sleep(options.tailMs ?? 1000);
     await workload.stop();
     lab.mark('note', 'workload stopped');
-    const report = await analyse(drill, lab, workload, outages);
+    const report = await analyse(drill, lab, workload, outages, fence);
     await options.inspect?.(lab);
     return report;
   } finally {
@@ -79,7 +83,7 @@ export async function runDrill(name: string, options: DrillOptions = {}): Promis
   }
 }
 
-type Body = (lab: Lab, workload: Workload, options: DrillOptions) => Promise<Outage[]>;
+type Body = (lab: Lab, workload: Workload, options: DrillOptions) => Promise<{ outages: Outage[]; fence?: FenceRun }>;
 
 const BODIES: Record<DrillName, Body> = {
   switchover: async (lab, _workload, options) => {
@@ -94,7 +98,7 @@ const BODIES: Record<DrillName, Body> = {
       outages.push({ name: id, kind: 'switchover', failureAt: fenceTime(lab, startedAt), from: from.name, to: to.name, steps: run.steps });
       if (id === 'switchover') await sleep(options.holdMs ?? 1000);
     }
-    return outages;
+    return { outages };
   },
 
   failover: async (lab, _workload, options) => {
@@ -103,7 +107,10 @@ const BODIES: Record<DrillName, Body> = {
     const failureAt = lab.clock();
     await primary.db.kill9();
     lab.mark('failure', `${primary.name} killed (kill -9 of every server process)`, failureAt);
-    return [await failover(lab, primary.name, failureAt, await detected.promise, options.failAtStep)];
+    const outage = await failover(lab, primary.name, failureAt, await detected.promise, options.failAtStep);
+    // The lost region returns while the clients go on writing through the routers.
+    const pending = outage.steps.find((s) => s.action === 'fence-old-primary')?.detail ?? 'no fence step';
+    return { outages: [outage], fence: await regionReturns(lab, primary.name, pending) };
   },
 
   partition: async (lab, workload, options) => {
@@ -130,7 +137,7 @@ const BODIES: Record<DrillName, Body> = {
     }
     lab.mark('heal', 'links reset and healed (nothing of the dead primary left on them)');
     const outage = await failover(lab, primary.name, failureAt, await detected.promise, options.failAtStep);
-    return [{ ...outage, cutAt }];
+    return { outages: [{ ...outage, cutAt }] };
   },
 };
 

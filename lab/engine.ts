@@ -26,6 +26,8 @@ export interface ProcedureRun {
   /** The region promoted (chosen by the procedure for a failover). */
   target?: Region;
   readonly steps: StepRecord[];
+  /** recover-region: the ids only the former primary holds (keep-split-writes). */
+  splitWrites?: string[];
 }
 
 type Handler = (lab: Lab, run: ProcedureRun) => Promise<string | undefined>;
@@ -126,6 +128,37 @@ const HANDLERS: Record<LabAction, Handler> = {
       return rows.some((r) => r.application_name === old.name);
     }, 30_000, `${old.name} to stream from ${target.name}`);
     return `${old.name} streams from ${target.name}`;
+  },
+  'fence-old-primary': async (lab, run) => {
+    const old = run.from;
+    if (!old.db.running || !(await old.db.ping())) {
+      lab.pendingFences.add(old.name);
+      return `${old.name} does not answer: fence pending (first step when it is back)`;
+    }
+    // The fence (see fenceStep in runbook.ts): restart in recovery, following nobody.
+    await old.db.stop('fast');
+    old.db.setStandby(true);
+    await old.db.start();
+    if (!(await old.db.inRecovery())) throw new LabRunError(`${old.name} is not in recovery after the fence`);
+    old.role = 'fenced';
+    lab.pendingFences.delete(old.name);
+    lab.mark('fence', `${old.name} fenced: restarted in recovery, refuses every write`);
+    return `${old.name} restarted in recovery (standby.signal, no upstream)`;
+  },
+  'verify-fenced': async (_lab, run) => {
+    const old = run.from;
+    if (!(await old.db.inRecovery())) throw new LabRunError(`${old.name} is not in recovery: not fenced`);
+    const refused = await old.db.query("INSERT INTO orders (id, customer) VALUES ('fence-check', 'ops')").then(() => undefined, (err: Error & { code?: string }) => err.code);
+    if (refused !== '25006') throw new LabRunError(`${old.name} accepted a write after the fence (${refused ?? 'no error'})`);
+    return `${old.name} in recovery; a write was refused (SQLSTATE 25006)`;
+  },
+  'keep-split-writes': async (_lab, run) => {
+    const old = run.from;
+    const target = need(run);
+    const ids = async (r: Region) => new Set((await r.db.query<{ id: string }>('SELECT id FROM orders')).map((x) => x.id));
+    const [onOld, onNew] = await Promise.all([ids(old), ids(target)]);
+    run.splitWrites = [...onOld].filter((id) => !onNew.has(id)).sort();
+    return `${run.splitWrites.length} write(s) only on ${old.name}${run.splitWrites.length ? `: ${run.splitWrites.slice(0, 6).join(', ')}${run.splitWrites.length > 6 ? ', …' : ''}` : ''}`;
   },
   'record': async () => undefined,
 };

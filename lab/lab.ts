@@ -41,14 +41,19 @@ export interface Region {
   readonly app: RegionApp;
   /** The standby's replication link to its primary (every region gets one; a primary's is idle). */
   readonly relay: Relay;
-  role: 'primary' | 'standby' | 'down';
+  /**
+   * `stray`: a former primary back after a failover, still writable and
+   * outside the topology (split brain); `fenced`: back, but in recovery
+   * following nobody, refusing every write.
+   */
+  role: 'primary' | 'standby' | 'down' | 'stray' | 'fenced';
 }
 
 /** A moment on the drill's timeline. */
 export interface LabEvent {
   /** Lab time, ms. */
   readonly at: number;
-  readonly kind: 'failure' | 'fence' | 'cut' | 'heal' | 'detection' | 'promotion' | 'route-move' | 'step' | 'note';
+  readonly kind: 'failure' | 'fence' | 'cut' | 'heal' | 'detection' | 'promotion' | 'route-move' | 'return' | 'step' | 'note';
   readonly label: string;
 }
 
@@ -61,6 +66,8 @@ export class Lab {
   readRoute?: RouteSwitch;
   routers: RouterProcess[] = [];
   health?: HealthChecker;
+  /** Regions whose fence a failover could not make (they did not answer): fence them first when they are back. */
+  readonly pendingFences = new Set<string>();
   root = '';
   private readonly t0 = performance.now();
   private createdRoot = false;

@@ -33,6 +33,41 @@ function modelVsMeasured(o: MeasuredOutage): string[] {
   return lines;
 }
 
+const PATHS: Record<string, string> = {
+  'insert': 'application role, plain INSERT',
+  'set-default-read-write': 'application role, `SET default_transaction_read_only = off` first',
+  'session-read-write': 'application role, `SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE` first',
+  'begin-read-write': 'application role, `BEGIN READ WRITE`',
+  'region-app': "the region's own app (GraphQL createOrder)",
+};
+
+function fenceSection(r: DrillReport): string[] {
+  const f = r.fence!;
+  const sum = (ps: typeof f.fenced, k: 'attempted' | 'accepted') => ps.reduce((n, p) => n + p[k], 0);
+  const byPath = new Map(f.fenced.map((p) => [p.path, p]));
+  const out = ['## Split brain: the lost region returns', ''];
+  out.push(
+    `During the failover, its fence step: _${f.pendingAtFailover}_. At ${s(f.returnedAt)} ${f.region} was started again as it would come back on its own: a writable primary outside the topology, while ${f.newPrimary} writes. Stray clients (an application with ${f.region}'s cached address, as the non-superuser application role, and ${f.region}'s own app) then wrote to it directly.`,
+    '',
+    '| stray write | before the fence: accepted | after the fence: accepted | refused with |',
+    '|---|---|---|---|',
+  );
+  for (const p of f.unfenced) {
+    const after = byPath.get(p.path)!;
+    out.push(`| ${PATHS[p.path] ?? p.path} | ${p.accepted} of ${p.attempted} | **${after.accepted} of ${after.attempted}** | ${after.refusedWith.join(', ') || '—'} |`);
+  }
+  out.push(`| **all** | **${sum(f.unfenced, 'accepted')} of ${sum(f.unfenced, 'attempted')}** (split brain) | **${sum(f.fenced, 'accepted')} of ${sum(f.fenced, 'attempted')}** | |`);
+  out.push(
+    '',
+    `- The fence: "${f.steps[0]?.title}" restarted ${f.region} in recovery (standby.signal, following nobody) in **${s(f.fenceMs)}**; in effect at ${s(f.fencedAt)}. Rows on ${f.region} before and after the fenced attempts: ${f.rowsBeforeFencedProbes} and ${f.rowsAfterFencedProbes}. \`pg_promote()\` as the application role: ${f.promoteAsAppRefusedWith ? `refused (${f.promoteAsAppRefusedWith})` : '**ran**'}.`,
+    `- The configuration-only fence (the switchover's \`default_transaction_read_only = on\`), tried first: a plain write ${f.settingOnly.plainRefusedWith ? `refused (${f.settingOnly.plainRefusedWith})` : '**accepted**'}, but after \`SET default_transaction_read_only = off\` in the session the write was ${f.settingOnly.acceptedAfterSet ? '**accepted**: a client undoes that fence' : 'refused'}.`,
+    `- Through the routers after the fence: ${f.router.acknowledged} of ${f.router.attempted} writes acknowledged, ${f.router.onNewPrimary} on ${f.newPrimary}, **${f.router.onFormerPrimary}** on ${f.region}.`,
+    `- Writes only ${f.region} holds, kept by the procedure: **${f.splitWrites.length}** (${f.splitWritesAfterReturn} written after it came back, ${f.splitWrites.length - f.splitWritesAfterReturn} that had not streamed before the kill).`,
+    `- The ${f.regionAppRefusals} mutation(s) ${f.region}'s app sent to the fenced database are counted here, not under mutations that reached a replica.`,
+  );
+  return out;
+}
+
 export function renderReportMarkdown(r: DrillReport, svgFile?: string): string {
   const out: string[] = [];
   const st = r.settings;
@@ -65,10 +100,16 @@ export function renderReportMarkdown(r: DrillReport, svgFile?: string): string {
   out.push(`| read-your-own-writes off | ${r.staleOwnReads['ryw-off'].ownReads} | **${r.staleOwnReads['ryw-off'].stale}** |`);
   out.push('', `Reads ok ${r.reads.ok}, failed ${r.reads.failed}; own reads that missed a lost write (data loss, not staleness): ${r.ownReadsOfLostWrites}.`, '');
   out.push('## Mutations that reached a replica', '', `**${r.mutationsOnReplica}** (each would have been refused by PostgreSQL on the hot standby and counted by the region's app).`, '');
+  if (r.fence) out.push(...fenceSection(r), '');
   out.push('## Runbook steps as the local engine ran them', '');
   for (const o of r.outages) {
     out.push(`${o.name}:`, '', '| # | step | kind | started | took | result |', '|---|---|---|---|---|---|');
     o.steps.forEach((x, i) => out.push(`| ${i + 1} | ${x.title} | ${x.kind} | ${s(x.startedAt)} | ${s(x.endedAt - x.startedAt)} | ${x.detail ?? ''} |`));
+    out.push('');
+  }
+  if (r.fence) {
+    out.push('the lost region is back:', '', '| # | step | kind | started | took | result |', '|---|---|---|---|---|---|');
+    r.fence.steps.forEach((x, i) => out.push(`| ${i + 1} | ${x.title} | ${x.kind} | ${s(x.startedAt)} | ${s(x.endedAt - x.startedAt)} | ${x.detail ?? ''} |`));
     out.push('');
   }
   if (svgFile) out.push('## Timeline', '', `![${r.drill} timeline](${svgFile})`, '');

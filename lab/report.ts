@@ -15,6 +15,7 @@
 import { cpus, loadavg } from 'os';
 import { estimateRecovery, RecoveryEstimate } from '../lib/core/recovery';
 import { StepRecord } from './engine';
+import { FenceRun } from './fence';
 import { Lab, LabEvent } from './lab';
 import { labRecoveryInputs } from './runbook';
 import { ResolvedSettings } from './settings';
@@ -89,7 +90,10 @@ export interface DrillReport {
   readonly staleOwnReads: Record<RouterName, { readonly ownReads: number; readonly stale: number }>;
   /** Own reads that missed a write which is lost (data loss, not staleness). */
   readonly ownReadsOfLostWrites: number;
+  /** Mutations the routers sent to a replica (the fence drill's own probes of a fenced old primary are in `fence`). */
   readonly mutationsOnReplica: number;
+  /** failover: the lost region returned; split brain before the fence, refusals after it. */
+  readonly fence?: FenceRun;
   readonly finalPrimary: string;
   readonly events: readonly LabEvent[];
   readonly buckets: readonly Bucket[];
@@ -98,7 +102,7 @@ export interface DrillReport {
 export const BUCKET_MS = 100;
 
 /** Measures a finished drill. The lab must still be running (its final primary is read). */
-export async function analyse(drill: string, lab: Lab, workload: Workload, rawOutages: readonly Outage[]): Promise<DrillReport> {
+export async function analyse(drill: string, lab: Lab, workload: Workload, rawOutages: readonly Outage[], rawFence?: FenceRun): Promise<DrillReport> {
   // Times in the report count from the start of the workload.
   const origin = lab.events.find((e) => e.label === 'workload started')?.at ?? 0;
   const ops = workload.ops.map((o) => ({ ...o, t: o.t - origin, end: o.end - origin }));
@@ -111,6 +115,13 @@ export async function analyse(drill: string, lab: Lab, workload: Workload, rawOu
     cutAt: o.cutAt === undefined ? undefined : o.cutAt - origin,
     steps: o.steps.map((s) => ({ ...s, startedAt: s.startedAt - origin, endedAt: s.endedAt - origin })),
   }));
+  const fence = rawFence && {
+    ...rawFence,
+    returnedAt: round(rawFence.returnedAt - origin),
+    fencedAt: round(rawFence.fencedAt - origin),
+    fenceMs: round(rawFence.fenceMs),
+    steps: rawFence.steps.map((s) => ({ ...s, startedAt: round(s.startedAt - origin), endedAt: round(s.endedAt - origin) })),
+  };
   const primary = lab.primary;
   const present = new Set<string>();
   const ids = acks.map((a) => a.id);
@@ -170,7 +181,8 @@ export async function analyse(drill: string, lab: Lab, workload: Workload, rawOu
     },
     staleOwnReads: { 'ryw-on': stale('ryw-on'), 'ryw-off': stale('ryw-off') },
     ownReadsOfLostWrites: reads.filter((o) => o.ok && o.stale && lostIds.has(o.id!)).length,
-    mutationsOnReplica: lab.regions.reduce((n, r) => n + r.app.stats.mutationsOnReplica, 0),
+    mutationsOnReplica: lab.regions.reduce((n, r) => n + r.app.stats.mutationsOnReplica, 0) - (fence?.regionAppRefusals ?? 0),
+    fence,
     finalPrimary: primary.name,
     events: events.map((e) => ({ ...e, at: round(e.at) })),
     buckets: bucketise(ops, end),

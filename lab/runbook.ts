@@ -24,6 +24,9 @@ export type LabAction =
   | 'verify-writer'
   | 'repoint-standbys'
   | 'rejoin-old-primary'
+  | 'fence-old-primary'
+  | 'verify-fenced'
+  | 'keep-split-writes'
   | 'record';
 
 export interface LabRegionFacts {
@@ -96,6 +99,7 @@ function failoverSteps(t: LabTopology): RunbookStep[] {
       commands: [{ command: `pg_isready -h 127.0.0.1 -p ${primary.port}` }],
       expect: 'no response',
     }),
+    fenceStep(primary, `Fence ${primary.name} (if it answers)`, `Stop the former primary from taking writes before a standby is promoted. ${primary.name} has just been found down, so this normally records the fence as pending: the first step of "The lost region is back" when it returns.`),
     step('precondition', 'choose-most-advanced', 'Choose the most advanced standby', {
       commands: standbys.map((s) => ({ command: psql(s.port, 'SELECT pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()'), description: s.name })),
       expect: 'the standby with the highest received LSN is the target.',
@@ -113,6 +117,47 @@ function failoverSteps(t: LabTopology): RunbookStep[] {
   ];
 }
 
+/**
+ * The fence of the lab: restart the former primary in recovery
+ * (standby.signal, and no primary_conninfo: it follows nobody). PostgreSQL
+ * then refuses every write itself, whatever the session sets: in hot standby
+ * "all transactions are forced to be read-only" (`default_transaction_read_only
+ * = off` changes nothing) and a read-write transaction (`BEGIN READ WRITE`) is
+ * refused; only `pg_promote()` (superusers only, by default) or a person with
+ * the data directory ends it (the failover drill measures each of these).
+ * The switchover's `default_transaction_read_only` fence would not do here: a
+ * client undoes it with one SET. Like the clouds' fences (Cloud SQL
+ * activation policy NEVER, Aurora re-adding the old primary as a read-only
+ * secondary), it is the server, not the client, that says no; unlike Cloud
+ * SQL's it keeps the database readable, so the writes only it has can be
+ * exported.
+ * https://www.postgresql.org/docs/current/hot-standby.html
+ * https://www.postgresql.org/docs/current/runtime-config-preset.html (in_hot_standby)
+ * https://www.postgresql.org/docs/current/functions-admin.html#FUNCTIONS-RECOVERY-CONTROL (pg_promote)
+ */
+function fenceStep(former: LabRegionFacts, title: string, detail: string): RunbookStep {
+  return step('fence', 'fence-old-primary', title, {
+    detail,
+    commands: [{ command: `touch ${former.dataDir}/standby.signal && pg_ctl -D ${former.dataDir} restart -m fast`, description: 'Restart it in recovery: it refuses every write' }],
+    expect: `${psql(former.port, 'SELECT pg_is_in_recovery()')} prints t — or ${former.name} does not answer (the fence is pending)`,
+  });
+}
+
+function recoverRegionSteps(former: LabRegionFacts): RunbookStep[] {
+  return [
+    fenceStep(former, `Fence ${former.name} before anything else`, `After an unplanned failover the former primary may come back writable: an application in ${former.name} that connects by a cached address would write to it, and those writes would be on neither side.`),
+    step('verification', 'verify-fenced', `Check that ${former.name} refuses writes`, {
+      commands: [{ command: psql(former.port, "SELECT pg_is_in_recovery(); INSERT INTO orders (id, customer) VALUES ('fence-check', 'ops')") }],
+      expect: 't, then ERROR: cannot execute INSERT in a read-only transaction',
+    }),
+    step('precondition', 'keep-split-writes', `Keep the writes only ${former.name} has — never silently`, {
+      detail: `Writes that had not streamed before the failure, and any made while it was back unfenced. Export them and reconcile them into the new primary by hand, or record that they are discarded; then rebuild ${former.name} as a new standby (base backup) before any failback.`,
+      commands: [{ command: psql(former.port, "\\copy (SELECT * FROM orders WHERE seq > <last seq the new primary had from it>) TO 'split-writes.csv' CSV HEADER") }],
+      expect: 'a file of the writes only the former primary has (possibly empty), kept with the incident',
+    }),
+  ];
+}
+
 /** The lab's runbook model for its current topology. Throws if the model is structurally wrong. */
 export function labRunbook(t: LabTopology): RunbookModel {
   const from = t.regions.find((r) => r.name === t.primary);
@@ -124,6 +169,13 @@ export function labRunbook(t: LabTopology): RunbookModel {
     { id: 'manual-failover', title: 'Manual failover (fallback)', whenToUse: 'The engine cannot run.', dataLoss: 'As a failover.', steps: failoverSteps(t).map(({ action: _a, ...s }) => s) },
     { id: 'verify', title: 'Verify the current write region', whenToUse: 'Any time.', dataLoss: 'None.', steps: [step('verification', 'verify-writer', 'Show which region writes')] },
     { id: 'failback', title: `Failback to ${from.name}`, whenToUse: `After a switchover, when ${from.name} is a healthy standby again.`, dataLoss: 'None.', steps: switchoverSteps(t, to, from) },
+    {
+      id: 'recover-region',
+      title: 'The lost region is back',
+      whenToUse: `${from.name} answers again after an unplanned failover; before anything else is done with it.`,
+      dataLoss: `None beyond the failover's, if the writes only ${from.name} has are exported first.`,
+      steps: recoverRegionSteps(from),
+    },
   ];
   const model: RunbookModel = {
     title: 'Failover runbook: the local failover lab',
@@ -136,6 +188,7 @@ export function labRunbook(t: LabTopology): RunbookModel {
     decisions: [
       { situation: 'Planned move', use: 'switchover', because: 'no data loss' },
       { situation: 'Primary lost', use: 'failover', because: 'the health checks detected it' },
+      { situation: 'The lost primary answers again', use: 'recover-region', because: 'fence first: it may be writable' },
     ],
     procedures,
   };

@@ -22,6 +22,7 @@ const MARKS: Record<string, { color: string; label: string }> = {
   detection: { color: '#f9a825', label: 'detected' },
   promotion: { color: '#1565c0', label: 'promoted' },
   'route-move': { color: '#00838f', label: 'route moved' },
+  return: { color: '#4e342e', label: 'old primary back' },
 };
 
 function esc(text: string): string {

@@ -37,7 +37,7 @@ function commonChecks(report: DrillReport): void {
 }
 
 describeWithPostgres('failover lab drills (real PostgreSQL)', () => {
-  test('failover: kill -9 while writes flow; detection by interval × threshold; measured RTO within the recovery model', async () => {
+  test('failover: kill -9 while writes flow; detection by interval × threshold; measured RTO within the recovery model; the old primary returns: split brain until the fence, 0 writes accepted after it', async () => {
     // The read region replays 1 s late (recovery_min_apply_delay): longer than
     // any request takes on a busy machine, so an own read there is stale.
     const report = await runDrill('failover', { ...quick, lag: { ms: 1000, kind: 'apply' } });
@@ -64,6 +64,37 @@ describeWithPostgres('failover lab drills (real PostgreSQL)', () => {
     for (const id of report.rpo.lostIds) expect(id).toMatch(/^(on|off)\d+-\d+$/);
     if (report.rpo.lostWrites > 0) expect(report.rpo.firstLostAckAt!).toBeGreaterThanOrEqual(o.failureAt - 500);
     console.log(`failover RPO: ${report.rpo.lostWrites} lost writes (span ${report.rpo.spanMs} ms); stale own reads on/off: ${report.staleOwnReads['ryw-on'].stale}/${report.staleOwnReads['ryw-off'].stale}`);
+
+    // Then the lost region returned (issue 20). The failover's fence step found it down: pending.
+    const f = report.fence!;
+    expect(o.steps.map((s) => s.action).slice(0, 3)).toEqual(['confirm-primary-down', 'fence-old-primary', 'choose-most-advanced']);
+    expect(f.pendingAtFailover).toBe('r1 does not answer: fence pending (first step when it is back)');
+    // Counterfactual: back and unfenced, the old primary accepted every stray write — split brain.
+    const total = (ps: typeof f.fenced, k: 'attempted' | 'accepted') => ps.reduce((n, p) => n + p[k], 0);
+    expect(f.unfenced.map((p) => p.path)).toEqual(['insert', 'set-default-read-write', 'session-read-write', 'begin-read-write', 'region-app']);
+    for (const p of f.unfenced) expect(p.accepted).toBe(p.attempted);
+    // The configuration-only fence refuses a plain write, and one SET in the session undoes it.
+    expect(f.settingOnly).toEqual({ plainRefusedWith: '25006', acceptedAfterSet: true });
+    // The engine ran "The lost region is back"; after its fence nothing was accepted, by any path.
+    expect(f.steps.map((s) => s.action)).toEqual(['fence-old-primary', 'verify-fenced', 'keep-split-writes']);
+    expect(total(f.fenced, 'attempted')).toBe(15);
+    expect(total(f.fenced, 'accepted')).toBe(0);
+    expect(Object.fromEntries(f.fenced.map((p) => [p.path, p.refusedWith]))).toEqual({
+      'insert': ['25006'], 'set-default-read-write': ['25006'], 'session-read-write': ['25006'], 'begin-read-write': ['0A000'], 'region-app': ['READ_ONLY_REPLICA'],
+    });
+    expect(f.promoteAsAppRefusedWith).toBe('42501');
+    expect(f.rowsAfterFencedProbes).toBe(f.rowsBeforeFencedProbes);
+    expect(f.fencedAt).toBeGreaterThan(f.returnedAt);
+    // Writes through the routers went to the new primary, none to the old one.
+    // (A router write that timed out on a loaded machine may still have committed: at least the acknowledged ones.)
+    expect(f.router.attempted).toBe(6);
+    expect(f.router.acknowledged).toBeGreaterThan(0);
+    expect(f.router.onNewPrimary).toBeGreaterThanOrEqual(f.router.acknowledged);
+    expect(f.router.onFormerPrimary).toBe(0);
+    // What only the old primary holds is kept: every write accepted after it returned, and every lost write.
+    expect(f.splitWritesAfterReturn).toBe(total(f.unfenced, 'accepted') + 1);
+    for (const id of report.rpo.lostIds) expect(f.splitWrites).toContain(id);
+    console.log(`fence: ${f.region} back at ${f.returnedAt} ms, fenced in ${f.fenceMs} ms; stray writes accepted unfenced ${total(f.unfenced, 'accepted')}/${total(f.unfenced, 'attempted')}, fenced ${total(f.fenced, 'accepted')}/${total(f.fenced, 'attempted')}; ${f.splitWrites.length} writes only on ${f.region}`);
   });
 
   test('switchover and failback lose 0 acknowledged writes; the engine runs the model steps; a misrouted mutation is refused and counted', async () => {

@@ -16,6 +16,7 @@ import { runProcedure } from '../../lab/engine';
 import type { Lab } from '../../lab/lab';
 import { lsnToBigInt } from '../../lab/postgres';
 import type { DrillReport } from '../../lab/report';
+import type { FenceProbe, FenceRun } from '../../lab/fence';
 import { renderReportMarkdown } from '../../lab/report-markdown';
 import { labRecoveryInputs, labRunbook } from '../../lab/runbook';
 import { resolveSettings } from '../../lab/settings';
@@ -69,8 +70,12 @@ describe('runbook model and engine', () => {
       expect(steps.every((s) => typeof s.action === 'string')).toBe(true);
     }
     expect(model.procedures.find((p) => p.id === 'failover')!.steps.map((s) => s.kind)).toEqual([
-      'precondition', 'precondition', 'database-failover', 'traffic-shift', 'verification', 'database-failover', 'notification',
+      'precondition', 'fence', 'precondition', 'database-failover', 'traffic-shift', 'verification', 'database-failover', 'notification',
     ]);
+    // The lost region is back: the fence comes before anything else, and the engine runs every step.
+    const recover = model.procedures.find((p) => p.id === 'recover-region')!;
+    expect(recover.steps.map((s) => [s.kind, s.action])).toEqual([['fence', 'fence-old-primary'], ['verification', 'verify-fenced'], ['precondition', 'keep-split-writes']]);
+    expect(recover.steps[0].commands![0].command).toMatch(/standby\.signal && pg_ctl -D .*\/r1 restart -m fast$/);
     // The manual fallback is for a person: commands, no actions.
     expect(model.procedures.find((p) => p.id === 'manual-failover')!.steps.some((s) => s.action !== undefined)).toBe(false);
   });
@@ -146,6 +151,36 @@ describe('report renderers', () => {
     expect(md).toContain('| read-your-own-writes off | 4 | **3** |');
     expect(md).toContain('## Mutations that reached a replica\n\n**0**');
     expect(md).toContain('![failover timeline](failover.svg)');
+    expect(md).not.toContain('## Split brain');
+  });
+
+  test('the Markdown report and the SVG show the returned old primary: stray writes before and after the fence', () => {
+    const probe = (path: FenceProbe['path'], accepted: number, refusedWith: string[] = []): FenceProbe => ({ path, attempted: 3, accepted, refusedWith });
+    const step = (action: string, title: string, startedAt: number, endedAt: number) => ({ action, title, kind: 'fence', startedAt, endedAt });
+    const fence: FenceRun = {
+      region: 'r1', newPrimary: 'r2', returnedAt: 300, fencedAt: 700, fenceMs: 380, pendingAtFailover: 'r1 does not answer: fence pending (first step when it is back)',
+      unfenced: [probe('insert', 3), probe('region-app', 3)],
+      settingOnly: { plainRefusedWith: '25006', acceptedAfterSet: true },
+      fenced: [probe('insert', 0, ['25006']), probe('region-app', 1, ['READ_ONLY_REPLICA'])],
+      promoteAsAppRefusedWith: '42501', rowsBeforeFencedProbes: 40, rowsAfterFencedProbes: 41,
+      router: { attempted: 6, acknowledged: 6, onNewPrimary: 6, onFormerPrimary: 0 },
+      splitWrites: ['on1-9', 'split-unfenced-insert-0'], splitWritesAfterReturn: 1, regionAppRefusals: 2,
+      steps: [step('fence-old-primary', 'Fence r1 before anything else', 320, 700)],
+    };
+    const withFence: DrillReport = { ...report, fence, events: [...report.events, { at: 300, kind: 'return', label: 'r1 is back' }, { at: 700, kind: 'fence', label: 'r1 fenced' }] };
+    const md = renderReportMarkdown(withFence, 'failover.svg');
+    expect(md).toContain('## Split brain: the lost region returns');
+    expect(md).toContain('| application role, plain INSERT | 3 of 3 | **0 of 3** | 25006 |');
+    // A write accepted after the fence shows in the total: the renderer does not assume the 0.
+    expect(md).toContain('| **all** | **6 of 6** (split brain) | **1 of 6** | |');
+    expect(md).toContain('restarted r1 in recovery (standby.signal, following nobody) in **0.380 s**');
+    expect(md).toContain('Rows on r1 before and after the fenced attempts: 40 and 41. `pg_promote()` as the application role: refused (42501).');
+    expect(md).toContain('after `SET default_transaction_read_only = off` in the session the write was **accepted**');
+    expect(md).toContain('**0** on r1.');
+    expect(md).toContain('Writes only r1 holds, kept by the procedure: **2** (1 written after it came back, 1 that had not streamed before the kill).');
+    expect(md).toContain('| 1 | Fence r1 before anything else | fence | 0.320 s | 0.380 s |  |');
+    const svg = renderTimelineSvg(withFence);
+    for (const label of ['old primary back', 'fence']) expect(svg).toContain(`>${label}</text>`);
   });
 });
 
