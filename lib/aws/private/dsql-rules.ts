@@ -77,7 +77,8 @@ export function dsqlProblems(spec: DsqlSpec): ConfigProblem[] {
     ? [{ property: 'witnessRegion', message: 'witnessRegion is missing, but a multi-Region cluster needs a witness Region for quorum', fix: "set witnessRegion to a third Region of the peers' Region set, e.g. 'us-west-2' for us-east-1 and us-east-2" }]
     : checkRegion(AWS_PROFILE, 'witnessRegion', witness);
   problems.push(...witnessProblems);
-  if (regionProblems.length > 0 || witnessProblems.length > 0) return problems;
+  // The rules below compare the two peers and the witness: only with valid names and two peers.
+  if (problems.length > 0) return problems;
 
   const seen = new Set<string>();
   regions.forEach((region, i) => {
