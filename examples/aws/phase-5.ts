@@ -4,7 +4,8 @@
  *
  *   <name>-<region>                  partition 'us': the phase-4 deployment, kept as it is (same stacks,
  *                                    same global cluster <name>-global), now the first partition
- *   <name>-Routing                   its write.us / read.us records and its failover runbook
+ *   <name>-Routing                   its write.us / read.us records and its failover runbook, and the
+ *                                    GraphQL edge entry point api.<zone> of every partition (phase 4's)
  *   <name>-eu-<region>               partition 'eu': its own Aurora global database, EU regions only
  *   <name>-eu-Routing                its write.eu / read.eu records and its failover runbook
  *   <name>-Ledger-<region>           active-active: an Aurora DSQL multi-Region cluster (us-east-1 and
@@ -65,6 +66,10 @@ export function buildPhase5(app: App, name = 'Phase5'): Phase5Example {
     acceptRpoGuardWriteStalls: true,
     // Step Functions (as phase 4): the automation runs in the partition's own regions.
     failoverEngine: engine,
+    // One GraphQL entry point (api.<zone>, phase 4's distribution kept): the
+    // partition is the operation's $partition variable; the application
+    // checks that the caller may write the partition it names.
+    graphql: { source: { type: 'variable', name: 'partition' } },
   });
 
   const rawIds = app.node.tryGetContext('dsqlClusterIdentifiers');

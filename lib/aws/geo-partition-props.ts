@@ -2,7 +2,9 @@
 import type { StackProps } from 'aws-cdk-lib';
 import type * as route53 from 'aws-cdk-lib/aws-route53';
 import type { PartitionSpec, RecoveryObjectives } from '../core';
+import type { PartitionSource } from '../router/partitions';
 import type { FailoverEngine } from './failover-runbook';
+import type { GraphqlEdgeRouterProps } from './graphql-edge-router';
 import type { PrimaryRegionProps } from './primary-region';
 import type { ReadReplicaRegionProps } from './read-replica-region';
 import type { RegionEndpoint } from './router-target';
@@ -35,6 +37,29 @@ export interface GeoPartitionSpec extends PartitionSpec {
   readonly originRegion?: string;
 }
 
+/** The partition-aware GraphQL entry point of a {@link GeoPartitionedDatabase}. */
+export interface GeoPartitionGraphqlOptions extends Omit<GraphqlEdgeRouterProps, 'writeHost' | 'readHost' | 'partitioning' | 'hostedZone' | 'domainName'> {
+  /**
+   * Where a request's partition key comes from: a header or cookie that a
+   * trusted layer in front sets (CloudFront passes what the viewer sent, so
+   * only a viewer-request function or an authenticating layer makes it
+   * trustworthy), a GraphQL variable, or a claim of a JWT verified against
+   * `keys` (never an unverified claim: it would let any client choose where
+   * its writes land).
+   */
+  readonly source: PartitionSource;
+  /**
+   * The hostname clients use.
+   * @default `api.<zone name>`
+   */
+  readonly domainName?: string;
+  /**
+   * Partition whose read route answers CORS preflights that carry no partition key.
+   * @default - none: refused like any request without a partition
+   */
+  readonly preflightPartition?: string;
+}
+
 /** Properties of {@link GeoPartitionedDatabase}. */
 export interface GeoPartitionedDatabaseProps {
   /** The partitions: a name, one home region, replica regions (the first is the standby) and the residency of each. */
@@ -59,8 +84,10 @@ export interface GeoPartitionedDatabaseProps {
   readonly stackPrefix?: string;
   /**
    * Region of each partition's routing stack (Route 53 records, health checks
-   * and their alarms, the failover runbook's plan). Route 53 publishes
-   * health-check metrics only in us-east-1. The stack holds no data.
+   * and their alarms, the failover runbook's plan, the GraphQL edge entry
+   * point). It holds no data. Route 53 publishes health-check metrics only in
+   * us-east-1, so another region needs `healthCheckAlarms: false` on the
+   * routers, which this construct does not expose: in practice us-east-1.
    * @default 'us-east-1'
    */
   readonly routingRegion?: string;
@@ -110,6 +137,17 @@ export interface GeoPartitionedDatabaseProps {
    * @default true
    */
   readonly writeFiles?: boolean;
+  /**
+   * One GraphQL entry point at the edge for every partition (CloudFront +
+   * Lambda@Edge + WAF, as GlobalRouter's `graphql`): each request goes to its
+   * partition's `write.<partition>` or `read.<partition>`; a request whose
+   * partition is missing or unknown is refused at the edge. It is built under
+   * the first partition's router (`<first routing stack>/Router/Graphql`, the
+   * path of a phase-4 GlobalRouter's `graphql`, so a climb keeps the
+   * distribution), which must be in us-east-1.
+   * @default - none: run the Node router with the partition map (`--partitions`)
+   */
+  readonly graphql?: GeoPartitionGraphqlOptions;
   /** Props applied to every stack (tags, synthesizer…). @default {} */
   readonly stackProps?: Omit<StackProps, 'env'>;
 }

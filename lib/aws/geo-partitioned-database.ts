@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { attachCustomSynthesis, Stack } from 'aws-cdk-lib';
+import { attachCustomSynthesis, Duration, Stack } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import {
@@ -11,12 +11,14 @@ import type { PartitionUpstreams } from '../router/partitions';
 import { FailoverRunbook } from './failover-runbook';
 import type { GeoPartitionedDatabaseProps } from './geo-partition-props';
 import { GlobalRouter } from './global-router';
+import { GraphqlEdgeRouter } from './graphql-edge-router';
+import { AURORA_TYPICAL_LAG_SECONDS } from './private/aws-recovery';
 import { LadderDeployment } from './ladder-app';
 import { PrimaryRegion } from './primary-region';
 import { geoPartitionProblems, partitionGlobalId, partitionStackPrefix } from './private/partition-rules';
 import { ReadReplicaRegion } from './read-replica-region';
 
-export type { GeoPartitionedDatabaseProps, GeoPartitionSpec } from './geo-partition-props';
+export type { GeoPartitionedDatabaseProps, GeoPartitionGraphqlOptions, GeoPartitionSpec } from './geo-partition-props';
 
 /** One partition as built: its global database (one stack per region), router and runbook. */
 export interface GeoPartition {
@@ -58,6 +60,8 @@ export class GeoPartitionedDatabase extends Construct {
   public readonly stacks: readonly Stack[];
   /** Prefix of the default partition stack prefixes. */
   public readonly stackPrefix: string;
+  /** The partition-aware GraphQL edge entry point, when `graphql` is set. */
+  public readonly graphql?: GraphqlEdgeRouter;
 
   constructor(scope: Construct, id: string, props: GeoPartitionedDatabaseProps) {
     super(scope, id);
@@ -123,6 +127,26 @@ export class GeoPartitionedDatabase extends Construct {
       return { name: p.name, partition: p, database, primary: database.primary, replicas: database.replicas, router, runbook, routingStack, stacks };
     });
     this.stacks = this.partitions.flatMap((p) => p.stacks);
+
+    if (props.graphql) {
+      const { source, domainName, preflightPartition, readYourWritesWindow, ...rest } = props.graphql;
+      const first = this.partitions[0].router;
+      const rpo = props.recoveryObjectives?.rpoSeconds;
+      // Under the first partition's router: the construct path of a phase-4
+      // GlobalRouter's `graphql`, so climbing keeps the distribution and its alias.
+      this.graphql = new GraphqlEdgeRouter(first, 'Graphql', {
+        ...rest,
+        hostedZone: first.zone,
+        domainName: domainName ?? `api.${first.zone.zoneName}`,
+        // As GlobalRouter: the replication-lag bound (declared RPO, or Aurora's typical lag).
+        readYourWritesWindow: readYourWritesWindow ?? Duration.seconds(Math.max(AURORA_TYPICAL_LAG_SECONDS, rpo ?? 0)),
+        partitioning: {
+          partitions: Object.fromEntries(this.partitions.map((p) => [p.name, { writeHost: p.router.writeHostname!, readHost: p.router.readHostname! }])),
+          source,
+          ...(preflightPartition !== undefined ? { preflightPartition } : {}),
+        },
+      });
+    }
 
     if (props.writeFiles ?? true) {
       const files = (): [string, string, string][] => [

@@ -5,6 +5,9 @@
  * and failover runbook; stacks by partition and region; every bad input is a
  * synth-time error naming construct, property, value and fix.
  */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { GeoPartitionedDatabase, GeoPartitionedDatabaseProps, GeoPartitionSpec, PrimaryRegion, RouterTarget } from '../../lib/aws';
@@ -98,6 +101,60 @@ describe('each partition: an Aurora global database in its home region, replicas
     expect(db.partitions.map((p) => p.runbook.runbookFileName)).toEqual(['orders-us-global.md', 'orders-eu-global.md']);
     expect(db.partitions[1].runbook.markdown).toContain('eu-west-1');
     expect(db.partitions[1].runbook.markdown).not.toMatch(/us-west-2|us-east-2/);
+  });
+});
+
+describe('one GraphQL entry point at the edge for every partition (graphql)', () => {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mrc-p5-edge-'));
+  afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
+  const app = new App({ context: contextFile(), outdir });
+  const db = new GeoPartitionedDatabase(app, 'Orders', {
+    account: ACCOUNT, zone: { hostedZoneId: 'Z123EXAMPLE', zoneName: 'example.com' }, endpoints, partitions: [us, eu], writeFiles: false,
+    graphql: { source: { type: 'variable', name: 'partition' } },
+  });
+  const assembly = app.synth();
+  const routing = assembly.getStackByName('Orders-us-Routing');
+  const fn = Object.values(routing.template.Resources as Record<string, any>).find((r) => r.Type === 'AWS::Lambda::Function' && /routes GraphQL queries/i.test(r.Properties.Description));
+  const bundle = path.join(assembly.directory, `asset.${String(fn.Properties.Code.S3Key).replace(/\.zip$/, '')}`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const edge = require(path.join(bundle, 'router', 'edge-handler.js'));
+  const request = (body: object) => ({
+    Records: [{ cf: {
+      config: { distributionDomainName: 'd1.cloudfront.net', distributionId: 'E1', eventType: 'origin-request', requestId: 'r' },
+      request: {
+        clientIp: '127.0.0.1', method: 'POST', uri: '/graphql', querystring: '',
+        headers: { host: [{ key: 'Host', value: 'api.example.com' }], 'content-type': [{ key: 'Content-Type', value: 'application/json' }] },
+        body: { action: 'read-only', data: Buffer.from(JSON.stringify(body)).toString('base64'), encoding: 'base64', inputTruncated: false },
+        origin: { custom: { domainName: 'write.us.example.com', port: 443, protocol: 'https', path: '', sslProtocols: ['TLSv1.2'], readTimeout: 30, keepaliveTimeout: 5, customHeaders: {} } },
+      },
+    } }],
+  });
+
+  test('in the first partition\'s routing stack, under its router (the path of a phase-4 graphql entry point)', () => {
+    expect(db.graphql?.node.path).toBe('Orders-us-Routing/Router/Graphql');
+    expect(db.graphql?.domainName).toBe('api.example.com');
+    expect(JSON.parse(fs.readFileSync(path.join(bundle, 'router', 'router-config.json'), 'utf8')).partitioning).toEqual({
+      partitions: {
+        us: { writeHost: 'write.us.example.com', readHost: 'read.us.example.com' },
+        eu: { writeHost: 'write.eu.example.com', readHost: 'read.eu.example.com' },
+      },
+      source: { type: 'variable', name: 'partition' },
+    });
+  });
+
+  test('the deployed handler: an eu mutation goes to write.eu, an eu query to read.eu, an unknown partition is refused with 400 at the edge', async () => {
+    const m = await edge.handler(request({ query: 'mutation($partition: String) { add(p: $partition) }', variables: { partition: 'eu' } }));
+    expect(m.origin.custom.domainName).toBe('write.eu.example.com');
+    const q = await edge.handler(request({ query: 'query($partition: String) { orders(p: $partition) { id } }', variables: { partition: 'eu' } }));
+    expect(q.origin.custom.domainName).toBe('read.eu.example.com');
+    const refused = await edge.handler(request({ query: 'query($partition: String) { orders(p: $partition) { id } }', variables: { partition: 'apac' } }));
+    expect([refused.status, JSON.parse(refused.body).errors[0].extensions.code]).toEqual(['400', 'PARTITION_UNKNOWN']);
+  });
+
+  test('the routing stacks need us-east-1 (Route 53 health-check metrics; Lambda@Edge, the CloudFront certificate and web ACL)', () => {
+    expect(errorOf(() => build([us, eu], { routingRegion: 'eu-west-1', graphql: { source: { type: 'variable', name: 'partition' } } }))).toMatch(
+      /^GlobalRouter 'Orders-us-Routing\/Router': healthCheckAlarms is on but the stack 'Orders-us-Routing' is in eu-west-1; Route 53 publishes health-check metrics only in us-east-1/,
+    );
   });
 });
 
