@@ -74,7 +74,7 @@ test('what is not priced in the examples, and why', () => {
     'gcp google_spanner_database ×1 unknown',
     'gcp google_spanner_instance ×1 unknown',
     'aws AWS::DSQL::Cluster ×2 usage-only',
-    'aws AWS::S3::Bucket ×1 usage-only',
+    'aws AWS::S3::Bucket ×2 usage-only',
     'aws AWS::SNS::Topic ×6 usage-only',
     'gcp google_spanner_backup_schedule ×1 usage-only',
     'gcp google_storage_bucket ×1 usage-only',
@@ -127,8 +127,7 @@ test('the AWS phase 5 row: two partitions of Aurora and a DSQL ledger; DSQL is u
   expect(p5.stacks).toHaveLength(8);
   expect(p5.monthly!).toBeGreaterThan(p4.monthly!);
   expect(p5.deltaLines.some((d) => d.item.endsWith('(eu-central-1)') && d.delta > 0)).toBe(true);
-  // The example's partitions have no GraphQL edge entry point (phase 4's CloudFront, WAF and Lambda@Edge leave).
-  expect(p5.notPriced).toEqual(['AWS::DSQL::Cluster ×2 (usage-only)', 'AWS::SNS::Topic ×4 (usage-only)']);
+  expect(p5.notPriced).toEqual(['AWS::DSQL::Cluster ×2 (usage-only)', 'AWS::S3::Bucket ×1 (usage-only)', 'AWS::SNS::Topic ×4 (usage-only)']);
 });
 
 test('the AWS phase 3 climb is the routing layer; its recovery comes from the generated runbook', () => {
