@@ -19,7 +19,8 @@
  * cdk.out/runbooks/<name>-ledger-dsql.md.
  *
  * Context (all optional, besides phases 1–4's): euRegions (home first, e.g.
- * eu-central-1,eu-west-1), dsqlClusterIdentifiers (JSON map region → cluster
+ * eu-central-1,eu-west-1), euOriginRegion (where partition eu's global
+ * database was created; pin it before its first failover), dsqlClusterIdentifiers (JSON map region → cluster
  * identifier, after the first deploy: peers the DSQL clusters).
  */
 import { App } from 'aws-cdk-lib';
@@ -47,7 +48,8 @@ export function buildPhase5(app: App, name = 'Phase5'): Phase5Example {
     // The phase-4 deployment becomes the first partition: its stack prefix
     // keeps its stacks, global cluster and secret, so the climb replaces nothing.
     { name: 'us', homeRegion: config.primaryRegion, replicaRegions: config.replicaRegions, originRegion: config.originRegion, stackPrefix: name },
-    { name: 'eu', homeRegion: euHome, replicaRegions: euReplicas, residency: EXAMPLE_EU_RESIDENCY },
+    // Its origin pinned, as cdk.json pins the first partition's: after a failover only homeRegion moves.
+    { name: 'eu', homeRegion: euHome, replicaRegions: euReplicas, residency: EXAMPLE_EU_RESIDENCY, originRegion: app.node.tryGetContext('euOriginRegion') ?? euHome },
   ];
   const regions = [...new Set(partitions.flatMap((p) => [p.homeRegion, ...(p.replicaRegions ?? [])]))];
   const zoneName = app.node.tryGetContext('domainName') ?? 'phase5.example.com';

@@ -87,7 +87,8 @@ export class GeoPartitionedDatabase extends Construct {
         account: props.account,
         primaryRegion: p.homeRegion,
         replicaRegions: p.replicaRegions,
-        originRegion: spec.originRegion ?? p.homeRegion,
+        // Unset: the home region, with LadderDeployment's warning to pin it before the first failover.
+        originRegion: spec.originRegion,
         availabilityZones: props.availabilityZones,
         stackProps: props.stackProps,
         primary: {

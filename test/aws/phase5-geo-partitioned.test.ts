@@ -159,6 +159,13 @@ describe('one GraphQL entry point at the edge for every partition (graphql)', ()
 });
 
 describe('day two inside a partition: a role swap is configuration, not new resources', () => {
+  test('an unpinned origin is warned about, per partition (after a failover it must not follow homeRegion)', () => {
+    const { db } = build([us, { ...eu, originRegion: 'eu-central-1' }]);
+    const warnings = (i: number) => db.partitions[i].database.node.metadata.filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data));
+    expect(warnings(0).join('\n')).toMatch(/originRegion is not set, so the origin is primaryRegion \(us-east-1\)/);
+    expect(warnings(1)).toEqual([]);
+  });
+
   test('after a failover to eu-west-1 (homeRegion eu-west-1, originRegion eu-central-1) the stacks and identifiers stay', () => {
     const before = build([eu]).db.partitions[0];
     const after = build([{ ...eu, homeRegion: 'eu-west-1', replicaRegions: ['eu-central-1'], originRegion: 'eu-central-1' }]).db.partitions[0];
