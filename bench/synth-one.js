@@ -14,7 +14,7 @@ if (kind === 'floor-aws') {
   // aws-cdk-lib loads its service modules lazily: this is the floor the
   // examples really pay, every module they touch loaded and nothing built.
   for (const m of ['core', 'aws-ec2', 'aws-rds', 'aws-kms', 'aws-secretsmanager', 'aws-iam', 'aws-cloudwatch',
-    'aws-route53', 'aws-cloudfront', 'aws-lambda', 'aws-stepfunctions', 'aws-arcregionswitch', 'aws-wafv2']) {
+    'aws-route53', 'aws-cloudfront', 'aws-lambda', 'aws-stepfunctions', 'aws-arcregionswitch', 'aws-wafv2', 'aws-dsql']) {
     require(`aws-cdk-lib/${m === 'core' ? '' : m}`.replace(/\/$/, ''));
   }
 } else if (kind === 'aws') {

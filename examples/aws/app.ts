@@ -1,5 +1,5 @@
 /**
- * The AWS example apps: every phase of the ladder built so far, each a set of
+ * The AWS example apps: every phase of the ladder (1–5), each a set of
  * stacks. `npm run synth` (cdk synth) writes them all to cdk.out/.
  *
  * The phases are alternatives — the ladder is climbed in place — so deploy one
@@ -31,6 +31,7 @@ import { buildPhase1 } from './phase-1';
 import { buildPhase2 } from './phase-2';
 import { buildPhase3 } from './phase-3';
 import { buildPhase4 } from './phase-4';
+import { buildPhase5 } from './phase-5';
 
 export const EXAMPLE_DEFAULTS = {
   /** A placeholder account so synth needs no credentials; AZs for it are in cdk.context.json. */
@@ -48,13 +49,22 @@ export const EXAMPLE_DEFAULTS = {
 export function exampleConfig(app: App): LadderConfig & { stackNaming?: LadderStackNaming } {
   const naming = app.node.tryGetContext('stackNaming');
   const config = { ...readLadderConfig(app, EXAMPLE_DEFAULTS), ...(naming !== undefined ? { stackNaming: naming as LadderStackNaming } : {}) };
-  if (config.account !== EXAMPLE_DEFAULTS.account) return config;
+  return { ...config, availabilityZones: exampleZones(app, config, [config.primaryRegion, ...(config.replicaRegions ?? [])]) };
+}
+
+/**
+ * The configured zones, plus `<region>a`, `b`, `c` for each of `regions`
+ * whose zones are not in cdk.context.json when the account is the
+ * placeholder (never deployed, so never looked up).
+ */
+export function exampleZones(app: App, config: LadderConfig, regions: readonly string[]): Readonly<Record<string, readonly string[]>> | undefined {
+  if (config.account !== EXAMPLE_DEFAULTS.account) return config.availabilityZones;
   const placeholder: Record<string, readonly string[]> = {};
-  for (const region of [config.primaryRegion, ...(config.replicaRegions ?? [])]) {
+  for (const region of regions) {
     const zones = placeholderZones(app, region, config.account);
     if (zones) placeholder[region] = zones;
   }
-  return { ...config, availabilityZones: { ...placeholder, ...config.availabilityZones } };
+  return { ...placeholder, ...config.availabilityZones };
 }
 
 /**
@@ -96,19 +106,19 @@ export function buildFromFile(app: App, file: string): LadderFromFile {
 
 /** A function, not a constant: the phase modules import this one, so they may not be loaded yet when it is. */
 function phaseBuilders(): Readonly<Record<number, (app: App) => unknown>> {
-  return { 1: buildPhase1, 2: buildPhase2, 3: buildPhase3, 4: buildPhase4 };
+  return { 1: buildPhase1, 2: buildPhase2, 3: buildPhase3, 4: buildPhase4, 5: buildPhase5 };
 }
 
 /** The phases to build: `-c phase=N` (or `-c phase=1,2`), every phase by default. */
 export function selectedPhases(app: App): number[] {
   const raw = app.node.tryGetContext('phase');
-  if (raw === undefined) return [1, 2, 3, 4];
+  if (raw === undefined) return [1, 2, 3, 4, 5];
   const phases = String(raw).split(/[\s,]+/).filter(Boolean).map(Number);
   if (phases.length === 0 || phases.some((p) => !phaseBuilders()[p])) {
     throw new MultiRegionConfigError({ construct: 'Examples', path: 'App' }, [{
       property: 'phase',
       message: `context phase ${show(raw)} is not an example phase`,
-      fix: 'pass -c phase=1, 2, 3 or 4 (or a list such as -c phase=1,2), or leave it out to build every phase',
+      fix: 'pass -c phase=1, 2, 3, 4 or 5 (or a list such as -c phase=1,2), or leave it out to build every phase',
     }]);
   }
   return [...new Set(phases)].sort();

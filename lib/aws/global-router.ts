@@ -121,7 +121,7 @@ export interface GlobalRouterProps {
 }
 
 /** The GraphQL edge entry point of a {@link GlobalRouter}. */
-export interface GlobalRouterGraphqlOptions extends Omit<GraphqlEdgeRouterProps, 'writeHost' | 'readHost' | 'hostedZone' | 'domainName' | 'readYourWritesWindow'> {
+export interface GlobalRouterGraphqlOptions extends Omit<GraphqlEdgeRouterProps, 'writeHost' | 'readHost' | 'partitioning' | 'hostedZone' | 'domainName' | 'readYourWritesWindow'> {
   /**
    * The hostname clients use.
    * @default `api.<zone name>`

@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import type { GlobalRouter } from './global-router';
 import { ConfigProblem, MultiRegionConfigError, show, throwIfProblems } from '../core';
 import { validateEdgeConfig } from '../router/edge';
+import type { EdgePartitionRouting } from '../router/partitions';
 import { edgeCode } from './private/edge-bundle';
 import { acknowledgeWildcardResources } from './private/nag';
 
@@ -20,10 +21,28 @@ export type PersistedOperationType = 'query' | 'mutation' | 'subscription';
 
 /** Properties of {@link GraphqlEdgeRouter}. */
 export interface GraphqlEdgeRouterProps {
-  /** Hostname that reaches the primary region (GlobalRouter's failover write record). */
-  readonly writeHost: string;
-  /** Hostname that reaches the nearest healthy read region (GlobalRouter's latency read record). */
-  readonly readHost: string;
+  /**
+   * Hostname that reaches the primary region (GlobalRouter's failover write record).
+   * Required unless `partitioning` is given (then it must be absent).
+   * @default - none
+   */
+  readonly writeHost?: string;
+  /**
+   * Hostname that reaches the nearest healthy read region (GlobalRouter's latency read record).
+   * Required unless `partitioning` is given (then it must be absent).
+   * @default - none
+   */
+  readonly readHost?: string;
+  /**
+   * Phase 5, geo-partitioned: each partition's write and read hostnames and
+   * where a request's partition key comes from (a header or cookie set by a
+   * trusted layer in front, a GraphQL variable, or a claim of a JWT verified
+   * against the configured keys). A request whose partition is missing or
+   * unknown is refused at the edge and reaches no origin. See
+   * {@link GeoPartitionedDatabase} (`graphql`).
+   * @default - no partitions: `writeHost` and `readHost`
+   */
+  readonly partitioning?: EdgePartitionRouting;
   /** The one hostname clients use, e.g. `api.example.com`. */
   readonly domainName: string;
   /** Zone holding `domainName` (certificate validation and the alias record). */
@@ -101,7 +120,7 @@ export class GraphqlEdgeRouter extends Construct {
         fix: "put the GraphqlEdgeRouter (or GlobalRouter with graphql) in a stack with env: { region: 'us-east-1' }",
       });
     }
-    if (props.writeHost === props.readHost) {
+    if (props.writeHost !== undefined && props.writeHost === props.readHost) {
       problems.push({
         property: 'readHost',
         message: `readHost ${show(props.readHost)} equals writeHost, so reads and writes cannot be told apart`,
@@ -120,8 +139,9 @@ export class GraphqlEdgeRouter extends Construct {
     }
     const window = props.readYourWritesWindow ?? Duration.seconds(5);
     const config = {
-      writeHost: props.writeHost,
-      readHost: props.readHost,
+      ...(props.writeHost !== undefined ? { writeHost: props.writeHost } : {}),
+      ...(props.readHost !== undefined ? { readHost: props.readHost } : {}),
+      ...(props.partitioning !== undefined ? { partitioning: props.partitioning } : {}),
       graphqlPath: props.graphqlPath ?? '/graphql',
       manifest: props.persistedQueries,
       readYourWrites: { windowMs: window.toMilliseconds() },
@@ -207,7 +227,9 @@ export class GraphqlEdgeRouter extends Construct {
     const webAclArn = props.webAclArn ?? this.createWebAcl(rateLimit).attrArn;
 
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
-      comment: `GraphQL entry point: queries -> ${props.readHost}, writes -> ${props.writeHost}`,
+      comment: props.partitioning
+        ? `GraphQL entry point: partitions ${Object.keys(props.partitioning.partitions).join(', ')} by ${props.partitioning.source.type}`.slice(0, 128)
+        : `GraphQL entry point: queries -> ${props.readHost}, writes -> ${props.writeHost}`,
       domainNames: [props.domainName],
       certificate,
       minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
@@ -218,7 +240,7 @@ export class GraphqlEdgeRouter extends Construct {
       defaultBehavior: {
         // The function rewrites the origin per request; this is the origin used
         // when the function is bypassed, so it is the safe one: the primary.
-        origin: new origins.HttpOrigin(props.writeHost, {
+        origin: new origins.HttpOrigin(props.writeHost ?? Object.values(props.partitioning!.partitions)[0].writeHost, {
           protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
           originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
         }),

@@ -13,6 +13,8 @@ export * from './global-router';
 export * from './failover-runbook';
 export * from './graphql-edge-router';
 export * from './monitoring';
+export * from './geo-partitioned-database';
+export * from './active-active-database';
 // The one error type, so AWS users need no second import to catch it.
 export { MultiRegionConfigError } from '../core/errors';
 export type { ConfigProblem, ProblemSource } from '../core/errors';

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { DataResidency, Phase, RecoveryObjectives, resolveTopology, throwIfProblems, Topology } from '../core';
+import { DataResidency, Phase, RecoveryObjectives, resolveTopology, throwIfProblems, Topology, WriteMode } from '../core';
 import { engineFamily, logExports, tlsParameters } from './private/aurora-rules';
 import { defaultGlobalIdentifier, IdentifierScheme } from './private/identifiers';
 import { auroraClusterMetric, createRegionAlarm, RegionAlarmOptions, RegionMetricOptions, writerRoleMetric } from './private/aurora-metrics';
@@ -46,6 +46,16 @@ export interface PrimaryRegionProps {
    * @default 1 without replica regions, 2 with them
    */
   readonly phase?: Phase;
+  /**
+   * How writes are spread over regions: required at phase 5 (which has no
+   * default), refused before. An Aurora global database has one writer, so a
+   * PrimaryRegion is the home of one partition: `'geo-partitioned'` (what
+   * {@link GeoPartitionedDatabase} builds). Strongly consistent writes in
+   * several regions (`'active-active'`) are Aurora DSQL:
+   * {@link ActiveActiveDatabase}. Last-write-wins is refused.
+   * @default - none
+   */
+  readonly writeMode?: WriteMode;
   /**
    * Aurora engine, with a pinned version. In a global database the version is
    * the running one: automatic minor version upgrades are off on every
@@ -204,6 +214,8 @@ export class PrimaryRegion extends Construct {
   public readonly region: string;
   /** The region that holds the writer today (a role; see {@link PrimaryRegionProps.writerRegion}). */
   public readonly writerRegion: string;
+  /** Phase 5: the write mode (always `'geo-partitioned'` on Aurora); undefined before phase 5. */
+  public readonly writeMode?: WriteMode;
   /**
    * Alarm on replication lag into this region's cluster, for when it is a
    * secondary (after a switchover or failover); undefined for a
@@ -275,6 +287,7 @@ export class PrimaryRegion extends Construct {
     throwIfProblems(source, problems);
     this.topology = resolveTopology(spec);
     this.writerRegion = writerRegion;
+    this.writeMode = props.writeMode;
     // Phases 3 and 4 need constructs built elsewhere in the app: checked at synth.
     addPhaseValidation(this, this.topology.phase, this.region);
 

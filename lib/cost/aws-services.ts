@@ -222,6 +222,8 @@ export const AWS_SERVICES: PricerSet = {
     'AWS::Lambda::Permission': FREE('configuration only'),
     'AWS::CertificateManager::Certificate': FREE('public ACM certificates have no charge'),
     'AWS::SNS::Topic': USAGE('SNS publishes and deliveries; no usage key for notifications'),
+    // Phase 5, active-active: no instance to price, only what the workload uses.
+    'AWS::DSQL::Cluster': USAGE('Aurora DSQL bills Distributed Processing Units and storage GB-months in each Region of the cluster (https://aws.amazon.com/rds/aurora/dsql/pricing/): both follow the workload, and the price table has no key for them'),
     'AWS::S3::Bucket': USAGE('S3 storage and requests (access logs here); no usage key for them'),
   },
 };

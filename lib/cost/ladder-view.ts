@@ -67,7 +67,7 @@ export function ladderView(estimate: CostEstimate, options: LadderViewOptions = 
       const def = LADDER[phase];
       const base = { cloud, phase, name: def.name, stacks: names, protectsAgainst: def.protectsAgainst, doesNotProtectAgainst: def.doesNotProtectAgainst };
       if (names.length === 0) {
-        rows.push({ ...base, deltaLines: [], notPriced: [], recovery: phase === 5 ? 'not built yet: no stack of this phase in the output' : 'no stack of this phase in the output' });
+        rows.push({ ...base, deltaLines: [], notPriced: [], recovery: 'no stack of this phase in the output' });
         continue;
       }
       const items = estimate.lineItems.filter((i) => i.cloud === cloud && names.includes(i.stack));

@@ -42,10 +42,12 @@ beforeAll(() => {
 
 afterAll(cleanup);
 
-test('both outputs are read: 9 AWS stacks and 26 Google Cloud stacks (with the state bucket and a network stack per phase)', () => {
+test('both outputs are read: 17 AWS stacks and 26 Google Cloud stacks (with the state bucket and a network stack per phase)', () => {
   expect(estimate.stacks.filter((s) => s.cloud === 'aws').map((s) => s.name)).toEqual([
     'Phase1-us-east-1', 'Phase2-us-east-1', 'Phase2-eu-west-1', 'Phase3-us-east-1', 'Phase3-eu-west-1', 'Phase3-Routing',
     'Phase4-us-east-1', 'Phase4-eu-west-1', 'Phase4-Routing',
+    'Phase5-us-east-1', 'Phase5-eu-west-1', 'Phase5-Routing', 'Phase5-eu-eu-central-1', 'Phase5-eu-eu-west-1', 'Phase5-eu-Routing',
+    'Phase5-Ledger-us-east-1', 'Phase5-Ledger-us-east-2',
   ]);
   expect(estimate.stacks.filter((s) => s.cloud === 'gcp')).toHaveLength(26);
 });
@@ -71,9 +73,10 @@ test('what is not priced in the examples, and why', () => {
     'gcp google_compute_health_check ×4 unknown',
     'gcp google_spanner_database ×1 unknown',
     'gcp google_spanner_instance ×1 unknown',
-    'aws AWS::S3::Bucket ×1 usage-only',
-    // Two failover-engine topics (phase 4) and the alarm topic of each database region (phases 2-4: DeploymentMonitoring).
-    'aws AWS::SNS::Topic ×8 usage-only',
+    'aws AWS::DSQL::Cluster ×2 usage-only',
+    'aws AWS::S3::Bucket ×2 usage-only',
+    // Failover-engine topics (phases 4 and 5) and the alarm topic of each region hosting alarms (phases 2-5: DeploymentMonitoring, one set per partition in phase 5).
+    'aws AWS::SNS::Topic ×17 usage-only',
     'gcp google_spanner_backup_schedule ×1 usage-only',
     'gcp google_storage_bucket ×1 usage-only',
   ]);
@@ -82,13 +85,8 @@ test('what is not priced in the examples, and why', () => {
 describe.each(['aws', 'gcp'] as const)('the ladder on %s', (cloud) => {
   const rows = () => ladder.filter((r) => r.cloud === cloud);
 
-  test(cloud === 'aws' ? 'a monthly total for phases 1–4; phase 5 not built yet' : 'a monthly total for phases 1–5', () => {
-    if (cloud === 'aws') {
-      expect(rows().map((r) => [r.phase, r.monthly === undefined ? 'none' : r.monthly > 0])).toEqual([[1, true], [2, true], [3, true], [4, true], [5, 'none']]);
-      expect(rows()[4].recovery).toBe('not built yet: no stack of this phase in the output');
-    } else {
-      expect(rows().map((r) => [r.phase, r.monthly === undefined ? 'none' : r.monthly > 0])).toEqual([[1, true], [2, true], [3, true], [4, true], [5, true]]);
-    }
+  test('a monthly total for phases 1–5', () => {
+    expect(rows().map((r) => [r.phase, r.monthly === undefined ? 'none' : r.monthly > 0])).toEqual([[1, true], [2, true], [3, true], [4, true], [5, true]]);
   });
 
   test('each climb is the difference of the phase totals and is explained by its line items', () => {
@@ -123,6 +121,14 @@ test('the Google Cloud phase 5 row: two partitions of Cloud SQL and a Spanner le
   ]);
   // As for phases 3–4 on Google Cloud: the generated runbook states no RTO/RPO line the estimator reads.
   expect(p5.recovery).toBe('runbook orders-p5-eu-failover.md states no RTO/RPO estimate');
+});
+
+test('the AWS phase 5 row: two partitions of Aurora and a DSQL ledger; DSQL is usage-only, listed, never a silent zero', () => {
+  const [p4, p5] = [4, 5].map((n) => ladder.find((r) => r.cloud === 'aws' && r.phase === n)!);
+  expect(p5.stacks).toHaveLength(8);
+  expect(p5.monthly!).toBeGreaterThan(p4.monthly!);
+  expect(p5.deltaLines.some((d) => d.item.endsWith('(eu-central-1)') && d.delta > 0)).toBe(true);
+  expect(p5.notPriced).toEqual(['AWS::DSQL::Cluster ×2 (usage-only)', 'AWS::S3::Bucket ×1 (usage-only)', 'AWS::SNS::Topic ×9 (usage-only)']);
 });
 
 test('the AWS phase 3 climb is the routing layer; its recovery comes from the generated runbook', () => {

@@ -1,6 +1,6 @@
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Duration } from 'aws-cdk-lib';
-import { CloudProfile, HardeningVocabulary } from '../../core';
+import { CloudProfile, HardeningVocabulary, WriteModeVocabulary } from '../../core';
 
 /**
  * AWS region naming and Aurora limits.
@@ -38,3 +38,10 @@ export const AWS_WORDS: HardeningVocabulary = {
 export function wholeDays(d: Duration): number {
   return d.toHours() / 24;
 }
+
+/** How phase-5 messages name the AWS engines of each write mode. */
+export const AWS_WRITE_MODE_WORDS: WriteModeVocabulary = {
+  activeActiveEngine: 'Aurora DSQL, ActiveActiveDatabase',
+  partitionEngine: 'Aurora Global Database, GeoPartitionedDatabase',
+  cloudName: 'AWS',
+};

@@ -7,10 +7,10 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
-import { ConfigProblem, show, TopologySpec, validateHardening, validateTopology } from '../../core';
+import { checkWriteMode, ConfigProblem, show, TopologySpec, validateHardening, validateTopology } from '../../core';
 import type { PrimaryRegionProps } from '../primary-region';
 import { checkEngine, checkInstanceType, checkPrimaryInstanceCount, DB_IDENTIFIER } from './aurora-rules';
-import { AWS_PROFILE, AWS_WORDS, wholeDays } from './aws-profile';
+import { AWS_PROFILE, AWS_WORDS, AWS_WRITE_MODE_WORDS, wholeDays } from './aws-profile';
 import { IdentifierScheme } from './identifiers';
 import { checkNetwork } from './network';
 
@@ -71,6 +71,31 @@ export function primaryRegionProblems(scope: Construct, props: PrimaryRegionProp
         : `remove writerRegion, or add '${r.writerRegion}' to replicaRegions first: a single-region database writes in its own region`,
     });
   }
+  problems.push(...writeModeProblems(props.writeMode, phase));
   problems.push(...checkNetwork(scope, props, r.rotates));
+  return problems;
+}
+
+/**
+ * Phase 5 needs an explicit write mode (core's rule: present, known, never
+ * last-write-wins); an Aurora global database has one writer, so a
+ * PrimaryRegion can only be a partition's home.
+ */
+function writeModeProblems(writeMode: unknown, phase: number): ConfigProblem[] {
+  if (phase !== 5) {
+    return writeMode === undefined ? [] : [{
+      property: 'writeMode',
+      message: `writeMode ${show(writeMode)} is set, but phase ${phase} writes in one region`,
+      fix: 'remove writeMode, or set phase: 5',
+    }];
+  }
+  const problems = checkWriteMode(writeMode, AWS_PROFILE, AWS_WRITE_MODE_WORDS, 'writeMode');
+  if (problems.length === 0 && writeMode === 'active-active') {
+    problems.push({
+      property: 'writeMode',
+      message: "writeMode 'active-active' needs a writer in several regions, but an Aurora global database has one writer (its secondaries are read-only)",
+      fix: "use ActiveActiveDatabase (Aurora DSQL, peered clusters with a witness Region) for strongly consistent writes in several regions, or split the data into partitions with GeoPartitionedDatabase (writeMode 'geo-partitioned', one home region per partition)",
+    });
+  }
   return problems;
 }
