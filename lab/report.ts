@@ -42,8 +42,14 @@ export interface MeasuredOutage extends Outage {
   readonly firstOkWriteAfterMoveAt?: number;
   /** First failed write → first successful write after the move, ms. */
   readonly rtoMs?: number;
-  /** failover: checks of the old primary that failed between the failure and the detection (the threshold, if the semantics hold). */
+  /**
+   * failover: checks of the old primary that failed between the failure and the
+   * detection (the threshold, unless a check already failed just before the kill
+   * on a busy machine: then fewer, see `failedCheckStreakAtDetection`).
+   */
   readonly failedChecksToDetection?: number;
+  /** failover: consecutive failed checks of the old primary that ended by the detection (the threshold, if the semantics hold). */
+  readonly failedCheckStreakAtDetection?: number;
   /** The recovery model's estimate for this kind of outage with the lab's settings. */
   readonly model: { readonly rtoMs: number; readonly estimate: RecoveryEstimate };
 }
@@ -145,7 +151,10 @@ export async function analyse(drill: string, lab: Lab, workload: Workload, rawOu
     if (o.detectedAt === undefined) return m;
     // Checks that ended after the failure and by the detection (a check in flight at the kill counts: it failed because of it).
     const failed = checks.filter((c) => c.region === o.from && !c.ok && c.end >= o.failureAt && c.end <= o.detectedAt!).length;
-    return { ...m, failedChecksToDetection: failed };
+    const before = checks.filter((c) => c.region === o.from && c.end <= o.detectedAt!).sort((a, b) => a.end - b.end);
+    let streak = 0;
+    for (let k = before.length - 1; k >= 0 && !before[k].ok; k--) streak++;
+    return { ...m, failedChecksToDetection: failed, failedCheckStreakAtDetection: streak };
   });
   const cut = outages.find((o) => o.cutAt !== undefined);
   // The clients were held while the standbys caught up, so nothing was in flight at the cut:
