@@ -15,7 +15,9 @@
  * cdk.json pins originRegion (us-east-1, where the global database is
  * created). After a switchover or failover to eu-west-1, only the writer
  * moves in the configuration: -c primaryRegion=eu-west-1 -c replicaRegions=us-east-1
- * (docs/aws/day-two.md). A deployment of the examples made with stacks named
+ * (docs/aws/day-two.md). Without -c phase the app also builds
+ * app-in-each-region.ts (Connect-*, ConnectApp-*, ConnectGrants-* stacks: a
+ * service in every region, docs/connect-your-app.md). A deployment of the examples made with stacks named
  * PhaseN-Primary / PhaseN-Replica-<region> keeps them with -c stackNaming=by-role.
  */
 import { App, Aspects, IAspect, Validations } from 'aws-cdk-lib';
@@ -27,6 +29,7 @@ import { buildPhase1 } from './phase-1';
 import { buildPhase2 } from './phase-2';
 import { buildPhase3 } from './phase-3';
 import { buildPhase4 } from './phase-4';
+import { buildAppInEachRegion } from './app-in-each-region';
 
 export const EXAMPLE_DEFAULTS = {
   /** A placeholder account so synth needs no credentials; AZs for it are in cdk.context.json. */
@@ -92,6 +95,9 @@ class DropAcknowledgementTraces implements IAspect {
 /** Builds the selected examples into `app` (used by cdk.json and by the tests). */
 export function buildExamples(app: App): void {
   for (const phase of selectedPhases(app)) phaseBuilders()[phase](app);
+  // The application in each region (docs/connect-your-app.md): with every
+  // example, not with one selected phase (`-c phase=N` deploys that phase only).
+  if (app.node.tryGetContext('phase') === undefined) buildAppInEachRegion(app);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   Aspects.of(app).add(new DropAcknowledgementTraces());
 }

@@ -10,6 +10,8 @@ export * from './router-target';
 export * from './global-router';
 export * from './failover-runbook';
 export * from './graphql-edge-router';
+export { rdsDbUserArn } from './connections';
+export * from './discovery';
 // The one error type, so AWS users need no second import to catch it.
 export { MultiRegionConfigError } from '../core/errors';
 export type { ConfigProblem, ProblemSource } from '../core/errors';

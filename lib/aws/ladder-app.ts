@@ -2,6 +2,7 @@ import { Annotations, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { ConfigProblem, parseRegionList, Phase, show, throwIfProblems } from '../core';
+import { DiscoveryDeployment } from './discovery';
 import { PrimaryRegion, PrimaryRegionProps } from './primary-region';
 import { ReadReplicaRegion, ReadReplicaRegionProps } from './read-replica-region';
 
@@ -84,6 +85,12 @@ export interface LadderDeploymentProps extends LadderConfig {
   readonly network?: (stack: Stack, region: string) => RegionNetwork;
   /** Props applied to every stack (tags, synthesizer…). @default {} */
   readonly stackProps?: Omit<StackProps, 'env'>;
+  /**
+   * Publish a discovery record in every region under this name,
+   * `/multiregion/<discoveryName>/<region>/database` (docs/connect-your-app.md).
+   * @default - no discovery records
+   */
+  readonly discoveryName?: string;
 }
 
 /**
@@ -109,6 +116,8 @@ export class LadderDeployment extends Construct {
   public readonly writerRegion: string;
   /** The region the global database was created in (the PrimaryRegion's). */
   public readonly originRegion: string;
+  /** What applications pass to `DatabaseConnection.fromRegion`, when `discoveryName` is set. */
+  public readonly discovery?: DiscoveryDeployment;
 
   constructor(scope: Construct, id: string, props: LadderDeploymentProps) {
     super(scope, id);
@@ -179,6 +188,10 @@ export class LadderDeployment extends Construct {
       primary: this.primary,
     }));
     this.stacksByRegion = Object.fromEntries([this.primaryStack, ...this.replicaStacks].map((s) => [s.region, s]));
+    if (props.discoveryName !== undefined) {
+      this.discovery = this.primary.publishDiscovery(props.discoveryName).deployment;
+      for (const replica of this.replicas) replica.publishDiscovery(props.discoveryName);
+    }
   }
 }
 
