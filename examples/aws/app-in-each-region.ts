@@ -17,7 +17,7 @@
  * Stacks are created for the regions sorted by name, so the set does not
  * change when the writer moves (-c primaryRegion=eu-west-1 -c replicaRegions=us-east-1).
  */
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -98,6 +98,14 @@ export function buildAppInEachRegion(app: App, name = 'Connect'): AppInEachRegio
       roleName: serviceRoleName(name, region),
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `The ${region} service of the ${name} example`,
+      // A function in a VPC needs network interfaces and logs: the AWS managed
+      // policy for exactly that (its ec2:*NetworkInterface actions take no
+      // resource-level ARNs) — https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole')],
+    });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+      reason: 'Lambda in a VPC: network interfaces and logs, the permissions AWS documents for it; every data permission of the service is an exact-resource statement',
     });
     const service = new lambda.Function(stack, 'Service', {
       runtime: lambda.Runtime.NODEJS_24_X,
