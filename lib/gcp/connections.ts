@@ -98,7 +98,8 @@ export function grantConnectTo(scope: Construct, primary: PrimaryRegion, service
     lifecycle: { ignoreChanges: ['instance'] },
   });
   const condition = {
-    title: `${primary.instanceName}-instances`.slice(0, 100),
+    // Named after the first region's instance (sorted), never the writer's.
+    title: `${instancesByRegion(primary)[0].instance}-instances`.slice(0, 100),
     description: 'Only the instances of this deployment, in every region',
     expression: instanceCondition(primary),
   };
