@@ -17,7 +17,7 @@
  * Stacks are created for the regions sorted by name, so the set does not
  * change when the writer moves (-c primaryRegion=eu-west-1 -c replicaRegions=us-east-1).
  */
-import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -92,6 +92,9 @@ export function buildAppInEachRegion(app: App, name = 'Connect'): AppInEachRegio
       description: `multiregion-constructs example: a service in ${region} connected to its region's database`,
     });
     stack.addStackDependency(deployment.stacksByRegion[region], 'the discovery record must exist before the service reads it');
+    // The service runs in the database's VPC (same region): its subnets are the
+    // only same-region references, and a strong reference is what they need.
+    Annotations.of(stack).acknowledgeWarning('@aws-cdk/core:crossStackReferencesDefaultStrong', 'the service uses the VPC of its region\'s database stack; a strong reference keeps the subnets while the service uses them');
     const db = DatabaseConnection.fromRegion(stack, 'Database', { deployment: discovery });
     const logGroup = new logs.LogGroup(stack, 'Logs', { retention: logs.RetentionDays.ONE_MONTH });
     const role = new iam.Role(stack, 'ServiceRole', {

@@ -17,7 +17,8 @@
  * moves in the configuration: -c primaryRegion=eu-west-1 -c replicaRegions=us-east-1
  * (docs/aws/day-two.md). Without -c phase the app also builds
  * app-in-each-region.ts (Connect-*, ConnectApp-*, ConnectGrants-* stacks: a
- * service in every region, docs/connect-your-app.md). A deployment of the examples made with stacks named
+ * service in every region, docs/connect-your-app.md); -c phase=connect builds
+ * only that one. A deployment of the examples made with stacks named
  * PhaseN-Primary / PhaseN-Replica-<region> keeps them with -c stackNaming=by-role.
  */
 import { App, Aspects, IAspect, Validations } from 'aws-cdk-lib';
@@ -70,7 +71,7 @@ export function selectedPhases(app: App): number[] {
     throw new MultiRegionConfigError({ construct: 'Examples', path: 'App' }, [{
       property: 'phase',
       message: `context phase ${show(raw)} is not an example phase`,
-      fix: 'pass -c phase=1, 2, 3 or 4 (or a list such as -c phase=1,2), or leave it out to build every phase',
+      fix: "pass -c phase=1, 2, 3 or 4 (or a list such as -c phase=1,2), -c phase=connect for the application in each region, or leave it out to build every example",
     }]);
   }
   return [...new Set(phases)].sort();
@@ -92,12 +93,17 @@ class DropAcknowledgementTraces implements IAspect {
   }
 }
 
+/** `-c phase=connect`: only the application in each region (app-in-each-region.ts), deployable on its own. */
+export const CONNECT_EXAMPLE = 'connect';
+
 /** Builds the selected examples into `app` (used by cdk.json and by the tests). */
 export function buildExamples(app: App): void {
-  for (const phase of selectedPhases(app)) phaseBuilders()[phase](app);
+  const selected = app.node.tryGetContext('phase');
   // The application in each region (docs/connect-your-app.md): with every
-  // example, not with one selected phase (`-c phase=N` deploys that phase only).
-  if (app.node.tryGetContext('phase') === undefined) buildAppInEachRegion(app);
+  // example, or alone with -c phase=connect (`-c phase=N` deploys phase N only).
+  const connect = selected === undefined || String(selected) === CONNECT_EXAMPLE;
+  if (String(selected) !== CONNECT_EXAMPLE) for (const phase of selectedPhases(app)) phaseBuilders()[phase](app);
+  if (connect) buildAppInEachRegion(app);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   Aspects.of(app).add(new DropAcknowledgementTraces());
 }

@@ -20,6 +20,7 @@ import { CloudRunV2Service } from '@cdktf/provider-google/lib/cloud-run-v2-servi
 import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { DatabaseDiscovery, DatabaseUsers, useGoogleProvider } from '../../lib/gcp';
+import { dependOnServices, GCP_SERVICES, requireServices } from '../../lib/gcp/private/services';
 import { GcpExampleConfig, guardPlaceholders, useStateBucket } from './config';
 import { buildGcpDeployment } from './deployment';
 
@@ -49,6 +50,7 @@ export function buildGcpAppInEachRegion(app: App, config: GcpExampleConfig): Gcp
     accountId,
     displayName: 'The connect example service, in every region',
   });
+  dependOnServices(account, requireServices(usersStack, config.project, [GCP_SERVICES.iam]));
   const users = new DatabaseUsers(usersStack, 'Users', { primary: d.primary, iamUsers: [] });
   const grant = users.grantConnect(serviceAccountEmail);
   for (const b of grant.bindings) b.node.addDependency(account);
@@ -95,6 +97,8 @@ export function buildGcpAppInEachRegion(app: App, config: GcpExampleConfig): Gcp
         }],
       },
     });
+    dependOnServices(subnet, requireServices(stack, config.project, [GCP_SERVICES.compute]));
+    dependOnServices(services[region], requireServices(stack, config.project, [GCP_SERVICES.run]));
     guardPlaceholders(stack, config);
     useStateBucket(stack, config);
     return stack;

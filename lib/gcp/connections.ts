@@ -20,11 +20,10 @@ import { ConfigProblem, ProblemSource, show, throwIfProblems } from '../core';
 import type { PrimaryRegion } from './primary-region';
 import type { ReadReplicaRegion } from './read-replica-region';
 import { iamAuthFlag, iamDatabaseUser } from './private/sql-rules';
-import { dependOnServices, requireServices } from './private/services';
+import { dependOnServices, GCP_SERVICES, requireServices } from './private/services';
 
 const SERVICE_ACCOUNT = /^[a-z][a-z0-9-]{4,28}[a-z0-9]@[a-z0-9-]+\.iam\.gserviceaccount\.com$/;
 const NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
-const SECRET_MANAGER = 'secretmanager.googleapis.com';
 
 /** The discovery secret's id of `deployment` in `region`: `multiregion-<deployment>-<region>-database`. */
 export function discoverySecretId(deployment: string, region: string): string {
@@ -109,6 +108,9 @@ export function grantConnectTo(scope: Construct, primary: PrimaryRegion, service
     member: `serviceAccount:${serviceAccount}`,
     condition,
   }));
+  // The new resources wait for their APIs (a fresh project has them off).
+  const services = requireServices(scope, primary.project, [GCP_SERVICES.sqlAdmin, GCP_SERVICES.iam]);
+  for (const r of [...(existing ? [] : [sqlUser]), ...bindings]) dependOnServices(r, services);
   return { user: sqlUser, bindings, dbUser: user.name };
 }
 
@@ -201,7 +203,7 @@ export class DatabaseDiscovery extends Construct {
       secret: this.secret.id,
       secretData: Fn.jsonencode(this.record),
     });
-    dependOnServices(this, requireServices(this, primary.project, [SECRET_MANAGER]));
+    dependOnServices(this, requireServices(this, primary.project, [GCP_SERVICES.secretManager]));
   }
 
   /**
@@ -210,12 +212,14 @@ export class DatabaseDiscovery extends Construct {
    * by its plain id, so no cross-stack reference).
    */
   public grantRead(serviceAccount: string, scope: Construct = this): SecretManagerSecretIamMember {
-    return new SecretManagerSecretIamMember(scope, `DiscoveryReader-${this.secretId}-${serviceAccount}`, {
+    const member = new SecretManagerSecretIamMember(scope, `DiscoveryReader-${this.secretId}-${serviceAccount}`, {
       project: this.project,
       secretId: this.secretId,
       role: 'roles/secretmanager.secretAccessor',
       member: `serviceAccount:${serviceAccount}`,
     });
+    dependOnServices(member, requireServices(scope, this.project, [GCP_SERVICES.secretManager]));
+    return member;
   }
 
   /** The stack that holds the record (the region's). */
