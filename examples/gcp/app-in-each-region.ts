@@ -19,7 +19,7 @@ import { App, TerraformStack } from 'cdktf';
 import { CloudRunV2Service } from '@cdktf/provider-google/lib/cloud-run-v2-service';
 import { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
-import { DatabaseDiscovery, DatabaseUsers, useGoogleProvider } from '../../lib/gcp';
+import { DatabaseDiscovery, DatabaseUsers, discoverySecretFor, useGoogleProvider } from '../../lib/gcp';
 import { dependOnServices, GCP_SERVICES, requireServices } from '../../lib/gcp/private/services';
 import { GcpExampleConfig, guardPlaceholders, useStateBucket } from './config';
 import { buildGcpDeployment } from './deployment';
@@ -91,7 +91,7 @@ export function buildGcpAppInEachRegion(app: App, config: GcpExampleConfig): Gcp
           // Replace with the application's image (see docs/connect-your-app.md for the connector code).
           image: 'us-docker.pkg.dev/cloudrun/container/hello',
           env: [
-            { name: 'DB_RECORD', valueSource: { secretKeyRef: { secret: discovery[region].secretId, version: 'latest' } } },
+            { name: 'DB_RECORD', valueSource: { secretKeyRef: { secret: discoverySecretFor(discovery[region].deployment, region), version: 'latest' } } },
             { name: 'DB_USER', value: grant.dbUser },
           ],
         }],

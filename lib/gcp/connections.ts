@@ -30,6 +30,30 @@ export function discoverySecretId(deployment: string, region: string): string {
   return `multiregion-${deployment}-${region}-database`;
 }
 
+/** What an application needs to find a deployment's record (plain values, usable from any Terraform configuration). */
+export interface DiscoveryDeploymentRef {
+  /** The deployment's discovery name. */
+  readonly name: string;
+  /** Every region of the deployment. */
+  readonly regions: readonly string[];
+}
+
+/**
+ * The discovery secret's id of `deployment` in `region`, for an application
+ * in that region (Cloud Run `secret_key_ref`, or `gcloud secrets versions
+ * access latest --secret <id>`). Refuses a region outside the deployment.
+ */
+export function discoverySecretFor(deployment: DiscoveryDeploymentRef, region: string, source: ProblemSource = { construct: 'DatabaseDiscovery', path: 'lookup' }): string {
+  if (!deployment.regions.includes(region)) {
+    throwIfProblems(source, [{
+      property: 'region',
+      message: `region ${show(region)} is not a region of the deployment ${show(deployment.name)} (${show([...deployment.regions].sort())})`,
+      fix: `look up one of ${[...deployment.regions].sort().join(', ')}: an application reads the record of its own region`,
+    }]);
+  }
+  return discoverySecretId(deployment.name, region);
+}
+
 /** Every region's instance name of the deployment, sorted by region (never in role order). */
 function instancesByRegion(primary: PrimaryRegion): { region: string; instance: string }[] {
   return [primary.region, ...primary.topology.replicaRegions].sort().map((region) => ({ region, instance: primary.instanceNameOf(region) }));
@@ -145,6 +169,8 @@ export class DatabaseDiscovery extends Construct {
   public readonly secretId: string;
   /** The record (the private IP is a Terraform reference). */
   public readonly record: Readonly<Record<string, unknown>>;
+  /** What applications pass to {@link discoverySecretFor}. */
+  public readonly deployment: DiscoveryDeploymentRef;
   private readonly project: string;
 
   constructor(database: PrimaryRegion | ReadReplicaRegion, id: string, props: DatabaseDiscoveryProps) {
@@ -174,6 +200,7 @@ export class DatabaseDiscovery extends Construct {
 
     this.project = primary.project;
     this.secretId = discoverySecretId(props.name, database.region);
+    this.deployment = { name: props.name, regions: instancesByRegion(primary).map((r) => r.region) };
     const iamUser = primary.engine === 'postgresql'
       ? '<service account email without .gserviceaccount.com> (CLOUD_IAM_SERVICE_ACCOUNT, made by DatabaseUsers.grantConnect)'
       : '<service account email> (Cloud SQL shortens it to the part before @)';

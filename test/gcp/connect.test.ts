@@ -5,7 +5,7 @@
  */
 import { App, Testing } from 'cdktf';
 import { findReplacements, formatReplacementFindings } from '../../lib/core';
-import { DatabaseDiscovery, DatabaseUsers, GCP_REPLACEMENT_RULES, instanceCondition, PrimaryRegion, ReadReplicaRegion, terraformResources } from '../../lib/gcp';
+import { DatabaseDiscovery, DatabaseUsers, discoverySecretFor, GCP_REPLACEMENT_RULES, instanceCondition, PrimaryRegion, ReadReplicaRegion, terraformResources } from '../../lib/gcp';
 import { readGcpExampleConfig } from '../../examples/gcp/config';
 import { buildGcpAppInEachRegion } from '../../examples/gcp/app-in-each-region';
 import { errorOf, PROJECT } from './helpers';
@@ -85,6 +85,14 @@ describe('the discovery secret', () => {
     const other = new PrimaryRegion(new TerraformStack(app, 'billing'), 'Database', { project: PROJECT, region: 'us-east1', instanceName: 'billing', network: `projects/${PROJECT}/global/networks/orders-vpc`, allocatedIpRange: 'orders-psa' });
     expect(errorOf(() => new DatabaseDiscovery(other, 'Discovery', { name: 'orders' }))).toBe(
       "DatabaseDiscovery 'billing/Database/Discovery': name 'orders' is already the discovery name of the deployment of 'us/Database' in project test-project; give each deployment of a project its own discovery name: both would write the same secrets");
+  });
+
+  test('a lookup for a region outside the deployment lists its regions', () => {
+    const { primary } = deployment();
+    const record = new DatabaseDiscovery(primary, 'Discovery', { name: 'orders' });
+    expect(discoverySecretFor(record.deployment, 'europe-west1')).toBe('multiregion-orders-europe-west1-database');
+    expect(errorOf(() => discoverySecretFor(record.deployment, 'asia-east1', { construct: 'App', path: 'app/eu' }))).toBe(
+      "App 'app/eu': region 'asia-east1' is not a region of the deployment 'orders' (['europe-west1', 'us-central1']); look up one of europe-west1, us-central1: an application reads the record of its own region");
   });
 
   test('a name that is not a secret id part', () => {
