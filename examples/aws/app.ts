@@ -15,7 +15,10 @@
  * cdk.json pins originRegion (us-east-1, where the global database is
  * created). After a switchover or failover to eu-west-1, only the writer
  * moves in the configuration: -c primaryRegion=eu-west-1 -c replicaRegions=us-east-1
- * (docs/aws/day-two.md). A deployment of the examples made with stacks named
+ * (docs/aws/day-two.md). Without -c phase the app also builds
+ * app-in-each-region.ts (Connect-*, ConnectApp-*, ConnectGrants-* stacks: a
+ * service in every region, docs/connect-your-app.md); -c phase=connect builds
+ * only that one. A deployment of the examples made with stacks named
  * PhaseN-Primary / PhaseN-Replica-<region> keeps them with -c stackNaming=by-role.
  *
  * From a configuration file instead (docs/config.md): `-c config=examples/config/aws/phase-3.yaml`
@@ -32,6 +35,7 @@ import { buildPhase2 } from './phase-2';
 import { buildPhase3 } from './phase-3';
 import { buildPhase4 } from './phase-4';
 import { buildPhase5 } from './phase-5';
+import { buildAppInEachRegion } from './app-in-each-region';
 
 export const EXAMPLE_DEFAULTS = {
   /** A placeholder account so synth needs no credentials; AZs for it are in cdk.context.json. */
@@ -118,7 +122,7 @@ export function selectedPhases(app: App): number[] {
     throw new MultiRegionConfigError({ construct: 'Examples', path: 'App' }, [{
       property: 'phase',
       message: `context phase ${show(raw)} is not an example phase`,
-      fix: 'pass -c phase=1, 2, 3, 4 or 5 (or a list such as -c phase=1,2), or leave it out to build every phase',
+      fix: 'pass -c phase=1, 2, 3, 4 or 5 (or a list such as -c phase=1,2), -c phase=connect for the application in each region, or leave it out to build every example',
     }]);
   }
   return [...new Set(phases)].sort();
@@ -147,11 +151,19 @@ export const NO_STACK_TRACES: Readonly<Record<string, boolean>> = {
   [cxapi.DISABLE_CREATION_STACK_TRACES]: true,
 };
 
+/** `-c phase=connect`: only the application in each region (app-in-each-region.ts), deployable on its own. */
+export const CONNECT_EXAMPLE = 'connect';
+
 /** Builds the selected examples into `app` (used by cdk.json and by the tests). */
 export function buildExamples(app: App): void {
   const file = exampleConfigFile(app);
+  const selected = app.node.tryGetContext('phase');
+  // The application in each region (docs/connect-your-app.md): with every
+  // example, or alone with -c phase=connect (`-c phase=N` deploys phase N only).
+  const connect = file === undefined && (selected === undefined || String(selected) === CONNECT_EXAMPLE);
   if (file !== undefined) buildFromFile(app, file);
-  else for (const phase of selectedPhases(app)) phaseBuilders()[phase](app);
+  else if (String(selected) !== CONNECT_EXAMPLE) for (const phase of selectedPhases(app)) phaseBuilders()[phase](app);
+  if (connect) buildAppInEachRegion(app);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   Aspects.of(app).add(new DropAcknowledgementTraces());
 }

@@ -31,6 +31,7 @@ import { buildGcpPhase3 } from './phase-3';
 import { buildGcpPhase4 } from './phase-4';
 import { buildGcpPhase5 } from './phase-5';
 import { buildGcpStateBucket } from './state';
+import { buildGcpAppInEachRegion } from './app-in-each-region';
 import { CleanReport, finishOutDir } from './out-dir';
 
 /**
@@ -43,6 +44,8 @@ export function buildGcpExamples(app: App, config: GcpExampleConfig = readGcpExa
   buildGcpPhase2(app, config);
   const runbooks = [buildGcpPhase3(app, config).runbook!, buildGcpPhase4(app, config).runbook!];
   const { partitioned } = buildGcpPhase5(app, config);
+  // A Cloud Run service in every region, connected to its region's instance (docs/connect-your-app.md).
+  buildGcpAppInEachRegion(app, config);
   runbooks.push(...partitioned.partitions.map((p) => p.runbook));
   return {
     ...Object.fromEntries(runbooks.map((r) => [r.runbookFileName, r.markdown])),

@@ -15,6 +15,8 @@ export * from './graphql-edge-router';
 export * from './monitoring';
 export * from './geo-partitioned-database';
 export * from './active-active-database';
+export { rdsDbUserArn } from './connections';
+export * from './discovery';
 // The one error type, so AWS users need no second import to catch it.
 export { MultiRegionConfigError } from '../core/errors';
 export type { ConfigProblem, ProblemSource } from '../core/errors';

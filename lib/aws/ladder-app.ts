@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { ConfigProblem, parseRegionList, Phase, show, throwIfProblems } from '../core';
 import { LadderFileOptions, LadderFromFile, ladderFromFile } from './ladder-file';
+import { DiscoveryDeployment } from './discovery';
 import { PrimaryRegion, PrimaryRegionProps } from './primary-region';
 import { ReadReplicaRegion, ReadReplicaRegionProps } from './read-replica-region';
 
@@ -92,6 +93,12 @@ export interface LadderDeploymentProps extends LadderConfig {
   readonly network?: (stack: Stack, region: string) => RegionNetwork;
   /** Props applied to every stack (tags, synthesizer…). @default {} */
   readonly stackProps?: Omit<StackProps, 'env'>;
+  /**
+   * Publish a discovery record in every region under this name,
+   * `/multiregion/<discoveryName>/<region>/database` (docs/connect-your-app.md).
+   * @default - no discovery records
+   */
+  readonly discoveryName?: string;
 }
 
 /**
@@ -131,6 +138,8 @@ export class LadderDeployment extends Construct {
   public readonly writerRegion: string;
   /** The region the global database was created in (the PrimaryRegion's). */
   public readonly originRegion: string;
+  /** What applications pass to `DatabaseConnection.fromRegion`, when `discoveryName` is set. */
+  public readonly discovery?: DiscoveryDeployment;
 
   constructor(scope: Construct, id: string, props: LadderDeploymentProps) {
     super(scope, id);
@@ -203,6 +212,10 @@ export class LadderDeployment extends Construct {
       primary: this.primary,
     }));
     this.stacksByRegion = Object.fromEntries([this.primaryStack, ...this.replicaStacks].map((s) => [s.region, s]));
+    if (props.discoveryName !== undefined) {
+      this.discovery = this.primary.publishDiscovery(props.discoveryName).deployment;
+      for (const replica of this.replicas) replica.publishDiscovery(props.discoveryName);
+    }
   }
 }
 

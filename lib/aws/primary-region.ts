@@ -1,11 +1,15 @@
 import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DataResidency, Phase, RecoveryObjectives, resolveTopology, throwIfProblems, Topology, WriteMode } from '../core';
+import { grantConnectOn, grantSecretReadOn } from './connections';
+import { DatabaseDiscovery } from './discovery';
+import { masterSecretName, primaryTarget } from './private/connect-targets';
 import { engineFamily, logExports, tlsParameters } from './private/aurora-rules';
 import { defaultGlobalIdentifier, IdentifierScheme } from './private/identifiers';
 import { auroraClusterMetric, createRegionAlarm, RegionAlarmOptions, RegionMetricOptions, writerRoleMetric } from './private/aurora-metrics';
@@ -195,7 +199,7 @@ export interface PrimaryRegionProps {
  *
  * Place it in a stack with an explicit `env.region`.
  */
-export class PrimaryRegion extends Construct {
+export class PrimaryRegion extends Construct implements ec2.IConnectable {
   /** The validated topology this primary belongs to. */
   public readonly topology: Topology;
   /** The Aurora cluster in this region. */
@@ -244,6 +248,10 @@ export class PrimaryRegion extends Construct {
    * failover. Undefined for a single-region database.
    */
   public readonly globalWriterEndpoint?: string;
+  /** The master user's name (its password is in {@link secret}). */
+  public readonly masterUsername: string;
+  /** The database created in the cluster, if any. */
+  public readonly databaseName?: string;
 
   constructor(scope: Construct, id: string, props: PrimaryRegionProps = {}) {
     super(scope, id);
@@ -299,6 +307,8 @@ export class PrimaryRegion extends Construct {
     this.vpc = props.vpc ?? createNetwork(this, props.availabilityZones);
 
     this.clusterIdentifier = this.identifiers.cluster(this.region);
+    this.masterUsername = props.masterUsername ?? 'dbadmin';
+    this.databaseName = props.defaultDatabaseName;
     const writerProps = {
       instanceIdentifier: this.identifiers.instance(this.region, 1),
       publiclyAccessible: false,
@@ -336,8 +346,8 @@ export class PrimaryRegion extends Construct {
         promotionTier: 0,
       }),
       readers,
-      credentials: rds.Credentials.fromGeneratedSecret(props.masterUsername ?? 'dbadmin', {
-        secretName: `${globalId}/master`,
+      credentials: rds.Credentials.fromGeneratedSecret(this.masterUsername, {
+        secretName: masterSecretName(globalId),
         encryptionKey: this.encryptionKey,
         // No key per replica: a key of the replica region would have to exist
         // before this stack deploys (it is made by the replica's stack, which
@@ -426,6 +436,36 @@ export class PrimaryRegion extends Construct {
   public metricRpoLag(secondaryRegion: string, options: GlobalLagMetricOptions = {}): cloudwatch.Metric {
     this.requireGlobal();
     return globalLagMetric('AuroraGlobalDBRPOLag', this.clusterIdentifierIn(secondaryRegion), secondaryRegion, options);
+  }
+
+  /** The cluster's security group, on the database port: `db.connections.allowDefaultPortFrom(service)`. */
+  public get connections(): ec2.Connections {
+    return this.cluster.connections;
+  }
+
+  /**
+   * Lets `grantee` log in as `dbUser` with IAM database authentication on
+   * this region's cluster: `rds-db:connect` on
+   * `arn:aws:rds-db:<region>:<account>:dbuser:<cluster resource id>/<dbUser>`
+   * only. The grantee must be in a stack of this region (docs/connect-your-app.md
+   * for writers in other regions).
+   */
+  public grantConnect(grantee: iam.IGrantable, dbUser: string): iam.Grant {
+    return grantConnectOn(primaryTarget(this), grantee, dbUser);
+  }
+
+  /** Lets `grantee` read the master secret in this region (and decrypt it with its key, through Secrets Manager only). */
+  public grantSecretRead(grantee: iam.IGrantable): iam.Grant {
+    return grantSecretReadOn(primaryTarget(this), grantee);
+  }
+
+  /**
+   * Publishes this region's discovery record, `/multiregion/<name>/<region>/database`
+   * (docs/connect-your-app.md): role-agnostic, read by applications with
+   * {@link DatabaseConnection.fromRegion}.
+   */
+  public publishDiscovery(name: string): DatabaseDiscovery {
+    return new DatabaseDiscovery(this, 'Discovery', primaryTarget(this), { name });
   }
 
   /** The cluster identifier of this database in `region` (this region or a replica region). */

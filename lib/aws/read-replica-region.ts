@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
@@ -13,6 +14,9 @@ import { createMonitoringRole } from './private/monitoring-role';
 import { checkNetwork, createNetwork, placementZones } from './private/network';
 import { markPhaseComponent } from './private/phase-checks';
 import { PrimaryRegion } from './primary-region';
+import { grantConnectOn, grantSecretReadOn } from './connections';
+import { DatabaseDiscovery } from './discovery';
+import { replicaTarget } from './private/connect-targets';
 
 /** Properties of {@link ReadReplicaRegion}. */
 export interface ReadReplicaRegionProps {
@@ -86,7 +90,9 @@ export interface ReadReplicaRegionProps {
  *
  * Place it in a stack whose `env.region` is one of the primary's replicaRegions.
  */
-export class ReadReplicaRegion extends Construct {
+export class ReadReplicaRegion extends Construct implements ec2.IConnectable {
+  /** The primary this region replicates (the origin region's database). */
+  public readonly primary: PrimaryRegion;
   /** The secondary cluster (L1: there is no L2 for global secondaries). */
   public readonly cluster: rds.CfnDBCluster;
   /** Reader instances (empty when headless). */
@@ -118,6 +124,7 @@ export class ReadReplicaRegion extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const primary = props.primary;
+    this.primary = primary;
     const source = { construct: 'ReadReplicaRegion', path: this.node.path };
     this.region = stack.region;
     const instances = props.instances ?? 1;
@@ -304,6 +311,34 @@ export class ReadReplicaRegion extends Construct {
   public addClusterParameter(name: string, value: string): void {
     const current = this.parameterGroup.parameters as Record<string, string>;
     this.parameterGroup.parameters = { ...current, [name]: value };
+  }
+
+  /** The secondary's security group, on the database port: `db.connections.allowDefaultPortFrom(service)`. */
+  public get connections(): ec2.Connections {
+    return new ec2.Connections({ securityGroups: [this.securityGroup], defaultPort: ec2.Port.tcp(this.cluster.port as number) });
+  }
+
+  /**
+   * Lets `grantee` log in as `dbUser` with IAM database authentication on
+   * this region's cluster (its own resource id, not the primary's). The
+   * grantee must be in a stack of this region.
+   */
+  public grantConnect(grantee: iam.IGrantable, dbUser: string): iam.Grant {
+    return grantConnectOn(replicaTarget(this), grantee, dbUser);
+  }
+
+  /**
+   * Lets `grantee` read the copy of the master secret in this region (its ARN
+   * is read at deploy time; encrypted with `aws/secretsmanager`, which needs
+   * no grant).
+   */
+  public grantSecretRead(grantee: iam.IGrantable): iam.Grant {
+    return grantSecretReadOn(replicaTarget(this), grantee);
+  }
+
+  /** Publishes this region's discovery record (see {@link PrimaryRegion.publishDiscovery}). */
+  public publishDiscovery(name: string): DatabaseDiscovery {
+    return new DatabaseDiscovery(this, 'Discovery', replicaTarget(this), { name });
   }
 
   /** Allow connections to the secondary's readers. */

@@ -221,6 +221,9 @@ export const AWS_SERVICES: PricerSet = {
     'AWS::Lambda::Version': FREE('a version costs nothing; invocations are priced on the function'),
     'AWS::Lambda::Permission': FREE('configuration only'),
     'AWS::CertificateManager::Certificate': FREE('public ACM certificates have no charge'),
+    // https://aws.amazon.com/systems-manager/pricing/ (Parameter Store: standard parameters, standard throughput).
+    'AWS::SSM::Parameter': FREE('a standard-tier parameter (the discovery record) has no charge at standard throughput'),
+    'Custom::AWS': FREE('a CloudFormation custom resource (a deploy-time SDK call); its provider Lambda function is priced on its own'),
     'AWS::SNS::Topic': USAGE('SNS publishes and deliveries; no usage key for notifications'),
     // Phase 5, active-active: no instance to price, only what the workload uses.
     'AWS::DSQL::Cluster': USAGE('Aurora DSQL bills Distributed Processing Units and storage GB-months in each Region of the cluster (https://aws.amazon.com/rds/aurora/dsql/pricing/): both follow the workload, and the price table has no key for them'),

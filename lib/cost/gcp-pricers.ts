@@ -194,6 +194,11 @@ export const GCP_PRICERS: PricerSet = {
     google_monitoring_dashboard: FREE('Cloud Monitoring bills ingested data, API calls and alert policies, not dashboards (https://cloud.google.com/stackdriver/pricing)'),
     terraform_data: FREE('a Terraform-only resource (plan-time checks); nothing is created in the cloud'),
     google_storage_bucket: { reason: 'usage-only', detail: 'Terraform state bucket: billed by stored GB and operations (a few MB of state), which the price table does not hold' },
+    google_compute_subnetwork: FREE('no charge for a subnet'),
+    google_secret_manager_secret: FREE('no charge of its own; its versions are billed'),
+    google_secret_manager_secret_iam_member: FREE('IAM has no charge'),
+    google_secret_manager_secret_version: { reason: 'usage-only', detail: 'Secret Manager bills active secret versions per location and access operations (https://cloud.google.com/secret-manager/pricing): one version in one region per discovery record, which the price table does not hold' },
+    google_cloud_run_v2_service: { reason: 'usage-only', detail: 'Cloud Run bills CPU, memory and requests while instances run (https://cloud.google.com/run/pricing); the example service scales to zero, and the price table holds no usage for it' },
     google_spanner_backup_schedule: { reason: 'usage-only', detail: 'Spanner backups are billed per GB-month of backup storage in the instance configuration (https://cloud.google.com/spanner/pricing), which depends on the data and the retention; the price table does not hold it' },
   },
 };

@@ -1,6 +1,7 @@
 import { SqlUser } from '@cdktf/provider-google/lib/sql-user';
 import { Construct } from 'constructs';
 import { throwIfProblems } from '../core';
+import { ConnectGrant, grantConnectTo } from './connections';
 import { PrimaryRegion } from './primary-region';
 import { checkIamUsers, iamDatabaseUser } from './private/sql-rules';
 import { dependOnServices, GCP_SERVICES, requireServices } from './private/services';
@@ -34,10 +35,13 @@ export interface DatabaseUsersProps {
 export class DatabaseUsers extends Construct {
   /** The users, without passwords. */
   public readonly users: readonly SqlUser[];
+  private readonly primary: PrimaryRegion;
+  private readonly byEmail = new Map<string, SqlUser>();
 
   constructor(scope: Construct, id: string, props: DatabaseUsersProps) {
     super(scope, id);
     const { primary } = props;
+    this.primary = primary;
     throwIfProblems({ construct: 'DatabaseUsers', path: this.node.path }, checkIamUsers(props.iamUsers, 'iamUsers'));
     useGoogleProvider(this, { project: primary.project, region: primary.region });
     const engine = primary.topology.engine;
@@ -56,6 +60,20 @@ export class DatabaseUsers extends Construct {
         lifecycle: { ignoreChanges: ['instance'] },
       });
     });
+    props.iamUsers.forEach((email, i) => this.byEmail.set(email, this.users[i]));
     dependOnServices(this, requireServices(this, primary.project, [GCP_SERVICES.sqlAdmin]));
+  }
+
+  /**
+   * Lets `serviceAccount` connect with IAM database authentication to every
+   * region's instance, whichever writes: a `CLOUD_IAM_SERVICE_ACCOUNT` database
+   * user (created here once, or the one of `iamUsers`), and
+   * `roles/cloudsql.client` + `roles/cloudsql.instanceUser` on the project,
+   * conditioned to this deployment's instances (docs/connect-your-app.md).
+   */
+  public grantConnect(serviceAccount: string): ConnectGrant {
+    const grant = grantConnectTo(this, this.primary, serviceAccount, { construct: 'DatabaseUsers', path: this.node.path }, this.byEmail.get(serviceAccount));
+    this.byEmail.set(serviceAccount, grant.user);
+    return grant;
   }
 }

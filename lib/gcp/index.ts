@@ -17,6 +17,7 @@ export * from './placeholder-guard';
 export * from './state-backend';
 export * from './deployment-network';
 export * from './database-users';
+export * from './connections';
 export * from './day-two';
 export * from './active-active-database';
 export * from './geo-partitioned-database';

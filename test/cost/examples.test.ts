@@ -42,14 +42,15 @@ beforeAll(() => {
 
 afterAll(cleanup);
 
-test('both outputs are read: 17 AWS stacks and 26 Google Cloud stacks (with the state bucket and a network stack per phase)', () => {
+test('both outputs are read: 23 AWS stacks and 32 Google Cloud stacks (with the state bucket, a network stack per phase and the application in each region)', () => {
   expect(estimate.stacks.filter((s) => s.cloud === 'aws').map((s) => s.name)).toEqual([
     'Phase1-us-east-1', 'Phase2-us-east-1', 'Phase2-eu-west-1', 'Phase3-us-east-1', 'Phase3-eu-west-1', 'Phase3-Routing',
     'Phase4-us-east-1', 'Phase4-eu-west-1', 'Phase4-Routing',
     'Phase5-us-east-1', 'Phase5-eu-west-1', 'Phase5-Routing', 'Phase5-eu-eu-central-1', 'Phase5-eu-eu-west-1', 'Phase5-eu-Routing',
     'Phase5-Ledger-us-east-1', 'Phase5-Ledger-us-east-2',
+    'Connect-us-east-1', 'Connect-eu-west-1', 'ConnectApp-eu-west-1', 'ConnectApp-us-east-1', 'ConnectGrants-eu-west-1', 'ConnectGrants-us-east-1',
   ]);
-  expect(estimate.stacks.filter((s) => s.cloud === 'gcp')).toHaveLength(26);
+  expect(estimate.stacks.filter((s) => s.cloud === 'gcp')).toHaveLength(32);
 });
 
 test('every resource type in every example is priced or explained (none unknown to the estimator)', () => {
@@ -74,9 +75,13 @@ test('what is not priced in the examples, and why', () => {
     'gcp google_spanner_database ×1 unknown',
     'gcp google_spanner_instance ×1 unknown',
     'aws AWS::DSQL::Cluster ×2 usage-only',
+    // The application in each region's services and the deploy-time lookups' provider (issue 22).
+    'aws AWS::Lambda::Function ×4 usage-only',
     'aws AWS::S3::Bucket ×2 usage-only',
     // Failover-engine topics (phases 4 and 5) and the alarm topic of each region hosting alarms (phases 2-5: DeploymentMonitoring, one set per partition in phase 5).
     'aws AWS::SNS::Topic ×17 usage-only',
+    'gcp google_cloud_run_v2_service ×2 usage-only',
+    'gcp google_secret_manager_secret_version ×2 usage-only',
     'gcp google_spanner_backup_schedule ×1 usage-only',
     'gcp google_storage_bucket ×1 usage-only',
   ]);

@@ -92,10 +92,11 @@ describe.each([1, 2, 3, 4, 5])('example phase %i on its own', (phase) => {
 describe('all example phases at once', () => {
   test('every phase is built by default (npm run synth), and together they would not fit: the quick start deploys one phase', () => {
     const all = examples();
-    expect([...new Set(all.map((s) => s.stackName.split('-')[0]))]).toEqual(['Phase1', 'Phase2', 'Phase3', 'Phase4', 'Phase5']);
-    // Five VPCs in us-east-1 plus the default VPC is more than the default quota of 5:
-    // `cdk deploy --all` of every phase fails. Hence -c phase=N.
-    expect(usage(all)['us-east-1'].vpcs).toBe(5);
+    expect([...new Set(all.map((s) => s.stackName.split('-')[0]))]).toEqual(['Phase1', 'Phase2', 'Phase3', 'Phase4', 'Phase5', 'Connect', 'ConnectApp', 'ConnectGrants']);
+    // Five VPCs of the phases and one of the application in each region in us-east-1,
+    // plus the default VPC, exceed the default quota of 5: `cdk deploy --all` fails.
+    // Hence -c phase=N (or -c phase=connect).
+    expect(usage(all)['us-east-1'].vpcs).toBe(6);
     const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
     expect(readme).toMatch(/cdk deploy --all -c phase=\d/);
   });
@@ -103,8 +104,27 @@ describe('all example phases at once', () => {
   test('a phase that is not an example is a clear error', () => {
     expect(selectedPhases(new App({ context: { phase: '2,4' } }))).toEqual([2, 4]);
     expect(errorOf(() => selectedPhases(new App({ context: { phase: '6' } })))).toBe(
-      "Examples 'App': context phase '6' is not an example phase; pass -c phase=1, 2, 3, 4 or 5 (or a list such as -c phase=1,2), or leave it out to build every phase",
+      "Examples 'App': context phase '6' is not an example phase; pass -c phase=1, 2, 3, 4 or 5 (or a list such as -c phase=1,2), -c phase=connect for the application in each region, or leave it out to build every example",
     );
+  });
+});
+
+describe('the application in each region on its own (-c phase=connect)', () => {
+  const stacks = examples({ phase: 'connect' });
+
+  test('only its stacks, depending on nothing outside them', () => {
+    expect(stacks.map((s) => s.stackName).sort()).toEqual([
+      'Connect-eu-west-1', 'Connect-us-east-1', 'ConnectApp-eu-west-1', 'ConnectApp-us-east-1', 'ConnectGrants-eu-west-1', 'ConnectGrants-us-east-1',
+    ]);
+    const names = new Set(stacks.map((s) => s.stackName));
+    expect(stacks.flatMap((s) => s.dependencies.map((d) => d.stackName)).filter((n) => !names.has(n))).toEqual([]);
+  });
+
+  test('it fits the default quotas of every Region next to the default VPC and one more VPC', () => {
+    expect(usage(stacks)).toEqual({
+      'us-east-1': { vpcs: 1, eips: 1, natGateways: 1, dbClusters: 1, dbInstances: 2 },
+      'eu-west-1': { vpcs: 1, eips: 1, natGateways: 1, dbClusters: 1, dbInstances: 1 },
+    });
   });
 });
 

@@ -99,8 +99,11 @@ test('every resource attribute, at every level, exists in the pinned bindings', 
   expect(unknown).toEqual([]);
   expect([...types].sort()).toEqual([
     'data.google_sql_database_instances',
-    'google_compute_global_address', 'google_compute_health_check', 'google_compute_network', 'google_dns_managed_zone_iam_member', 'google_dns_record_set',
-    'google_monitoring_alert_policy', 'google_monitoring_dashboard', 'google_project_iam_custom_role', 'google_project_iam_member', 'google_project_service', 'google_service_account', 'google_service_networking_connection',
+    'google_cloud_run_v2_service',
+    'google_compute_global_address', 'google_compute_health_check', 'google_compute_network', 'google_compute_subnetwork', 'google_dns_managed_zone_iam_member', 'google_dns_record_set',
+    'google_monitoring_alert_policy', 'google_monitoring_dashboard', 'google_project_iam_custom_role', 'google_project_iam_member', 'google_project_service',
+    'google_secret_manager_secret', 'google_secret_manager_secret_iam_member', 'google_secret_manager_secret_version',
+    'google_service_account', 'google_service_networking_connection',
     'google_spanner_backup_schedule', 'google_spanner_database', 'google_spanner_instance',
     'google_sql_database_instance', 'google_sql_user', 'google_storage_bucket', 'google_workflows_workflow',
   ]);

@@ -47,7 +47,7 @@ describe('npm run synth output', () => {
 
   test('every stack keeps its state in the bucket under its own prefix; the bootstrap stack locally, by a relative path', () => {
     const ids = fs.readdirSync(path.join(outdir, 'stacks')).filter((d) => !d.startsWith('gcp-old-'));
-    expect(ids).toHaveLength(26);
+    expect(ids).toHaveLength(32); // 26, and the application in each region's 6 (issue 22)
     for (const id of ids) {
       const backend = stackJson(outdir, id).terraform.backend;
       expect([id, backend]).toEqual([id, id === 'gcp-state' ? { local: { path: 'terraform.tfstate' } } : { gcs: { bucket: 'example-project-tfstate', prefix: id } }]);

@@ -29,6 +29,12 @@ const REQUIRED: Record<string, string[]> = {
   google_spanner_instance: ['config', 'display_name'],
   google_spanner_database: ['instance', 'name'],
   google_spanner_backup_schedule: ['instance', 'database', 'retention_duration'],
+  // The application in each region (issue 22).
+  google_secret_manager_secret: ['secret_id', 'replication'],
+  google_secret_manager_secret_version: ['secret'],
+  google_secret_manager_secret_iam_member: ['secret_id', 'role', 'member'],
+  google_cloud_run_v2_service: ['location', 'name', 'template'],
+  google_compute_subnetwork: ['name', 'network'],
   // Built into Terraform (no provider): the placeholder guard.
   terraform_data: ['input', 'lifecycle'],
 };
@@ -41,6 +47,9 @@ const STACKS = [
   'gcp-phase4-network', 'gcp-phase4-us-central1', 'gcp-phase4-europe-west1', 'gcp-phase4-router', 'gcp-phase4-runbook',
   'gcp-phase5-network', 'gcp-phase5-eu-europe-west1', 'gcp-phase5-eu-europe-west4', 'gcp-phase5-eu-router', 'gcp-phase5-eu-runbook',
   'gcp-phase5-us-us-central1', 'gcp-phase5-us-us-east1', 'gcp-phase5-us-router', 'gcp-phase5-us-runbook', 'gcp-phase5-spanner',
+  // The application in each region (issue 22).
+  'gcp-connect-network', 'gcp-connect-us-central1', 'gcp-connect-europe-west1', 'gcp-connect-users',
+  'gcp-connect-app-europe-west1', 'gcp-connect-app-us-central1',
 ];
 
 /** Data sources the examples may read at plan time: only the DR-designation lookup. */
@@ -102,12 +111,13 @@ describe.each(STACKS)('%s', (name) => {
     const interpolations = [...text.matchAll(/(?<!\$)\$\{((?:[^{}]|\{[^{}]*\})*)\}/g)].map((m) => m[1]);
     const refs = interpolations.flatMap((i) => [...i.matchAll(/\b((?:data\.)?google_[a-z0-9_]+)\.([A-Za-z0-9_-]+)/g)].map((m) => `${m[1]}.${m[2]}`));
     for (const ref of refs) expect(declared.has(ref) ? ref : `undeclared ${ref}`).toBe(ref);
-    // No interpolation other than resource references, optionally inside coalesce()/try(),
+    // No interpolation other than resource references, optionally inside coalesce()/try() or jsonencode(),
     // the DR-designation lookup (contains over the data source), the primary's postcondition
     // on itself, and the placeholder guard's conditions on its own local
     // (no cross-stack remote state, no variables).
     const locals = Object.keys(doc.locals ?? {});
-    const other = interpolations.filter((i) => !/^(google_|coalesce\(try\(google_|contains\(\[for i in data\.google_sql_database_instances\.|self\.instance_type != )/.test(i)
+    // The discovery record (issue 22) is jsonencode() of plain values and its instance's private IP.
+    const other = interpolations.filter((i) => !/^(google_|coalesce\(try\(google_|contains\(\[for i in data\.google_sql_database_instances\.|self\.instance_type != |jsonencode\(\{)/.test(i)
       && !locals.some((l) => new RegExp(`^local\\.${l}\\.[a-z_]+ != "[^"]+"$`).test(i.replace(/\\"/g, '"'))));
     expect(other).toEqual([]);
     for (const [type, byName] of Object.entries(doc.resource)) {
@@ -138,6 +148,11 @@ const API_OF: Record<string, string[]> = {
   google_spanner_instance: ['spanner.googleapis.com'],
   google_spanner_database: ['spanner.googleapis.com'],
   google_spanner_backup_schedule: ['spanner.googleapis.com'],
+  google_secret_manager_secret: ['secretmanager.googleapis.com'],
+  google_secret_manager_secret_version: ['secretmanager.googleapis.com'],
+  google_secret_manager_secret_iam_member: ['secretmanager.googleapis.com'],
+  google_cloud_run_v2_service: ['run.googleapis.com'],
+  google_compute_subnetwork: ['compute.googleapis.com'],
 };
 
 describe('a fresh project: every stack enables the APIs its resources need, and never disables them', () => {

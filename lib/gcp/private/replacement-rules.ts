@@ -155,6 +155,32 @@ export const GCP_REPLACEMENT_RULES: ReplacementRules = {
       properties: ['service', 'project'],
       source: `${DOCS}/google_project_service; ${SRC}/services/resourcemanager/resource_google_project_service.go`,
     },
+    // Issue 22 (applications connect): the discovery secret, its version and
+    // reader binding, and the example's Cloud Run service and subnet. Not
+    // stateful (the record is derived from the configuration); listed so a
+    // role swap that would replace one is reported. Arguments that identify
+    // the resource (name/id, location, project, parent) and the version's
+    // data (a version is immutable): from the provider's registry pages.
+    google_secret_manager_secret: {
+      properties: ['secret_id', 'project', 'replication'],
+      source: `${DOCS}/secret_manager_secret; ${SRC}/services/secretmanager/resource_secret_manager_secret.go`,
+    },
+    google_secret_manager_secret_version: {
+      properties: ['secret', 'secret_data', 'is_secret_data_base64'],
+      source: `${DOCS}/secret_manager_secret_version; ${SRC}/services/secretmanager/resource_secret_manager_secret_version.go`,
+    },
+    google_secret_manager_secret_iam_member: {
+      properties: ['project', 'secret_id', 'role', 'member', 'condition'],
+      source: `${DOCS}/secret_manager_secret_iam; ${SRC}/tpgiamresource/resource_iam_member.go`,
+    },
+    google_cloud_run_v2_service: {
+      properties: ['name', 'location', 'project'],
+      source: `${DOCS}/cloud_run_v2_service; ${SRC}/services/cloudrunv2/resource_cloud_run_v2_service.go`,
+    },
+    google_compute_subnetwork: {
+      properties: ['name', 'network', 'region', 'project'],
+      source: `${DOCS}/compute_subnetwork; ${SRC}/services/compute/resource_compute_subnetwork.go`,
+    },
     terraform_data: {
       // Built into Terraform: only triggers_replace replaces it.
       properties: ['triggers_replace'],

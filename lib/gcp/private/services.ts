@@ -49,6 +49,10 @@ export const GCP_SERVICES = {
   storage: 'storage.googleapis.com',
   /** Cloud Spanner instances, databases and backup schedules (phase 5, active-active). */
   spanner: 'spanner.googleapis.com',
+  /** Discovery records (issue 22): a secret per region. */
+  secretManager: 'secretmanager.googleapis.com',
+  /** Cloud Run services (the example application in each region). */
+  run: 'run.googleapis.com',
 } as const;
 
 const CONTAINER_ID = 'ProjectServices';
