@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { DataResidency, Phase, RecoveryObjectives, resolveTopology, throwIfProblems, Topology, WriteMode } from '../core';
 import { grantConnectOn, grantSecretReadOn } from './connections';
 import { DatabaseDiscovery } from './discovery';
-import { masterSecretName, primaryTarget } from './private/connect-targets';
+import { masterSecretName, primaryTarget, RemoteFacts } from './private/connect-targets';
 import { engineFamily, logExports, tlsParameters } from './private/aurora-rules';
 import { defaultGlobalIdentifier, IdentifierScheme } from './private/identifiers';
 import { auroraClusterMetric, createRegionAlarm, RegionAlarmOptions, RegionMetricOptions, writerRoleMetric } from './private/aurora-metrics';
@@ -246,8 +246,19 @@ export class PrimaryRegion extends Construct implements ec2.IConnectable {
   /**
    * Global writer endpoint: follows the writer through switchover and
    * failover. Undefined for a single-region database.
+   *
+   * Read at deploy time (`rds:DescribeGlobalClusters` on this global cluster
+   * only, through an SDK-call custom resource created on first use): the
+   * CloudFormation schema of `AWS::RDS::GlobalCluster` lists only the
+   * `GlobalEndpoint` object as an attribute, not `GlobalEndpoint.Address`
+   * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-rds-globalcluster-globalendpoint.html;
+   * CDK's template validation flags that GetAtt, E9004), so a template
+   * using it could fail at deploy.
    */
-  public readonly globalWriterEndpoint?: string;
+  public get globalWriterEndpoint(): string | undefined {
+    if (!this.globalClusterIdentifier) return undefined;
+    return RemoteFacts.of(this, { globalId: this.globalClusterIdentifier, originRegion: this.region, dependency: this.globalCluster }).globalWriterEndpoint;
+  }
   /** The master user's name (its password is in {@link secret}). */
   public readonly masterUsername: string;
   /** The database created in the cluster, if any. */
@@ -403,7 +414,6 @@ export class PrimaryRegion extends Construct implements ec2.IConnectable {
       // deletion avoids a failed delete while secondaries are still attached.
       this.globalCluster.applyRemovalPolicy(RemovalPolicy.RETAIN);
       this.globalCluster.node.addDependency(this.cluster);
-      this.globalWriterEndpoint = Token.asString(this.globalCluster.getAtt('GlobalEndpoint.Address'));
     }
 
     // After a switchover or a failover this region is a secondary: the same

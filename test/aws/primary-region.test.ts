@@ -123,10 +123,21 @@ describe('PrimaryRegion with replica regions', () => {
     template.hasResourceProperties('AWS::RDS::DBCluster', { DBClusterIdentifier: 'orders-us-east-1' });
   });
 
-  test('exposes the global writer endpoint', () => {
-    expect(stack.resolve(construct.globalWriterEndpoint)).toEqual({
-      'Fn::GetAtt': [expect.stringMatching(/^DatabaseGlobalCluster/), 'GlobalEndpoint.Address'],
-    });
+  test('exposes the global writer endpoint, read at deploy time (GetAtt GlobalEndpoint.Address is not in the CloudFormation schema)', () => {
+    // A fresh stack: the lookup is created on first use, before synthesis.
+    const { stack, construct } = primary({ replicaRegions: ['eu-west-1', 'ap-southeast-2'], globalClusterIdentifier: 'orders' });
+    const resolved = JSON.stringify(stack.resolve(construct.globalWriterEndpoint));
+    expect(resolved).not.toContain('GlobalEndpoint.Address');
+    expect(resolved).toMatch(/"Fn::GetAtt":\["DatabaseRemoteFactsGlobalWriterEndpoint[0-9A-F]+","GlobalClusters\.0\.Endpoint"\]/);
+    const after = Template.fromStack(stack);
+    const lookups = after.findResources('Custom::AWS');
+    const [create] = Object.values(lookups).map((r) => JSON.parse((r as { Properties: { Create: string } }).Properties.Create));
+    expect(create).toMatchObject({ service: 'RDS', action: 'describeGlobalClusters', region: 'us-east-1', parameters: { GlobalClusterIdentifier: 'orders' } });
+    // Exactly one global cluster may be described, and nothing else.
+    const policies = Object.values(after.findResources('AWS::IAM::Policy')).map((r) => JSON.stringify(r)).filter((t) => t.includes('rds:DescribeGlobalClusters'));
+    expect(policies).toHaveLength(1);
+    expect(policies[0]).toContain(':global-cluster:orders');
+    expect(policies[0]).not.toMatch(/"Action":"rds:\*"|"Resource":"\*"/);
   });
 
   test('replicates the secret to every replica region', () => {

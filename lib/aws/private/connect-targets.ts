@@ -43,13 +43,10 @@ export function primaryTarget(p: PrimaryRegion): DiscoveryTarget {
     engineVersion: p.engine.engineVersion?.fullVersion ?? 'unpinned',
     port: portOf(p.engine),
     databaseName: p.databaseName,
-    // Not GetAtt GlobalEndpoint.Address: CloudFormation's schema lists only
-    // the GlobalEndpoint object as an attribute (cdk synth warns E9004), so
-    // the address is read like in every other region.
+    // Not GetAtt GlobalEndpoint.Address (see PrimaryRegion.globalWriterEndpoint):
+    // the address is read at deploy time, as in every other region.
     get writerEndpoint() {
-      return p.globalClusterIdentifier
-        ? RemoteFacts.of(p, { globalId: p.globalClusterIdentifier, originRegion: p.region, dependency: p.globalCluster }).globalWriterEndpoint
-        : p.writerEndpoint;
+      return p.globalWriterEndpoint ?? p.writerEndpoint;
     },
     readerEndpoint: p.readerEndpoint,
     securityGroupId: p.securityGroup.securityGroupId,
