@@ -36,6 +36,8 @@ describe('Google Cloud examples phases 2-5: a dashboard per deployment, every al
   test('one dashboard per deployment (per partition in phase 5), in the network stack; none in phase 1', () => {
     const dashboards = Object.entries(stacks).flatMap(([name, s]) => Object.keys(s.resource?.google_monitoring_dashboard ?? {}).map((id) => `${name} ${id}`));
     expect(dashboards.sort()).toEqual([
+      // The application in each region's deployment (a phase-2 LadderDeployment).
+      'gcp-connect-network Monitoring_Dashboard_DA10F213',
       'gcp-phase2-network Monitoring_Dashboard_DA10F213',
       'gcp-phase3-network Monitoring_Dashboard_DA10F213',
       'gcp-phase4-network Monitoring_Dashboard_DA10F213',
