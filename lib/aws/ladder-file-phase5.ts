@@ -92,6 +92,14 @@ function geoPartitioned(scope: Construct, i: Phase5FileInputs): Phase5FromFile {
   const backupRetention = config.database.backupRetentionDays === undefined ? undefined : Duration.days(config.database.backupRetentionDays);
   const { rtoSeconds, rpoSeconds } = config.objectives;
   const partitionRegions = [...new Set(config.partitions!.flatMap((p) => [p.homeRegion, ...p.replicaRegions]))];
+  const missing = partitionRegions.filter((r) => !i.endpoints.some(([region]) => region === r));
+  if (missing.length > 0) {
+    throwIfProblems(i.source, [{
+      property: 'regions',
+      message: `${missing.join(', ')} ${missing.length === 1 ? 'has' : 'have'} no endpoint, but every region of a partition is in its routes`,
+      fix: `give ${missing.join(', ')} an endpoint (the hostname of the application there, e.g. app.${missing[0]}.${routing.zone}), or pass -c appEndpoints`,
+    }]);
+  }
   const failoverEngine = (i.context('failoverEngine') ?? config.failover.engine ?? 'region-switch') as FailoverEngine;
   const partitioned = new GeoPartitionedDatabase(scope, `${pascal(config.stackPrefix)}Partitioned`, {
     stackPrefix: config.stackPrefix,

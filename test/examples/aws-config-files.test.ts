@@ -154,6 +154,74 @@ describe('phase 5: examples/config/aws/phase-5.yaml and phase-5-active-active.ya
   });
 });
 
+describe('phase 5 from a file: what the file says, and its refusals', () => {
+  const P5 = path.join(ROOT, 'examples', 'config', 'aws', 'phase-5.yaml');
+  const AA = path.join(ROOT, 'examples', 'config', 'aws', 'phase-5-active-active.yaml');
+  const edited = (from: string, name: string, edit: (text: string) => string): string => {
+    const file = path.join(tmp, name);
+    fs.writeFileSync(file, edit(fs.readFileSync(from, 'utf8')));
+    return file;
+  };
+
+  test('the DSQL rules of ActiveActiveDatabase, named after the file\'s keys: a witness that is a peer, a witness of another Region set, three peers, MySQL', () => {
+    const peer = edited(AA, 'aa-peer.yaml', (t) => t.replace('witnessRegion: us-west-2', 'witnessRegion: us-east-2'));
+    expect(errorOf(() => LadderDeployment.fromFile(cdkApp(), peer))).toBe(
+      `LadderDeployment '${peer}': witnessRegion 'us-east-2' is also a peered cluster's Region; the witness must be a third Region, or losing that Region would take a cluster and the quorum vote with it; choose a witness Region other than us-east-1 and us-east-2 in the same Region set (us-west-2)`,
+    );
+    const far = edited(AA, 'aa-far.yaml', (t) => t.replace('witnessRegion: us-west-2', 'witnessRegion: eu-west-1'));
+    expect(errorOf(() => LadderDeployment.fromFile(cdkApp(), far))).toBe(
+      `LadderDeployment '${far}': witnessRegion 'eu-west-1' is not in the peers' Region set (US: us-east-1, us-east-2, us-west-2); choose the witness from us-west-2`,
+    );
+    const three = edited(AA, 'aa-three.yaml', (t) => t.replace('  - name: us-east-2\n    role: primary\n', '  - name: us-east-2\n    role: primary\n  - name: us-west-1\n    role: primary\n'));
+    expect(errorOf(() => LadderDeployment.fromFile(cdkApp(), three))).toMatch(/^LadderDeployment '.*aa-three\.yaml': regions \['us-east-1', 'us-east-2', 'us-west-1'\] lists 3 peered clusters, more than the 2 an Aurora DSQL multi-Region cluster has/);
+    const mysql = edited(AA, 'aa-mysql.yaml', (t) => `${t}database:\n  engine: mysql\n`);
+    expect(errorOf(() => LadderDeployment.fromFile(cdkApp(), mysql))).toBe(
+      `LadderDeployment '${mysql}': database.engine 'mysql': Aurora DSQL is PostgreSQL-compatible only; set database.engine: postgresql (or remove it), or keep MySQL data geo-partitioned (mode: geo-partitioned)`,
+    );
+  });
+
+  test('a missing witnessRegion or partitionKey is reported at its line and column', () => {
+    const noWitness = edited(AA, 'aa-nowitness.yaml', (t) => t.replace(/^witnessRegion:.*\n/m, ''));
+    expect(errorOf(() => LadderDeployment.fromFile(cdkApp(), noWitness))).toMatch(
+      /^DeploymentConfig '.*aa-nowitness\.yaml': mode is active-active, but witnessRegion is missing: an Aurora DSQL multi-Region cluster needs a witness Region for quorum \(.*aa-nowitness\.yaml:14:7\); set witnessRegion to a third Region/,
+    );
+    const noKey = edited(P5, 'p5-nokey.yaml', (t) => t.replace(/^  partitionKey:.*\n.*\n.*\n/m, ''));
+    expect(errorOf(() => LadderDeployment.fromFile(cdkApp(), noKey))).toMatch(
+      /^DeploymentConfig '.*p5-nokey\.yaml': routing\.graphql is true, but routing\.partitionKey is missing: the edge entry point must know where a request names its partition \(.*p5-nokey\.yaml:46:12\); add routing\.partitionKey/,
+    );
+  });
+
+  test('a region of a partition without an endpoint, in the file\'s words', () => {
+    const file = edited(P5, 'p5-noendpoint.yaml', (t) => t.replace('    endpoint: app.eu-west-1.phase5.example.com\n', ''));
+    expect(errorOf(() => LadderDeployment.fromFile(cdkApp(), file))).toBe(
+      `LadderDeployment '${file}': eu-west-1 has no endpoint, but every region of a partition is in its routes; give eu-west-1 an endpoint (the hostname of the application there, e.g. app.eu-west-1.phase5.example.com), or pass -c appEndpoints`,
+    );
+  });
+
+  test('the file maps to the constructs: record label, MySQL, backups, lag alarm, decision, e-mail on every partition\'s topics; context overrides', () => {
+    const file = edited(P5, 'p5-map.yaml', (t) => t
+      .replace('  graphql: true', '  writeName: write.p5\n  readName: read.p5\n  graphql: true')
+      .replace('  id: phase5-global', '  id: phase5-global\n  engine: mysql\n  backupRetention: 21d')
+      .replace('  rpo: 30s ', '  rpo: 1m ')
+      .replace('failover:\n  decision: manual', 'alerts:\n  email: [oncall@example.com]\nreplication:\n  lagAlarm: 10s\nfailover:\n  decision: manual\n  decisionTime: 5m'));
+    const built = LadderDeployment.fromFile(cdkApp({ failoverEngine: 'region-switch', hostedZoneId: 'ZCONTEXT' }), file);
+    const [us, eu] = built.partitioned!.partitions;
+    expect([us.router.writeHostname, eu.router.readHostname]).toEqual(['write.us.p5.phase5.example.com', 'read.eu.p5.phase5.example.com']);
+    expect([us.runbook.engine, us.runbook.estimates.failover.rtoSeconds <= 15 * 60]).toEqual(['region-switch', true]);
+    expect(us.primary.replicationLagThreshold.toSeconds()).toBe(10);
+    const primary = Template.fromStack(eu.database.primaryStack);
+    primary.hasResourceProperties('AWS::RDS::DBCluster', { Engine: 'aurora-mysql', BackupRetentionPeriod: 21 });
+    // Each partition's DeploymentMonitoring subscribes the address to an alarm topic in each of its regions.
+    for (const [i, p] of built.partitioned!.partitions.entries()) {
+      const subscribed = p.stacks.filter((st) => Object.values(Template.fromStack(st).findResources('AWS::SNS::Subscription'))
+        .some((sub) => sub.Properties.Protocol === 'email' && sub.Properties.Endpoint === 'oncall@example.com')).map((st) => st.region).sort();
+      expect(subscribed).toEqual(Object.keys(built.partitionMonitoring![i].alarmTopics).sort());
+      expect(subscribed.length).toBeGreaterThanOrEqual(2);
+    }
+    Template.fromStack(us.routingStack).hasResourceProperties('AWS::Route53::RecordSet', { HostedZoneId: 'ZCONTEXT' });
+  });
+});
+
 test('a Google Cloud file is refused, naming the Google Cloud LadderDeployment', () => {
   const file = path.join(ROOT, 'examples', 'config', 'gcp', 'phase-2.yaml');
   expect(errorOf(() => LadderDeployment.fromFile(cdkApp(), file))).toMatch(/^LadderDeployment '.*phase-2\.yaml': cloud 'gcp' is not built by the AWS LadderDeployment; build it with LadderDeployment\.fromFile of 'multiregion-constructs\/gcp'/);
