@@ -1,9 +1,9 @@
 /** The partition and deployment types of {@link GeoPartitionedDatabase} (geo-partitioned-database.ts). */
-import type { StackProps } from 'aws-cdk-lib';
+import type { Duration, StackProps } from 'aws-cdk-lib';
 import type * as route53 from 'aws-cdk-lib/aws-route53';
 import type { PartitionSpec, RecoveryObjectives } from '../core';
 import type { PartitionSource } from '../router/partitions';
-import type { FailoverEngine } from './failover-runbook';
+import type { FailoverDecision, FailoverEngine } from './failover-runbook';
 import type { GraphqlEdgeRouterProps } from './graphql-edge-router';
 import type { PrimaryRegionProps } from './primary-region';
 import type { ReadReplicaRegionProps } from './read-replica-region';
@@ -123,6 +123,21 @@ export interface GeoPartitionedDatabaseProps {
    * @default 'region-switch'
    */
   readonly failoverEngine?: FailoverEngine;
+  /**
+   * Who decides a failover of a partition (FailoverRunbookProps.decision).
+   * @default 'manual'
+   */
+  readonly failoverDecision?: FailoverDecision;
+  /**
+   * How long a person needs to decide (FailoverRunbookProps.decisionTime).
+   * @default - FailoverRunbook's default
+   */
+  readonly decisionTime?: Duration;
+  /**
+   * With `failoverDecision: 'automatic'`: the automation may fail over with data loss (FailoverRunbookProps.automaticFailoverAllowsDataLoss).
+   * @default false
+   */
+  readonly automaticFailoverAllowsDataLoss?: boolean;
   /**
    * See FailoverRunbookProps.acceptRpoGuardWriteStalls (a declared RPO with one secondary).
    * @default false

@@ -122,6 +122,9 @@ export class GeoPartitionedDatabase extends Construct {
         replicas: database.replicas,
         router,
         engine: props.failoverEngine,
+        decision: props.failoverDecision,
+        decisionTime: props.decisionTime,
+        automaticFailoverAllowsDataLoss: props.automaticFailoverAllowsDataLoss,
         acceptRpoGuardWriteStalls: props.acceptRpoGuardWriteStalls,
       });
       const stacks = [database.primaryStack, ...database.replicaStacks, routingStack];

@@ -117,8 +117,10 @@ export class LadderDeployment extends Construct {
    * The file is validated first; every problem is thrown at once with its
    * file:line:column. Context keys (`-c primaryRegion=…` and the others
    * readLadderConfig reads, plus stackNaming, hostedZoneId, domainName,
-   * appEndpoints and failoverEngine) override the file. Phase 5 files are
-   * refused (not built from a file on AWS yet).
+   * appEndpoints and failoverEngine) override the file. Phase 5 builds a
+   * GeoPartitionedDatabase (`mode: geo-partitioned`, with a DeploymentMonitoring
+   * per partition) or an ActiveActiveDatabase (`mode: active-active`, Aurora
+   * DSQL with `witnessRegion`) instead of a LadderDeployment (`ladder` is then undefined).
    */
   public static fromFile(scope: Construct, file: string, options?: LadderFileOptions): LadderFromFile {
     return ladderFromFile(scope, file, options);

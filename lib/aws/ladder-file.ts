@@ -2,12 +2,15 @@
  * A {@link LadderDeployment} built from a configuration file
  * (multiregion.yaml, docs/config.md): the database stacks and, from phase 3,
  * the us-east-1 routing stack with its {@link GlobalRouter} and
- * {@link FailoverRunbook} — what examples/aws/phase-N.ts build in code.
+ * {@link FailoverRunbook}; phase 5 a GeoPartitionedDatabase or an
+ * ActiveActiveDatabase (ladder-file-phase5.ts) — what examples/aws/phase-N.ts build in code.
  *
  * Deployment-time context keys still win over the file (docs/config.md,
  * "Precedence"): `primaryRegion`, `replicaRegions`, `originRegion`,
  * `account`, `availabilityZones`, `stackNaming`, `hostedZoneId`,
- * `domainName`, `appEndpoints` and `failoverEngine`.
+ * `domainName`, `appEndpoints` and `failoverEngine` (phase 5: `account`,
+ * `availabilityZones`, `hostedZoneId`, `domainName`, `appEndpoints`,
+ * `failoverEngine` and `dsqlClusterIdentifiers`; a partition's roles are the file's).
  */
 import { Annotations, Duration, Stack } from 'aws-cdk-lib';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -22,6 +25,9 @@ import { GlobalRouter } from './global-router';
 import { DeploymentMonitoring } from './monitoring';
 import { LadderConfig, LadderDeployment, LadderDeploymentProps, LadderStackNaming, readLadderConfig } from './ladder-app';
 import { RouterTarget } from './router-target';
+import { phase5FromConfig } from './ladder-file-phase5';
+import type { ActiveActiveDatabase } from './active-active-database';
+import type { GeoPartitionedDatabase } from './geo-partitioned-database';
 
 /** Options of {@link LadderDeployment.fromFile}. */
 export interface LadderFileOptions {
@@ -48,8 +54,18 @@ export interface LadderFileOptions {
 export interface LadderFromFile {
   /** The validated file. */
   readonly config: DeploymentConfig;
-  /** The database stacks, one per region. */
-  readonly ladder: LadderDeployment;
+  /** Phases 1–4: the database stacks, one per region. @default - none in phase 5 */
+  readonly ladder?: LadderDeployment;
+  /** Phase 5, `mode: geo-partitioned`: the partitions (each its own global database, router and runbook). @default - none otherwise */
+  readonly partitioned?: GeoPartitionedDatabase;
+  /** Phase 5, `mode: active-active`: the Aurora DSQL peered clusters. @default - none otherwise */
+  readonly activeActive?: ActiveActiveDatabase;
+  /**
+   * Phase 5 geo-partitioned: one dashboard, alarm topics and "region R
+   * degraded" alarms per partition, in its routing stack (phases 2–4:
+   * `monitoring`). @default - none otherwise
+   */
+  readonly partitionMonitoring?: readonly DeploymentMonitoring[];
   /** Phase 3 on: the us-east-1 stack of the routes and the failover runbook. @default - none before phase 3 */
   readonly routingStack?: Stack;
   /** Phase 3 on: the write route (and, phase 4, the read route). @default - none before phase 3 */
@@ -62,7 +78,7 @@ export interface LadderFromFile {
    * in the routing stack from phase 3. @default - none in phase 1
    */
   readonly monitoring?: DeploymentMonitoring;
-  /** Every stack built, database stacks first. */
+  /** Every stack built, database stacks first (phase 5: partition by partition, each routing stack after its regions). */
   readonly stacks: readonly Stack[];
 }
 
@@ -82,14 +98,6 @@ export function ladderFromConfig(scope: Construct, config: DeploymentConfig, opt
       fix: "build it with LadderDeployment.fromFile of 'multiregion-constructs/gcp' (or `multiregion synth`, which picks the cloud from the file)",
     }]);
   }
-  if (config.phase === 5) {
-    // AWS phase 5 (GeoPartitionedDatabase / ActiveActiveDatabase) is not mapped from a file yet.
-    throw new MultiRegionConfigError(source, [{
-      property: 'phase',
-      message: 'phase 5 is not built from a file on AWS yet',
-      fix: 'build phase 5 in code (docs/ladder.md), or set phase to 1–4 to build this file',
-    }]);
-  }
   const useContext = options.contextOverrides !== false;
   const fromFile: LadderConfig = {
     account: config.account,
@@ -101,10 +109,32 @@ export function ladderFromConfig(scope: Construct, config: DeploymentConfig, opt
   const resolved = useContext ? readLadderConfig(scope, fromFile) : fromFile;
   const context = (key: string): unknown => (useContext ? scope.node.tryGetContext(key) : undefined);
   const regions = [resolved.primaryRegion, ...(resolved.replicaRegions ?? [])];
-  const zones: Record<string, readonly string[]> = {};
-  for (const region of regions) {
-    const fallback = options.fallbackAvailabilityZones?.(region, resolved.account);
-    if (fallback && !resolved.availabilityZones?.[region]) zones[region] = fallback;
+  const zonesOf = (of: readonly string[]) => {
+    const zones: Record<string, readonly string[]> = {};
+    for (const region of of) {
+      const fallback = options.fallbackAvailabilityZones?.(region, resolved.account);
+      if (fallback && !resolved.availabilityZones?.[region]) zones[region] = fallback;
+    }
+    return zones;
+  };
+  const zones = zonesOf(regions);
+  if (config.phase === 5) {
+    const built = phase5FromConfig(scope, {
+      config,
+      account: resolved.account,
+      availabilityZones: { ...zonesOf(config.regions.map((r) => r.name)), ...resolved.availabilityZones },
+      context,
+      endpoints: endpointsOf(config, config.regions.map((r) => r.name), context('appEndpoints'), source),
+      stackProps: options.stackProps,
+      source,
+    });
+    const on = (built.partitioned ?? built.activeActive)!;
+    if (config.alerts.snsTopicArn) Annotations.of(on).addWarningV2('multiregion-constructs:alerts-topic-not-wired', snsTopicWarning(config.file));
+    if (built.activeActive && config.alerts.email.length > 0) {
+      Annotations.of(on).addWarningV2('multiregion-constructs:alerts-email-not-wired', `alerts.email in ${config.file} is not used by mode active-active: the Aurora DSQL clusters get no alarm topics from the file; `
+        + 'alarm on the AWS/AuroraDSQL metrics yourself, or list alerts.email in a geo-partitioned file.');
+    }
+    return { config, ...built };
   }
   const stackNaming = context('stackNaming') as LadderStackNaming | undefined;
   const lag = Duration.seconds(config.replication.lagAlarmSeconds);
@@ -140,8 +170,7 @@ export function ladderFromConfig(scope: Construct, config: DeploymentConfig, opt
   });
   if (config.alerts.snsTopicArn) {
     // A CloudWatch alarm can notify only a topic in its own Region, and the file names one topic.
-    Annotations.of(ladder).addWarningV2('multiregion-constructs:alerts-topic-not-wired', `alerts.snsTopicArn in ${config.file} is not used on AWS: an alarm can notify only a topic in its own Region, `
-      + 'so each Region gets its own encrypted alarm topic (DeploymentMonitoring); subscribe your topic or endpoint to those, or list alerts.email.');
+    Annotations.of(ladder).addWarningV2('multiregion-constructs:alerts-topic-not-wired', snsTopicWarning(config.file));
   }
   const dataStacks = [ladder.primaryStack, ...ladder.replicaStacks];
   const alarmEmails = config.alerts.email;
@@ -191,6 +220,11 @@ export function ladderFromConfig(scope: Construct, config: DeploymentConfig, opt
   // In the routing stack: it deploys after every database stack and holds the health checks and the runbook.
   const monitoring = new DeploymentMonitoring(routingStack, 'Monitoring', { primary: ladder.primary, replicas: ladder.replicas, router, runbook, alarmEmails });
   return { config, ladder, routingStack, router, runbook, monitoring, stacks: [...dataStacks, routingStack] };
+}
+
+function snsTopicWarning(file: string): string {
+  return `alerts.snsTopicArn in ${file} is not used on AWS: an alarm can notify only a topic in its own Region, `
+    + 'so each Region gets its own encrypted alarm topic (DeploymentMonitoring); subscribe your topic or endpoint to those, or list alerts.email.';
 }
 
 /** Each region's endpoint: `-c appEndpoints` (a JSON map region → hostname) over the file's `endpoint`. */

@@ -132,7 +132,13 @@ function synthAws(config: DeploymentConfig, outdir: string, cwd: string, extra: 
     resources: Object.keys((s.template as { Resources?: object }).Resources ?? {}).length,
     file: path.join(outdir, s.templateFile),
   }));
-  return { stacks, runbooks: built.runbook ? [built.runbook.runbookFileName] : [], warnings: [...new Set(warnings)], errors };
+  // The files the constructs write under <out>/runbooks/ (phase 5: each partition's, the partitions' overview, the DSQL runbook).
+  const runbooks = [
+    ...(built.runbook ? [built.runbook.runbookFileName] : []),
+    ...(built.partitioned ? [...built.partitioned.partitions.map((p) => p.runbook.runbookFileName), built.partitioned.overviewFileName] : []),
+    ...(built.activeActive ? [built.activeActive.runbookFileName] : []),
+  ].sort();
+  return { stacks, runbooks, warnings: [...new Set(warnings)], errors };
 }
 
 /** Google Cloud: a cdktf App, Terraform JSON per stack (`<out>/stacks/<stack>/cdk.tf.json`). */

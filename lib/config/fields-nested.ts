@@ -139,8 +139,30 @@ export const ROUTING: ObjectShape = {
     graphql: {
       shape: { kind: 'boolean' },
       clouds: ['aws'],
-      description: 'One GraphQL entry point, `api.<zone>` (CloudFront + Lambda@Edge + WAF): queries to the read route, mutations to the write route. Phase 4 (it needs the read route). On Google Cloud, run the Node router (`multiregion-router`) instead.',
+      description: 'One GraphQL entry point, `api.<zone>` (CloudFront + Lambda@Edge + WAF): queries to the read route, mutations to the write route. Phase 4 (it needs the read route); phase 5 geo-partitioned: each request to its partition\'s routes, which needs `partitionKey`. On Google Cloud, run the Node router (`multiregion-router`) instead.',
       default: 'false',
+    },
+    partitionKey: {
+      shape: {
+        kind: 'object',
+        synonyms: { source: 'from', type: 'from' },
+        properties: {
+          from: {
+            shape: { kind: 'string', enum: ['variable', 'header', 'cookie'] },
+            required: true,
+            description: '`variable`: a GraphQL variable of the operation; `header` or `cookie`: set by a trusted layer in front (CloudFront passes what the viewer sent). A verified JWT claim needs its keys: build that in code (GeoPartitionedDatabase `graphql.source`).',
+            example: 'variable',
+          },
+          name: {
+            shape: text('^[A-Za-z_][A-Za-z0-9_-]{0,99}$', 'a variable, header or cookie name such as partition', 100),
+            required: true,
+            description: 'The variable (without `$`), header or cookie that names the partition.',
+            example: 'partition',
+          },
+        },
+      },
+      clouds: ['aws'],
+      description: 'Phase 5 geo-partitioned with `graphql: true`: where the edge entry point reads a request\'s partition (a request without a known partition is refused at the edge). The application must still check that the caller may write the partition it names.',
     },
   },
 };
@@ -183,5 +205,12 @@ export const PARTITION_ITEM: ObjectShape = {
       example: 'user_pii',
     },
     origin: region('The region the partition\'s database was first created in (as the top-level `origin`).', { default: 'the home region' }),
+    stackPrefix: {
+      shape: text('^[A-Za-z][A-Za-z0-9-]{0,63}$', 'letters, digits and hyphens, starting with a letter (at most 64)', 64),
+      clouds: ['aws'],
+      description: 'Prefix of the partition\'s stack names (`<prefix>-<region>`, `<prefix>-Routing`). The file\'s own `stackPrefix` marks the partition that continues the phase-4 deployment: it keeps its stacks and its global cluster `database.id`, so climbing to phase 5 replaces nothing. Create-only, as the top-level one.',
+      default: '`<stackPrefix>-<name>` (global cluster `<that, lowercased>-global`)',
+      example: 'Orders',
+    },
   },
 };

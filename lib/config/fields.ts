@@ -213,6 +213,10 @@ export const FILE_SHAPE: ObjectShape = {
       shape: { kind: 'string', enum: ['geo-partitioned', 'active-active'], deferEnum: true },
       description: 'Phase 5 only, no default: `geo-partitioned` (each partition has one home region that takes its writes) or `active-active` (a strongly consistent multi-writer engine: Aurora DSQL, Spanner).',
     },
+    witnessRegion: region('Phase 5, `mode: active-active` on AWS: the Aurora DSQL witness Region, a third Region of the peers\' Region set (it votes in the write quorum and keeps encrypted transaction logs, so residency applies to it; it has no endpoint).', {
+      clouds: ['aws'],
+      example: 'us-west-2',
+    }),
     partitions: {
       shape: { kind: 'array', items: PARTITION_ITEM, minItems: 1 },
       description: 'Phase 5, `mode: geo-partitioned`: the partitions of the data and their regions.',

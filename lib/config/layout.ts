@@ -4,7 +4,7 @@
  * identity), and the traffic, directed by role (cheap to change). A role
  * swap changes only the second half.
  */
-import { DataResidency, Topology } from '../core';
+import { DataResidency, show, throwIfProblems, Topology } from '../core';
 import { Role } from './fields';
 import { DeploymentConfig } from './types';
 
@@ -78,4 +78,33 @@ export function databaseTopology(c: DeploymentConfig): Topology {
       ...(c.objectives.rpoSeconds !== undefined ? { rpoSeconds: c.objectives.rpoSeconds } : {}),
     },
   };
+}
+
+/**
+ * Phase 5's record label: a partition's hostnames are `write.<partition>`
+ * and `read.<partition>` followed by what follows the first label of
+ * routing.writeName / readName (`write.p5` → `write.eu.p5`).
+ */
+export function partitionRecordLabel(writeName: string, readName: string, source: { construct: string; path: string }): string | undefined {
+  const rest = (n: string) => n.split('.').slice(1).join('.');
+  if (rest(writeName) !== rest(readName)) {
+    throwIfProblems(source, [{
+      property: 'routing.readName',
+      message: `routing.readName ${show(readName)} and routing.writeName ${show(writeName)} end differently, but a partition's two hostnames share one suffix (write.<partition>.<suffix>, read.<partition>.<suffix>)`,
+      fix: `give both the same labels after the first (write.${rest(writeName) || 'p5'} and read.${rest(writeName) || 'p5'})`,
+    }]);
+  }
+  return rest(writeName) || undefined;
+}
+
+/**
+ * Active-active: the regions the residency classes allow (not only the
+ * file's: a Spanner configuration or a DSQL witness also holds data), a region
+ * or prefix kept when every class lists it.
+ */
+export function activeActiveResidency(config: DeploymentConfig): { residency?: DataResidency } {
+  const [first, ...others] = config.residency;
+  if (!first) return {};
+  const allowedRegions = first.allowedRegions.filter((r) => others.every((o) => o.allowedRegions.includes(r)));
+  return { residency: { name: config.residency.map((r) => r.class).join(' + '), allowedRegions } };
 }

@@ -195,7 +195,7 @@ function objectives(c: DeploymentConfig, failover: ProcedureEstimate | undefined
 }
 
 function blast(c: DeploymentConfig, failover: ProcedureEstimate | undefined): Pick<Plan, 'blastRadius' | 'partitionBlastRadius' | 'activeActiveBlastRadius'> {
-  if (c.phase === 5 && c.mode === 'active-active') return { activeActiveBlastRadius: activeActiveBlastRadius({ writeRegions: c.regions.map((r) => r.name) }) };
+  if (c.phase === 5 && c.mode === 'active-active') return { activeActiveBlastRadius: activeActiveBlastRadius({ writeRegions: c.regions.map((r) => r.name), ...(c.witnessRegion ? { witnessRegion: c.witnessRegion } : {}) }) };
   if (c.phase === 5) {
     const partitions: Partition[] = (c.partitions ?? []).map((p) => ({ name: p.name, homeRegion: p.homeRegion, replicaRegions: p.replicaRegions, standbyRegion: p.standbyRegion, residency: p.residency }));
     return { partitionBlastRadius: blastRadius(partitions) };

@@ -20,6 +20,7 @@ export interface RawPartition {
   readonly replicaRegions?: readonly string[];
   readonly residency?: string;
   readonly origin?: string;
+  readonly stackPrefix?: string;
 }
 
 export interface RawFile {
@@ -40,11 +41,13 @@ export interface RawFile {
     readonly strategy?: 'latency' | 'geolocation'; readonly writeName?: string; readonly readName?: string; readonly ttl?: number;
     readonly healthCheck?: { readonly interval?: number; readonly failureThreshold?: number; readonly path?: string };
     readonly graphql?: boolean;
+    readonly partitionKey?: { readonly from?: 'variable' | 'header' | 'cookie'; readonly name?: string };
   };
   readonly residency?: readonly ({ readonly class?: string; readonly allowedRegions?: readonly (string | undefined)[] } | undefined)[];
   readonly alerts?: { readonly email?: readonly string[]; readonly snsTopicArn?: string; readonly notificationChannels?: readonly string[] };
   readonly failover?: { readonly decision?: 'manual' | 'automatic'; readonly decisionTime?: number; readonly allowDataLoss?: boolean; readonly engine?: 'region-switch' | 'stepfunctions' };
   readonly mode?: string;
+  readonly witnessRegion?: string;
   readonly partitions?: readonly (RawPartition | undefined)[];
   readonly stateBucket?: { readonly name?: string; readonly location?: string };
 }

@@ -29,11 +29,12 @@ export function checkPhase5(ctx: RuleContext, facts: RegionFacts, phase: number 
   if (phase !== 5) {
     if (r.mode !== undefined) ctx.error(['mode'], `mode is set, but writes go to one region until phase 5`, 'remove mode, or set phase: 5', r.mode, 'key');
     if (r.partitions !== undefined) ctx.error(['partitions'], `partitions is set, but the data is partitioned only in phase 5`, 'remove partitions, or set phase: 5 with mode: geo-partitioned', undefined, 'key');
+    if (r.witnessRegion !== undefined) ctx.error(['witnessRegion'], 'witnessRegion is set, but only phase 5 active-active (Aurora DSQL) has a witness Region', 'remove witnessRegion, or set phase: 5 with mode: active-active', undefined, 'key');
+    if (r.routing?.partitionKey !== undefined) ctx.error(['routing', 'partitionKey'], 'routing.partitionKey is set, but the data is partitioned only in phase 5', 'remove routing.partitionKey, or set phase: 5 with mode: geo-partitioned', undefined, 'key');
     return;
   }
   if (!ctx.cloud) return;
-  // Google Cloud builds phase 5 from a file (lib/gcp/ladder-file.ts); AWS does not yet.
-  if (ctx.cloud === 'aws') ctx.warning(['phase'], 'phase 5 is validated and planned, but LadderDeployment.fromFile does not build it on AWS yet', 'keep the file to plan the climb; build phase 5 in code meanwhile, or deploy phase 4', 5);
+  checkAwsPhase5Keys(ctx);
   if (!ctx.failed('mode')) {
     for (const p of checkWriteMode(r.mode, profileOf(ctx.cloud), WRITE_MODE_WORDS[ctx.cloud])) {
       ctx.error(['mode'], p.message, p.fix, r.mode);
@@ -99,4 +100,33 @@ export function checkPhase5(ctx: RuleContext, facts: RegionFacts, phase: number 
         `set residency: ${c.class} on the partitions that hold this data`, c.class);
     }
   });
+}
+
+/**
+ * The AWS-only phase-5 keys: a witness Region for active-active (Aurora
+ * DSQL), a partition key for the geo-partitioned GraphQL entry point. The
+ * DSQL rules themselves (Region sets, a third Region) are checked by
+ * LadderDeployment.fromFile with ActiveActiveDatabase's rules.
+ */
+function checkAwsPhase5Keys(ctx: RuleContext): void {
+  const r = ctx.raw;
+  if (ctx.cloud !== 'aws') return;
+  if (r.mode === 'active-active' && r.witnessRegion === undefined && !ctx.failed('witnessRegion')) {
+    ctx.error(['mode'], 'mode is active-active, but witnessRegion is missing: an Aurora DSQL multi-Region cluster needs a witness Region for quorum',
+      "set witnessRegion to a third Region of the peers' Region set, e.g. witnessRegion: us-west-2 for us-east-1 and us-east-2", r.mode);
+  }
+  if (r.mode === 'geo-partitioned' && r.witnessRegion !== undefined) {
+    ctx.error(['witnessRegion'], 'witnessRegion is set, but in mode geo-partitioned each partition is an Aurora global database, which has no witness', 'remove witnessRegion, or set mode: active-active', undefined, 'key');
+  }
+  const routing = r.routing;
+  if (r.mode !== 'geo-partitioned') {
+    if (routing?.partitionKey !== undefined) ctx.error(['routing', 'partitionKey'], `routing.partitionKey is set, but mode ${show(r.mode)} has no partitions`, 'remove routing.partitionKey, or set mode: geo-partitioned', undefined, 'key');
+    return;
+  }
+  if (routing?.graphql === true && routing.partitionKey === undefined && !ctx.failed('routing.partitionKey')) {
+    ctx.error(['routing', 'graphql'], 'routing.graphql is true, but routing.partitionKey is missing: the edge entry point must know where a request names its partition',
+      'add routing.partitionKey: { from: variable, name: partition } (or from: header / cookie set by a trusted layer in front); a verified JWT claim is built in code (GeoPartitionedDatabase graphql.source)', true);
+  } else if (routing?.partitionKey !== undefined && routing.graphql !== true) {
+    ctx.error(['routing', 'partitionKey'], 'routing.partitionKey is set, but routing.graphql is not true, and only the GraphQL edge entry point reads it', 'set routing.graphql: true, or remove routing.partitionKey', undefined, 'key');
+  }
 }

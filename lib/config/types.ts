@@ -63,6 +63,8 @@ export interface RoutingConfig {
   readonly healthCheck: HealthCheckConfig;
   /** AWS: the GraphQL edge entry point `api.<zone>`. */
   readonly graphql: boolean;
+  /** AWS phase 5 geo-partitioned with graphql: where the edge reads a request's partition. @default - none */
+  readonly partitionKey?: { readonly from: 'variable' | 'header' | 'cookie'; readonly name: string };
 }
 
 /** A class of data and the regions that may hold it. */
@@ -98,6 +100,8 @@ export interface PartitionConfig {
   readonly origin: string;
   /** The residency class and its regions, when the partition has one. */
   readonly residency?: { readonly name: string; readonly allowedRegions: readonly string[] };
+  /** AWS: the prefix of the partition's stacks, when the file gives one. @default - `<stackPrefix>-<name>` */
+  readonly stackPrefix?: string;
 }
 
 /** A validated configuration file. */
@@ -141,6 +145,8 @@ export interface DeploymentConfig {
   readonly failover: FailoverConfig;
   /** Phase 5 write mode. */
   readonly mode?: WriteMode;
+  /** Phase 5 active-active on AWS: the Aurora DSQL witness Region. */
+  readonly witnessRegion?: string;
   /** Phase 5 partitions (geo-partitioned). */
   readonly partitions?: readonly PartitionConfig[];
   /** Google Cloud: the Terraform state bucket. */

@@ -85,6 +85,7 @@ function resolve(raw: RawFile, file: string, cloud: Cloud, phase: Phase, origin:
         ...(p!.replicaRegions?.[0] !== undefined ? { standbyRegion: p!.replicaRegions[0] } : {}),
         origin: p!.origin ?? p!.homeRegion!,
         ...(c ? { residency: { name: c.class!, allowedRegions: [...c.allowedRegions as string[]] } } : {}),
+        ...(p!.stackPrefix !== undefined ? { stackPrefix: p!.stackPrefix } : {}),
       };
     })
     : undefined;
@@ -129,6 +130,7 @@ function resolve(raw: RawFile, file: string, cloud: Cloud, phase: Phase, origin:
           path: routing.healthCheck?.path ?? (aws ? AWS_FIGURES.healthCheckPath : GCP_FIGURES.healthCheckPath),
         },
         graphql: routing.graphql ?? false,
+        ...(routing.partitionKey ? { partitionKey: { from: routing.partitionKey.from!, name: routing.partitionKey.name! } } : {}),
       },
     } : {}),
     residency: (raw.residency ?? []).map((c) => ({ class: c!.class!, allowedRegions: [...c!.allowedRegions as string[]] })),
@@ -144,6 +146,7 @@ function resolve(raw: RawFile, file: string, cloud: Cloud, phase: Phase, origin:
       ...(aws ? { engine: raw.failover?.engine ?? 'region-switch' } : {}),
     },
     ...(phase === 5 ? { mode: raw.mode as WriteMode } : {}),
+    ...(raw.witnessRegion !== undefined ? { witnessRegion: raw.witnessRegion } : {}),
     ...(partitions ? { partitions } : {}),
     ...(raw.stateBucket ? { stateBucket: { name: raw.stateBucket.name!, location: raw.stateBucket.location! } } : {}),
   };

@@ -10,7 +10,7 @@
  * examples/gcp/config.ts).
  */
 import { App, TerraformStack } from 'cdktf';
-import { combinedResidency } from '../config/layout';
+import { activeActiveResidency, combinedResidency, partitionRecordLabel } from '../config/layout';
 import { loadDeploymentConfig } from '../config/load';
 import type { DeploymentConfig } from '../config/types';
 import { ConfigProblem, DataResidency, MultiRegionConfigError, show, throwIfProblems } from '../core';
@@ -151,18 +151,6 @@ function residencyOf(config: DeploymentConfig): { residency?: DataResidency } {
   return residency ? { residency } : {};
 }
 
-/**
- * Active-active: the regions the residency classes allow (not only the
- * file's: a Spanner configuration also places witness replicas), a region
- * or prefix kept when every class lists it.
- */
-function classResidency(config: DeploymentConfig): { residency?: DataResidency } {
-  const [first, ...others] = config.residency;
-  if (!first) return {};
-  const allowedRegions = first.allowedRegions.filter((r) => others.every((o) => o.allowedRegions.includes(r)));
-  return { residency: { name: config.residency.map((r) => r.class).join(' + '), allowedRegions } };
-}
-
 function objectivesOf(config: DeploymentConfig): { recoveryObjectives?: { rtoSeconds?: number; rpoSeconds?: number } } {
   const { rtoSeconds, rpoSeconds } = config.objectives;
   return rtoSeconds === undefined && rpoSeconds === undefined ? {} : { recoveryObjectives: { rtoSeconds, rpoSeconds } };
@@ -198,7 +186,7 @@ function phase5(app: App, config: DeploymentConfig, i: Phase5Inputs): GcpLadderF
       instanceName: config.database.id,
       databaseName: config.name,
       regions: config.regions.map((r) => r.name),
-      ...classResidency(config),
+      ...activeActiveResidency(config),
       ...(config.database.backupRetentionDays !== undefined ? { backupRetentionDays: config.database.backupRetentionDays } : {}),
       notificationChannels: i.channels,
       providerVersionConstraint: provider,
@@ -210,7 +198,7 @@ function phase5(app: App, config: DeploymentConfig, i: Phase5Inputs): GcpLadderF
     return { config, activeActive, stacks: [stack], runbooks: {} };
   }
   const routing = config.routing!;
-  const label = recordLabel(routing.writeName, routing.readName, i.source);
+  const label = partitionRecordLabel(routing.writeName, routing.readName, i.source);
   const partitions = i.options.overrides?.partitions
     ?? config.partitions!.map((p) => ({ name: p.name, homeRegion: p.homeRegion, replicaRegions: p.replicaRegions }));
   const residencyOfPartition = new Map(config.partitions!.map((p) => [p.name, p.residency]));
@@ -277,21 +265,4 @@ function phase5(app: App, config: DeploymentConfig, i: Phase5Inputs): GcpLadderF
       [partitioned.overviewFileName]: partitioned.overviewMarkdown,
     },
   };
-}
-
-/**
- * Phase 5's record label: a partition's hostnames are `write.<partition>`
- * and `read.<partition>` followed by what follows the first label of
- * routing.writeName / readName (`write.p5` → `write.eu.p5`).
- */
-function recordLabel(writeName: string, readName: string, source: { construct: string; path: string }): string | undefined {
-  const rest = (n: string) => n.split('.').slice(1).join('.');
-  if (rest(writeName) !== rest(readName)) {
-    throwIfProblems(source, [{
-      property: 'routing.readName',
-      message: `routing.readName ${show(readName)} and routing.writeName ${show(writeName)} end differently, but a partition's two hostnames share one suffix (write.<partition>.<suffix>, read.<partition>.<suffix>)`,
-      fix: `give both the same labels after the first (write.${rest(writeName) || 'p5'} and read.${rest(writeName) || 'p5'})`,
-    }]);
-  }
-  return rest(writeName) || undefined;
 }

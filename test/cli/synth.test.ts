@@ -11,6 +11,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { App as TfApp } from 'cdktf';
 import { stringify } from 'yaml';
 import { buildPhase2 } from '../../examples/aws/phase-2';
+import { LadderDeployment as AwsLadder } from '../../lib/aws';
 import { LadderDeployment } from '../../lib/gcp';
 import { contextFile } from '../aws/helpers';
 import { aws3, withChanges } from '../config/helpers';
@@ -70,10 +71,25 @@ test('an invalid file: every error at its line and column, exit 1, nothing writt
   expect(fs.existsSync(out)).toBe(false);
 });
 
-test('an AWS phase-5 file: exit 1, not built from a file yet', () => {
-  const r = multiregion(['synth', 'test/cli/fixtures/aws-phase5.yaml', '--out', path.join(tmp, 'p5')]);
-  expect(r.status).toBe(1);
-  expect(r.stderr).toContain("LadderDeployment 'test/cli/fixtures/aws-phase5.yaml': phase 5 is not built from a file on AWS yet; build phase 5 in code (docs/ladder.md), or set phase to 1–4 to build this file");
+test('an AWS phase-5 file: each partition\'s stacks, its runbook and the overview, as LadderDeployment.fromFile builds them', () => {
+  const out = path.join(tmp, 'p5');
+  const file = 'test/cli/fixtures/aws-phase5.yaml';
+  const r = multiregion(['synth', file, '--out', out, '--no-progress'], ROOT, SLOW);
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  const names = ['orders-eu-eu-west-1', 'orders-eu-eu-central-1', 'orders-eu-Routing', 'orders-us-us-east-1', 'orders-us-us-west-2', 'orders-us-Routing'];
+  expect(r.stdout).toMatch(/^test\/cli\/fixtures\/aws-phase5\.yaml: 6 stacks \(CloudFormation\)/);
+  for (const n of names) expect(r.stdout).toContain(`  ${n}  ${path.join(out, `${n}.template.json`)}\n`);
+  expect(r.stdout).toContain(`runbooks:\n${['orders-eu-global.md', 'orders-partitions.md', 'orders-us-global.md'].map((f) => `  ${path.join(out, 'runbooks', f)}\n`).join('')}`);
+  // Template for template what the library builds from the file in this process (cdk.json's context, no -c).
+  const app = new App({ context: { ...contextFile(), originRegion: 'us-east-1' } });
+  const built = AwsLadder.fromFile(app, path.join(ROOT, file));
+  expect(built.stacks.map((s) => s.stackName)).toEqual(names);
+  for (const stack of built.stacks) {
+    const written = JSON.parse(fs.readFileSync(path.join(out, `${stack.stackName}.template.json`), 'utf8'));
+    expect({ stack: stack.stackName, template: written }).toEqual({ stack: stack.stackName, template: Template.fromStack(stack).toJSON() });
+  }
+  expect(fs.existsSync(path.join(out, 'router', 'orders-partitions.json'))).toBe(true);
 }, SLOW);
 
 test('AWS zones that need a lookup in the account: exit 1 naming the fix, not a template with dummy zones', () => {

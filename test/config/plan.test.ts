@@ -105,3 +105,12 @@ test('phase 5 active-active: no route to fail over, and no standby to lose with 
   expect(markdown).toContain("None: active-active writes go to the database's one endpoint from every region (the service replicates and routes them).");
   expect(markdown).not.toContain('None before phase 3');
 });
+
+test('phase 5 active-active on AWS: the blast radius lists the DSQL witness Region', () => {
+  const plan = buildPlan(configOf({
+    apiVersion: 'multiregion/v1', name: 'ledger', cloud: 'aws', account: '123456789012', phase: 5, mode: 'active-active',
+    regions: [{ name: 'us-east-1', role: 'primary' }, { name: 'us-east-2', role: 'primary' }], witnessRegion: 'us-west-2',
+  }));
+  expect(plan.activeActiveBlastRadius!.map((r) => r.region)).toEqual(['us-east-1', 'us-east-2', 'us-west-2']);
+  expect(plan.activeActiveBlastRadius![2].effect).toBe('no client impact while us-east-1 and us-east-2 are up; losing one of them as well leaves no quorum and writes stop');
+});

@@ -117,7 +117,7 @@ test.each(semantic)('semantic: %s fails the validator only (the schema cannot se
 });
 
 test('the table covers every example and the docs\' example', () => {
-  expect(examples).toHaveLength(10);
+  expect(examples).toHaveLength(12);
   expect(docsExample).toContain('apiVersion: multiregion/v1');
 });
 

@@ -241,10 +241,9 @@ describe('phase 5 (lib/core checkWriteMode and validatePartitions)', () => {
     residency: [{ class: 'eu_pii', allowedRegions: ['eu-*'] }],
     partitions: [{ name: 'eu', homeRegion: 'eu-west-1', replicaRegions: ['eu-central-1'], residency: 'eu_pii' }, { name: 'us', homeRegion: 'us-east-1', replicaRegions: ['us-west-2'] }],
   });
-  const notBuilt = 'warning phase: phase 5 is validated and planned, but LadderDeployment.fromFile does not build it on AWS yet; keep the file to plan the climb; build phase 5 in code meanwhile, or deploy phase 4';
-
   test('a valid geo-partitioned file: partitions with their origin and residency', () => {
-    expect(problemsOf(geo())).toEqual([notBuilt]);
+    // No warning that AWS does not build phase 5 from a file: it does (lib/aws/ladder-file-phase5.ts).
+    expect(problemsOf(geo())).toEqual([]);
     expect(configOf(geo()).partitions).toEqual([
       { name: 'eu', homeRegion: 'eu-west-1', replicaRegions: ['eu-central-1'], standbyRegion: 'eu-central-1', origin: 'eu-west-1', residency: { name: 'eu_pii', allowedRegions: ['eu-*'] } },
       { name: 'us', homeRegion: 'us-east-1', replicaRegions: ['us-west-2'], standbyRegion: 'us-west-2', origin: 'us-east-1' },
@@ -275,13 +274,54 @@ describe('phase 5 (lib/core checkWriteMode and validatePartitions)', () => {
   });
 
   test('active-active: every region writes; no partitions; no top-level origin', () => {
-    const aa = withChanges(geo(), { mode: 'active-active', partitions: undefined, residency: undefined, origin: 'eu-west-1' });
+    const aa = withChanges(geo(), { mode: 'active-active', partitions: undefined, residency: undefined, origin: 'eu-west-1', witnessRegion: 'us-east-2' });
     expect(errorsOf(aa)).toEqual([
       "error regions[1].role: regions[1].role 'replica': in active-active mode every region writes; set role: primary",
       "error regions[3].role: regions[3].role 'replica': in active-active mode every region writes; set role: primary",
       'error origin: origin is set, but in phase 5 each partition has its own database (mode: geo-partitioned) or none is the origin (active-active); move it to the partition that holds the database first created there (partitions[].origin), or remove it',
     ]);
     expect(errorsOf(withChanges(aws3(), { mode: 'geo-partitioned' }))).toEqual(['error mode: mode is set, but writes go to one region until phase 5; remove mode, or set phase: 5']);
+  });
+
+  test('AWS active-active needs witnessRegion; witnessRegion only there', () => {
+    const aa = withChanges(geo(), { mode: 'active-active', partitions: undefined, residency: undefined, regions: [{ name: 'us-east-1', role: 'primary' }, { name: 'us-east-2', role: 'primary' }] });
+    expect(errorsOf(aa)).toEqual([
+      "error mode: mode is active-active, but witnessRegion is missing: an Aurora DSQL multi-Region cluster needs a witness Region for quorum; set witnessRegion to a third Region of the peers' Region set, e.g. witnessRegion: us-west-2 for us-east-1 and us-east-2",
+    ]);
+    expect(errorsOf(withChanges(aa, { witnessRegion: 'us-west-2' }))).toEqual([]);
+    expect(configOf(withChanges(aa, { witnessRegion: 'us-west-2' })).witnessRegion).toBe('us-west-2');
+    expect(errorsOf(withChanges(geo(), { witnessRegion: 'us-west-2' }))).toEqual([
+      'error witnessRegion: witnessRegion is set, but in mode geo-partitioned each partition is an Aurora global database, which has no witness; remove witnessRegion, or set mode: active-active',
+    ]);
+    expect(errorsOf(withChanges(aws3(), { witnessRegion: 'us-west-2' }))).toEqual([
+      'error witnessRegion: witnessRegion is set, but only phase 5 active-active (Aurora DSQL) has a witness Region; remove witnessRegion, or set phase: 5 with mode: active-active',
+    ]);
+    expect(errorsOf(withChanges(gcp3(), { witnessRegion: 'us-east1' }))).toEqual([
+      'error witnessRegion: witnessRegion is an AWS key, but cloud is gcp; remove it',
+    ]);
+  });
+
+  test('AWS geo-partitioned GraphQL: routing.graphql needs routing.partitionKey, which needs graphql and phase 5', () => {
+    const withRouting = (extra: Doc) => withChanges(geo(), { routing: { ...routing, ...extra } });
+    expect(errorsOf(withRouting({ graphql: true }))).toEqual([
+      'error routing.graphql: routing.graphql is true, but routing.partitionKey is missing: the edge entry point must know where a request names its partition; add routing.partitionKey: { from: variable, name: partition } (or from: header / cookie set by a trusted layer in front); a verified JWT claim is built in code (GeoPartitionedDatabase graphql.source)',
+    ]);
+    expect(errorsOf(withRouting({ graphql: true, partitionKey: { from: 'variable', name: 'partition' } }))).toEqual([]);
+    expect(configOf(withRouting({ graphql: true, partitionKey: { from: 'header', name: 'x-tenant' } })).routing!.partitionKey).toEqual({ from: 'header', name: 'x-tenant' });
+    expect(errorsOf(withRouting({ partitionKey: { from: 'variable', name: 'partition' } }))).toEqual([
+      'error routing.partitionKey: routing.partitionKey is set, but routing.graphql is not true, and only the GraphQL edge entry point reads it; set routing.graphql: true, or remove routing.partitionKey',
+    ]);
+    expect(errorsOf(withRouting({ graphql: true, partitionKey: { from: 'jwt', name: 'tenant' } }))[0]).toMatch(/^error routing\.partitionKey\.from: routing\.partitionKey\.from 'jwt' is not/);
+    expect(errorsOf(withChanges(aws3(), { phase: 4, routing: { ...routing, graphql: true, partitionKey: { from: 'variable', name: 'partition' } } }))).toEqual([
+      'error routing.partitionKey: routing.partitionKey is set, but the data is partitioned only in phase 5; remove routing.partitionKey, or set phase: 5 with mode: geo-partitioned',
+    ]);
+  });
+
+  test('partitions[].stackPrefix (AWS) resolves onto the partition', () => {
+    const doc = geo();
+    (doc.partitions as Doc[])[1].stackPrefix = 'Orders';
+    expect(configOf(doc).partitions![1]).toMatchObject({ name: 'us', stackPrefix: 'Orders' });
+    expect(configOf(geo()).partitions![1].stackPrefix).toBeUndefined();
   });
 });
 

@@ -16,6 +16,7 @@ import { buildPhase1 } from '../../examples/aws/phase-1';
 import { buildPhase2 } from '../../examples/aws/phase-2';
 import { buildPhase3 } from '../../examples/aws/phase-3';
 import { buildPhase4 } from '../../examples/aws/phase-4';
+import { buildPhase5 } from '../../examples/aws/phase-5';
 import { contextFile } from '../aws/helpers';
 import { aws3, Doc, withChanges } from '../config/helpers';
 import { errorOf } from '../error-of';
@@ -87,10 +88,10 @@ test('MULTIREGION_CONFIG=path works like -c config; -c config wins over it', () 
 test('context keys override the file: a role swap keeps the origin and every stack name', () => {
   const app = cdkApp({ primaryRegion: 'eu-west-1', replicaRegions: 'us-east-1', failoverEngine: 'stepfunctions' });
   const built = LadderDeployment.fromFile(app, fileOf(aws3()));
-  expect([built.ladder.originRegion, built.ladder.writerRegion]).toEqual(['us-east-1', 'eu-west-1']);
+  expect([built.ladder!.originRegion, built.ladder!.writerRegion]).toEqual(['us-east-1', 'eu-west-1']);
   expect(built.stacks.map((s) => s.stackName)).toEqual(['orders-us-east-1', 'orders-eu-west-1', 'orders-Routing']);
   expect(built.runbook!.engine).toBe('stepfunctions');
-  expect(built.ladder.primary.writerRegion).toBe('eu-west-1');
+  expect(built.ladder!.primary.writerRegion).toBe('eu-west-1');
 });
 
 test('the file maps to the constructs: stack prefix, cluster id, headless region, health check, TTL, lag alarm', () => {
@@ -112,29 +113,113 @@ test('the file maps to the constructs: stack prefix, cluster id, headless region
   expect(built.stacks.map((s) => s.stackName)).toEqual(['Orders-us-east-1', 'Orders-eu-west-1', 'Orders-us-west-2', 'Orders-eu-central-1', 'Orders-Routing']);
   // The file's standby, not the first replica region.
   expect(built.router!.standbyRegion).toBe('eu-central-1');
-  expect(built.ladder.primary.globalClusterIdentifier).toBe('orders-db');
-  expect(built.ladder.replicas.map((r) => [r.region, r.servesReads])).toEqual([['eu-west-1', true], ['us-west-2', false], ['eu-central-1', true]]);
-  expect(built.ladder.primary.replicationLagThreshold.toSeconds()).toBe(10);
+  expect(built.ladder!.primary.globalClusterIdentifier).toBe('orders-db');
+  expect(built.ladder!.replicas.map((r) => [r.region, r.servesReads])).toEqual([['eu-west-1', true], ['us-west-2', false], ['eu-central-1', true]]);
+  expect(built.ladder!.primary.replicationLagThreshold.toSeconds()).toBe(10);
   expect([built.router!.intervalSeconds, built.router!.failureThreshold, built.router!.ttlSeconds]).toEqual([30, 2, 30]);
   expect(built.router!.writeHostname).toBe('w.example.com');
   expect(built.router!.readHostname).toBe('r.example.com');
-  const primary = Template.fromStack(built.ladder.primaryStack);
+  const primary = Template.fromStack(built.ladder!.primaryStack);
   primary.hasResourceProperties('AWS::RDS::DBCluster', { BackupRetentionPeriod: 21 });
   primary.resourceCountIs('AWS::EC2::Subnet', 6); // two zones (from the file) × public, private, isolated
   Template.fromStack(built.routingStack!).hasResourceProperties('AWS::Route53::HealthCheck', { HealthCheckConfig: { ResourcePath: '/ready', RequestInterval: 30, FailureThreshold: 2 } });
 });
 
-test('a phase-5 file is refused: not built from a file on AWS yet', () => {
-  const doc = {
-    apiVersion: 'multiregion/v1', name: 'orders', cloud: 'aws', account: '123456789012', phase: 5, mode: 'geo-partitioned',
-    routing: { zone: 'example.com', hostedZoneId: 'Z1' },
-    regions: [{ name: 'eu-west-1', role: 'primary' }, { name: 'eu-central-1', role: 'replica' }, { name: 'us-east-1', role: 'primary' }, { name: 'us-west-2', role: 'replica' }],
-    partitions: [{ name: 'eu', homeRegion: 'eu-west-1', replicaRegions: ['eu-central-1'] }, { name: 'us', homeRegion: 'us-east-1', replicaRegions: ['us-west-2'] }],
+describe('phase 5: examples/config/aws/phase-5.yaml and phase-5-active-active.yaml build the code-built example', () => {
+  test('the same stacks, each with the same template: the partitions (with their monitoring and the GraphQL entry point) and the DSQL ledger', () => {
+    const code = cdkApp();
+    buildPhase5(code);
+    const file = cdkApp();
+    const geo = buildFromFile(file, path.join(ROOT, 'examples', 'config', 'aws', 'phase-5.yaml'));
+    const ledger = buildFromFile(file, path.join(ROOT, 'examples', 'config', 'aws', 'phase-5-active-active.yaml'));
+    const names = stacksOf(code).map((s) => s.stackName);
+    expect(names).toEqual([
+      'Phase5-us-east-1', 'Phase5-eu-west-1', 'Phase5-Routing', 'Phase5-eu-eu-central-1', 'Phase5-eu-eu-west-1', 'Phase5-eu-Routing',
+      'Phase5-Ledger-us-east-1', 'Phase5-Ledger-us-east-2',
+    ]);
+    expect(stacksOf(file).map((s) => s.stackName)).toEqual(names);
+    expect([...geo.stacks, ...ledger.stacks].map((s) => s.stackName)).toEqual(names);
+    for (const [a, b] of stacksOf(code).map((s, i) => [s, stacksOf(file)[i]])) {
+      expect({ stack: b.stackName, region: b.region, template: Template.fromStack(b).toJSON() })
+        .toEqual({ stack: a.stackName, region: a.region, template: Template.fromStack(a).toJSON() });
+    }
+    // What the file names: the partitions' global clusters, one dashboard per partition, the edge entry point, the witness.
+    expect(geo.partitioned!.partitions.map((p) => [p.name, p.primary.globalClusterIdentifier, p.partition.residency?.name])).toEqual([
+      ['us', 'phase5-global', undefined], ['eu', 'phase5-eu-global', 'eu_personal_data'],
+    ]);
+    expect(geo.partitionMonitoring!.map((m) => Stack.of(m).stackName)).toEqual(['Phase5-Routing', 'Phase5-eu-Routing']);
+    expect(geo.partitioned!.graphql).toBeDefined();
+    expect([ledger.activeActive!.regions, ledger.activeActive!.witnessRegion]).toEqual([['us-east-1', 'us-east-2'], 'us-west-2']);
+    expect([geo.ladder, ledger.ladder]).toEqual([undefined, undefined]);
+  });
+});
+
+describe('phase 5 from a file: what the file says, and its refusals', () => {
+  const P5 = path.join(ROOT, 'examples', 'config', 'aws', 'phase-5.yaml');
+  const AA = path.join(ROOT, 'examples', 'config', 'aws', 'phase-5-active-active.yaml');
+  const edited = (from: string, name: string, edit: (text: string) => string): string => {
+    const file = path.join(tmp, name);
+    fs.writeFileSync(file, edit(fs.readFileSync(from, 'utf8')));
+    return file;
   };
-  const file = fileOf(doc, 'phase5.yaml');
-  expect(errorOf(() => LadderDeployment.fromFile(cdkApp(), file))).toBe(
-    `LadderDeployment '${file}': phase 5 is not built from a file on AWS yet; build phase 5 in code (docs/ladder.md), or set phase to 1–4 to build this file`,
-  );
+
+  test('the DSQL rules of ActiveActiveDatabase, named after the file\'s keys: a witness that is a peer, a witness of another Region set, three peers, MySQL', () => {
+    const peer = edited(AA, 'aa-peer.yaml', (t) => t.replace('witnessRegion: us-west-2', 'witnessRegion: us-east-2'));
+    expect(errorOf(() => LadderDeployment.fromFile(cdkApp(), peer))).toBe(
+      `LadderDeployment '${peer}': witnessRegion 'us-east-2' is also a peered cluster's Region; the witness must be a third Region, or losing that Region would take a cluster and the quorum vote with it; choose a witness Region other than us-east-1 and us-east-2 in the same Region set (us-west-2)`,
+    );
+    const far = edited(AA, 'aa-far.yaml', (t) => t.replace('witnessRegion: us-west-2', 'witnessRegion: eu-west-1'));
+    expect(errorOf(() => LadderDeployment.fromFile(cdkApp(), far))).toBe(
+      `LadderDeployment '${far}': witnessRegion 'eu-west-1' is not in the peers' Region set (US: us-east-1, us-east-2, us-west-2); choose the witness from us-west-2`,
+    );
+    const three = edited(AA, 'aa-three.yaml', (t) => t.replace('  - name: us-east-2\n    role: primary\n', '  - name: us-east-2\n    role: primary\n  - name: us-west-1\n    role: primary\n'));
+    expect(errorOf(() => LadderDeployment.fromFile(cdkApp(), three))).toMatch(/^LadderDeployment '.*aa-three\.yaml': regions \['us-east-1', 'us-east-2', 'us-west-1'\] lists 3 peered clusters, more than the 2 an Aurora DSQL multi-Region cluster has/);
+    const mysql = edited(AA, 'aa-mysql.yaml', (t) => `${t}database:\n  engine: mysql\n`);
+    expect(errorOf(() => LadderDeployment.fromFile(cdkApp(), mysql))).toBe(
+      `LadderDeployment '${mysql}': database.engine 'mysql': Aurora DSQL is PostgreSQL-compatible only; set database.engine: postgresql (or remove it), or keep MySQL data geo-partitioned (mode: geo-partitioned)`,
+    );
+  });
+
+  test('a missing witnessRegion or partitionKey is reported at its line and column', () => {
+    const noWitness = edited(AA, 'aa-nowitness.yaml', (t) => t.replace(/^witnessRegion:.*\n/m, ''));
+    expect(errorOf(() => LadderDeployment.fromFile(cdkApp(), noWitness))).toMatch(
+      /^DeploymentConfig '.*aa-nowitness\.yaml': mode is active-active, but witnessRegion is missing: an Aurora DSQL multi-Region cluster needs a witness Region for quorum \(.*aa-nowitness\.yaml:14:7\); set witnessRegion to a third Region/,
+    );
+    const noKey = edited(P5, 'p5-nokey.yaml', (t) => t.replace(/^  partitionKey:.*\n.*\n.*\n/m, ''));
+    expect(errorOf(() => LadderDeployment.fromFile(cdkApp(), noKey))).toMatch(
+      /^DeploymentConfig '.*p5-nokey\.yaml': routing\.graphql is true, but routing\.partitionKey is missing: the edge entry point must know where a request names its partition \(.*p5-nokey\.yaml:46:12\); add routing\.partitionKey/,
+    );
+  });
+
+  test('a region of a partition without an endpoint, in the file\'s words', () => {
+    const file = edited(P5, 'p5-noendpoint.yaml', (t) => t.replace('    endpoint: app.eu-west-1.phase5.example.com\n', ''));
+    expect(errorOf(() => LadderDeployment.fromFile(cdkApp(), file))).toBe(
+      `LadderDeployment '${file}': eu-west-1 has no endpoint, but every region of a partition is in its routes; give eu-west-1 an endpoint (the hostname of the application there, e.g. app.eu-west-1.phase5.example.com), or pass -c appEndpoints`,
+    );
+  });
+
+  test('the file maps to the constructs: record label, MySQL, backups, lag alarm, decision, e-mail on every partition\'s topics; context overrides', () => {
+    const file = edited(P5, 'p5-map.yaml', (t) => t
+      .replace('  graphql: true', '  writeName: write.p5\n  readName: read.p5\n  graphql: true')
+      .replace('  id: phase5-global', '  id: phase5-global\n  engine: mysql\n  backupRetention: 21d')
+      .replace('  rpo: 30s ', '  rpo: 1m ')
+      .replace('failover:\n  decision: manual', 'alerts:\n  email: [oncall@example.com]\nreplication:\n  lagAlarm: 10s\nfailover:\n  decision: manual\n  decisionTime: 5m'));
+    const built = LadderDeployment.fromFile(cdkApp({ failoverEngine: 'region-switch', hostedZoneId: 'ZCONTEXT' }), file);
+    const [us, eu] = built.partitioned!.partitions;
+    expect([us.router.writeHostname, eu.router.readHostname]).toEqual(['write.us.p5.phase5.example.com', 'read.eu.p5.phase5.example.com']);
+    expect([us.runbook.engine, us.runbook.estimates.failover.rtoSeconds <= 15 * 60]).toEqual(['region-switch', true]);
+    expect(us.primary.replicationLagThreshold.toSeconds()).toBe(10);
+    const primary = Template.fromStack(eu.database.primaryStack);
+    primary.hasResourceProperties('AWS::RDS::DBCluster', { Engine: 'aurora-mysql', BackupRetentionPeriod: 21 });
+    // Each partition's DeploymentMonitoring subscribes the address to an alarm topic in each of its regions.
+    for (const [i, p] of built.partitioned!.partitions.entries()) {
+      const subscribed = p.stacks.filter((st) => Object.values(Template.fromStack(st).findResources('AWS::SNS::Subscription'))
+        .some((sub) => sub.Properties.Protocol === 'email' && sub.Properties.Endpoint === 'oncall@example.com')).map((st) => st.region).sort();
+      expect(subscribed).toEqual(Object.keys(built.partitionMonitoring![i].alarmTopics).sort());
+      expect(subscribed.length).toBeGreaterThanOrEqual(2);
+    }
+    Template.fromStack(us.routingStack).hasResourceProperties('AWS::Route53::RecordSet', { HostedZoneId: 'ZCONTEXT' });
+  });
 });
 
 test('a Google Cloud file is refused, naming the Google Cloud LadderDeployment', () => {
@@ -162,6 +247,6 @@ test('alerts.email subscribes every Region\'s alarm topic; a single alerts.snsTo
   }
   const subscribed = built.stacks.filter((s) => Object.keys(Template.fromStack(s).findResources('AWS::SNS::Subscription')).length > 0).map((s) => s.region).sort();
   expect(subscribed).toEqual(regions);
-  const warnings = built.ladder.node.metadata.filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data));
+  const warnings = built.ladder!.node.metadata.filter((m) => m.type === 'aws:cdk:warning').map((m) => String(m.data));
   expect(warnings).toEqual([expect.stringMatching(/^alerts\.snsTopicArn in .* is not used on AWS: an alarm can notify only a topic in its own Region/)]);
 });
