@@ -3,10 +3,7 @@ import * as path from 'path';
 import { attachCustomSynthesis, Duration, Stack } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import {
-  blastRadius, CONFLICT_MODELS, Partition, partitionRegions, RegionBlastRadius, renderBlastRadiusMarkdown,
-  renderConflictModelMarkdown, resolvePartitions, throwIfMissing, throwIfProblems,
-} from '../core';
+import { blastRadius, CONFLICT_MODELS, Partition, partitionRegions, partitionUpstreamMap, RegionBlastRadius, renderBlastRadiusMarkdown, renderConflictModelMarkdown, resolvePartitions, throwIfMissing, throwIfProblems } from '../core';
 import type { PartitionUpstreams } from '../router/partitions';
 import { FailoverRunbook } from './failover-runbook';
 import type { GeoPartitionedDatabaseProps } from './geo-partition-props';
@@ -191,8 +188,7 @@ export class GeoPartitionedDatabase extends Construct {
    * only its regions.
    */
   public partitionRouterConfig(scheme: 'https' | 'http' = 'https'): Record<string, PartitionUpstreams> {
-    const url = (host: string) => `${scheme}://${host.replace(/\.$/, '')}`;
-    return Object.fromEntries(this.partitions.map((p) => [p.name, { write: url(p.router.writeHostname!), read: [url(p.router.readHostname!)] }]));
+    return partitionUpstreamMap(this.partitions.map((p) => ({ name: p.name, writeHostname: p.router.writeHostname!, readHostname: p.router.readHostname! })), scheme);
   }
 
   /** File name of the router's partition map under `<cdk.out>/router/`. */

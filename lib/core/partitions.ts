@@ -220,6 +220,39 @@ export function resolvePartitions(partitions: readonly PartitionSpec[]): Partiti
 }
 
 /** Every region that holds a copy of some partition, in first-seen order. */
+/**
+ * The GraphQL router's partition map (lib/router `--partitions <file>`, its
+ * `PartitionUpstreams` shape): partition name → its write hostname and its read
+ * hostname as base URLs. Reads of a partition go only to its own read record,
+ * whose records list only its regions. Hostnames may end with the DNS root dot.
+ */
+export function partitionUpstreamMap(
+  partitions: readonly { readonly name: string; readonly writeHostname: string; readonly readHostname: string }[],
+  scheme: 'https' | 'http' = 'https',
+): Record<string, { write: string; read: string[] }> {
+  const url = (host: string) => `${scheme}://${host.replace(/\.$/, '')}`;
+  return Object.fromEntries(partitions.map((p) => [p.name, { write: url(p.writeHostname), read: [url(p.readHostname)] }]));
+}
+
+/**
+ * A partition's regions that have no application endpoint: its records could
+ * not send traffic there. `example(region)` is the endpoint to suggest, in the
+ * cloud's words.
+ */
+export function missingPartitionEndpoint(
+  partition: Pick<PartitionSpec, 'name' | 'homeRegion' | 'replicaRegions'>,
+  endpointRegions: ReadonlySet<string>,
+  example: (region: string) => string,
+): ConfigProblem | undefined {
+  const missing = [partition.homeRegion, ...(partition.replicaRegions ?? [])].filter((r) => !endpointRegions.has(r));
+  if (missing.length === 0) return undefined;
+  return {
+    property: 'endpoints',
+    message: `endpoints has no endpoint in ${missing.join(', ')}, ${missing.length === 1 ? 'a region' : 'regions'} of partition ${show(partition.name)}, so its records could not send traffic there`,
+    fix: `add ${example(missing[0])} to endpoints`,
+  };
+}
+
 export function partitionRegions(partitions: readonly Partition[]): string[] {
   return [...new Set(partitions.flatMap((p) => [p.homeRegion, ...p.replicaRegions]))];
 }

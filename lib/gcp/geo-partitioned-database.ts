@@ -3,10 +3,7 @@ import * as path from 'path';
 import { TerraformStack } from 'cdktf';
 import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
 import { Construct } from 'constructs';
-import {
-  blastRadius, CONFLICT_MODELS, Partition, partitionRegions, RecoveryObjectives, RegionBlastRadius, renderBlastRadiusMarkdown,
-  renderConflictModelMarkdown, residencyAllows, resolvePartitions, throwIfMissing, throwIfProblems,
-} from '../core';
+import { blastRadius, CONFLICT_MODELS, Partition, partitionRegions, partitionUpstreamMap, RecoveryObjectives, RegionBlastRadius, renderBlastRadiusMarkdown, renderConflictModelMarkdown, residencyAllows, resolvePartitions, throwIfMissing, throwIfProblems } from '../core';
 import { FailoverRunbook } from './failover-runbook';
 import type { GeoPartitionSpec, NetworkRef } from './geo-partition-props';
 import { GlobalRouter, ManagedZoneRef, RegionEndpoint } from './global-router';
@@ -287,8 +284,7 @@ export class GeoPartitionedDatabase extends Construct {
    * only its regions.
    */
   public partitionRouterConfig(scheme: 'https' | 'http' = 'https'): Record<string, PartitionUpstreams> {
-    const url = (host: string) => `${scheme}://${host.replace(/\.$/, '')}`;
-    return Object.fromEntries(this.partitions.map((p) => [p.name, { write: url(p.router.writeHostname), read: [url(p.router.readHostname)] }]));
+    return partitionUpstreamMap(this.partitions.map((p) => ({ name: p.name, writeHostname: p.router.writeHostname, readHostname: p.router.readHostname })), scheme);
   }
 
   /** File name of the router's partition map under `<outdir>/router/`. */

@@ -1,6 +1,6 @@
 import {
   activeActiveBlastRadius, blastRadius, checkWriteMode, CloudProfile, CONFLICT_MODELS, estimatePartitionRecovery,
-  PartitionSpec, partitionRegions, renderBlastRadiusMarkdown, renderConflictModelMarkdown, resolvePartitions,
+  missingPartitionEndpoint, PartitionSpec, partitionRegions, partitionUpstreamMap, renderBlastRadiusMarkdown, renderConflictModelMarkdown, resolvePartitions,
   validatePartitions, WRITE_MODES,
 } from '../../lib/core';
 
@@ -166,5 +166,27 @@ describe('conflict models and recovery', () => {
     expect(Object.keys(out)).toEqual(['eu', 'us']);
     expect(out.eu.failover.rtoSeconds - out.us.failover.rtoSeconds).toBe(600);
     expect(out.us.failover.rtoSeconds).toBe(30 + 120 + 60);
+  });
+});
+
+describe('shared by both clouds\' GeoPartitionedDatabase', () => {
+  test('partitionUpstreamMap: base URLs without the DNS root dot, reads only to the partition\'s own read record', () => {
+    expect(partitionUpstreamMap([
+      { name: 'eu', writeHostname: 'write.eu.example.com.', readHostname: 'read.eu.example.com.' },
+      { name: 'us', writeHostname: 'write.us.example.com', readHostname: 'read.us.example.com' },
+    ], 'http')).toEqual({
+      eu: { write: 'http://write.eu.example.com', read: ['http://read.eu.example.com'] },
+      us: { write: 'http://write.us.example.com', read: ['http://read.us.example.com'] },
+    });
+  });
+
+  test('missingPartitionEndpoint names the partition, every region without an endpoint and the cloud\'s fix', () => {
+    const p = { name: 'eu', homeRegion: 'eu-central-1', replicaRegions: ['eu-west-1', 'eu-west-3'] };
+    expect(missingPartitionEndpoint(p, new Set(['eu-central-1', 'eu-west-1', 'eu-west-3']), (r) => r)).toBeUndefined();
+    expect(missingPartitionEndpoint(p, new Set(['eu-central-1']), (r) => `{ region: '${r}' }`)).toEqual({
+      property: 'endpoints',
+      message: "endpoints has no endpoint in eu-west-1, eu-west-3, regions of partition 'eu', so its records could not send traffic there",
+      fix: "add { region: 'eu-west-1' } to endpoints",
+    });
   });
 });

@@ -7,7 +7,7 @@
  * runbook target of a partition is one of its own regions, which this check
  * keeps inside its residency rule.
  */
-import { checkRegion, ConfigProblem, show, validatePartitions } from '../../core';
+import { checkRegion, ConfigProblem, missingPartitionEndpoint, show, validatePartitions } from '../../core';
 import type { GeoPartitionedDatabaseProps, GeoPartitionSpec } from '../geo-partition-props';
 import { AWS_PROFILE } from './aws-profile';
 
@@ -34,14 +34,8 @@ export function geoPartitionProblems(props: GeoPartitionedDatabaseProps, prefix:
   partitions.forEach((p, i) => {
     const at = `partitions[${i}]`;
     const regions = [p.homeRegion, ...(p.replicaRegions ?? [])];
-    const missing = regions.filter((r) => !endpointRegions.has(r));
-    if (missing.length > 0) {
-      problems.push({
-        property: 'endpoints',
-        message: `endpoints has no endpoint in ${missing.join(', ')}, ${missing.length === 1 ? 'a region' : 'regions'} of partition ${show(p.name)}, so its records could not send traffic there`,
-        fix: `add { region: '${missing[0]}', target: RouterTarget.fromHostname('app.${missing[0]}.example.com') } to endpoints`,
-      });
-    }
+    const noEndpoint = missingPartitionEndpoint(p, endpointRegions, (r) => `{ region: '${r}', target: RouterTarget.fromHostname('app.${r}.example.com') }`);
+    if (noEndpoint) problems.push(noEndpoint);
     if (p.originRegion !== undefined && !regions.includes(p.originRegion)) {
       problems.push({
         property: `${at}.originRegion`,

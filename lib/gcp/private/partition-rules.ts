@@ -4,7 +4,7 @@
  * in Cloud SQL's words, and what the Google Cloud construct adds (endpoints
  * of every region, instance names, workflow regions).
  */
-import { ConfigProblem, residencyAllows, show, validatePartitions } from '../../core';
+import { ConfigProblem, missingPartitionEndpoint, residencyAllows, show, validatePartitions } from '../../core';
 import type { GeoPartitionedDatabaseProps } from '../geo-partitioned-database';
 import { CLOUD_SQL_REGIONS, GCP_PROFILE } from './gcp-profile';
 import { INSTANCE_NAME, MAX_INSTANCE_NAME } from './names';
@@ -24,14 +24,8 @@ export function geoPartitionProblems(props: GeoPartitionedDatabaseProps, namePre
   partitions.forEach((p, i) => {
     const at = `partitions[${i}]`;
     const regions = [p.homeRegion, ...(p.replicaRegions ?? [])];
-    const missing = regions.filter((r) => !endpointRegions.has(r));
-    if (missing.length > 0) {
-      problems.push({
-        property: 'endpoints',
-        message: `endpoints has no endpoint in ${missing.join(', ')}, ${missing.length === 1 ? 'a region' : 'regions'} of partition ${show(p.name)}, so its records could not send traffic there`,
-        fix: `add { region: '${missing[0]}', target: RouterTarget.fromIpAddress('<ip>') } to endpoints`,
-      });
-    }
+    const noEndpoint = missingPartitionEndpoint(p, endpointRegions, (r) => `{ region: '${r}', target: RouterTarget.fromIpAddress('<ip>') }`);
+    if (noEndpoint) problems.push(noEndpoint);
     for (const region of Object.keys(p.instanceNames ?? {})) {
       if (!regions.includes(region)) {
         problems.push({ property: `${at}.instanceNames.${region}`, message: `${at}.instanceNames.${region} names an instance in a region partition ${show(p.name)} does not use`, fix: `remove it, or add '${region}' to ${at}.replicaRegions` });
