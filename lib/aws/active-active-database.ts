@@ -1,5 +1,3 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { Annotations, attachCustomSynthesis, CfnOutput, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as dsql from 'aws-cdk-lib/aws-dsql';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import {
   activeActiveBlastRadius, CONFLICT_MODELS, ConflictModel, DataResidency, renderConflictModelMarkdown, throwIfMissing, throwIfProblems,
+  writeOutputFiles,
 } from '../core';
 import { DSQL_CONFLICT_NOTE, renderDsqlRunbook } from './private/dsql-runbook';
 import { dsqlProblems } from './private/dsql-rules';
@@ -204,9 +203,7 @@ export class ActiveActiveDatabase extends Construct {
       const markdown = this.runbookMarkdown;
       attachCustomSynthesis(this, {
         onSynthesize(session) {
-          const dir = path.join(session.outdir, 'runbooks');
-          fs.mkdirSync(dir, { recursive: true });
-          fs.writeFileSync(path.join(dir, file), markdown);
+          writeOutputFiles(session.outdir, [{ dir: 'runbooks', file, text: markdown }]);
         },
       });
     }

@@ -1,5 +1,3 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { attachCustomSynthesis, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as arc from 'aws-cdk-lib/aws-arcregionswitch';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -10,6 +8,7 @@ import { Construct } from 'constructs';
 import {
   checkObjectives, ConfigProblem, estimateRecovery, objectiveNotes, RecoveryEstimates, RecoveryObjectives,
   renderRunbookMarkdown, runbookFileName, RunbookModel, show, throwIfMissing, throwIfProblems, validateRunbook,
+  writeOutputFiles,
 } from '../core';
 import { GlobalRouter } from './global-router';
 import { PrimaryRegion } from './primary-region';
@@ -370,9 +369,7 @@ export class FailoverRunbook extends Construct {
       // files to the assembly.
       attachCustomSynthesis(this, {
         onSynthesize(session) {
-          const dir = path.join(session.outdir, 'runbooks');
-          fs.mkdirSync(dir, { recursive: true });
-          fs.writeFileSync(path.join(dir, file), markdown);
+          writeOutputFiles(session.outdir, [{ dir: 'runbooks', file, text: markdown }]);
         },
       });
     }

@@ -1,9 +1,7 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { attachCustomSynthesis, Duration, Stack } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import { blastRadius, CONFLICT_MODELS, Partition, partitionRegions, partitionUpstreamMap, RegionBlastRadius, renderBlastRadiusMarkdown, renderConflictModelMarkdown, resolvePartitions, throwIfMissing, throwIfProblems } from '../core';
+import { blastRadius, CONFLICT_MODELS, Partition, partitionOutputFiles, partitionRegions, partitionUpstreamMap, RegionBlastRadius, renderBlastRadiusMarkdown, renderConflictModelMarkdown, resolvePartitions, throwIfMissing, throwIfProblems, writeOutputFiles } from '../core';
 import type { PartitionUpstreams } from '../router/partitions';
 import { FailoverRunbook } from './failover-runbook';
 import type { GeoPartitionedDatabaseProps } from './geo-partition-props';
@@ -150,17 +148,11 @@ export class GeoPartitionedDatabase extends Construct {
     }
 
     if (props.writeFiles ?? true) {
-      const files = (): [string, string, string][] => [
-        ['router', this.routerConfigFileName, `${JSON.stringify(this.partitionRouterConfig(), null, 2)}\n`],
-        ['runbooks', this.overviewFileName, this.overviewMarkdown],
-      ];
+      const files = () => partitionOutputFiles(this);
       // Written into the cloud assembly at synth, next to the templates and the partitions' runbooks.
       attachCustomSynthesis(this, {
         onSynthesize(session) {
-          for (const [dir, file, text] of files()) {
-            fs.mkdirSync(path.join(session.outdir, dir), { recursive: true });
-            fs.writeFileSync(path.join(session.outdir, dir, file), text);
-          }
+          writeOutputFiles(session.outdir, files());
         },
       });
     }

@@ -6,3 +6,4 @@ export * from './recovery';
 export * from './runbook';
 export * from './partitions';
 export * from './role-swap';
+export * from './output-files';

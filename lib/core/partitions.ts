@@ -14,6 +14,7 @@
  * relational engine of either cloud offers it, and it silently loses writes.
  */
 import { ConfigProblem, show } from './errors';
+import type { OutputFile } from './output-files';
 import { LADDER, Phase } from './ladder';
 import { estimateRecovery, RecoveryEstimates, RecoveryInputs } from './recovery';
 import { checkRegion, CloudProfile, DataResidency, residencyAllows } from './spec';
@@ -251,6 +252,23 @@ export function missingPartitionEndpoint(
     message: `endpoints has no endpoint in ${missing.join(', ')}, ${missing.length === 1 ? 'a region' : 'regions'} of partition ${show(partition.name)}, so its records could not send traffic there`,
     fix: `add ${example(missing[0])} to endpoints`,
   };
+}
+
+/**
+ * What a GeoPartitionedDatabase writes next to its stacks: the router's
+ * partition map (`router/<file>`) and the overview with the blast radius
+ * (`runbooks/<file>`).
+ */
+export function partitionOutputFiles(d: {
+  readonly routerConfigFileName: string;
+  readonly overviewFileName: string;
+  readonly overviewMarkdown: string;
+  partitionRouterConfig(): unknown;
+}): OutputFile[] {
+  return [
+    { dir: 'router', file: d.routerConfigFileName, text: `${JSON.stringify(d.partitionRouterConfig(), null, 2)}\n` },
+    { dir: 'runbooks', file: d.overviewFileName, text: d.overviewMarkdown },
+  ];
 }
 
 export function partitionRegions(partitions: readonly Partition[]): string[] {

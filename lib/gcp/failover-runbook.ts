@@ -1,5 +1,3 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { Annotations, TerraformOutput, TerraformStack } from 'cdktf';
 import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
 import { DnsManagedZoneIamMember } from '@cdktf/provider-google/lib/dns-managed-zone-iam-member';
@@ -10,6 +8,7 @@ import { WorkflowsWorkflow } from '@cdktf/provider-google/lib/workflows-workflow
 import { Construct } from 'constructs';
 import {
   checkRegion, ConfigProblem, renderRunbookMarkdown, residencyAllows, RunbookModel, runbookFileName, show, throwIfProblems, validateRunbook,
+  writeOutputFiles,
 } from '../core';
 import { GCP_PROFILE } from './private/gcp-profile';
 import { deterministicName, trimName } from './private/names';
@@ -311,9 +310,7 @@ export class FailoverRunbook extends Construct {
       const file = this.runbookFileName;
       addCustomSynthesis(this, {
         onSynthesize: (session) => {
-          const dir = path.join(session.outdir, 'runbooks');
-          fs.mkdirSync(dir, { recursive: true });
-          fs.writeFileSync(path.join(dir, file), this.markdown);
+          writeOutputFiles(session.outdir, [{ dir: 'runbooks', file, text: this.markdown }]);
         },
       });
     }

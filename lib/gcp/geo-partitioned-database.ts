@@ -1,9 +1,7 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { TerraformStack } from 'cdktf';
 import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
 import { Construct } from 'constructs';
-import { blastRadius, CONFLICT_MODELS, Partition, partitionRegions, partitionUpstreamMap, RecoveryObjectives, RegionBlastRadius, renderBlastRadiusMarkdown, renderConflictModelMarkdown, residencyAllows, resolvePartitions, throwIfMissing, throwIfProblems } from '../core';
+import { blastRadius, CONFLICT_MODELS, Partition, partitionOutputFiles, partitionRegions, partitionUpstreamMap, RecoveryObjectives, RegionBlastRadius, renderBlastRadiusMarkdown, renderConflictModelMarkdown, residencyAllows, resolvePartitions, throwIfMissing, throwIfProblems, writeOutputFiles } from '../core';
 import { FailoverRunbook } from './failover-runbook';
 import type { GeoPartitionSpec, NetworkRef } from './geo-partition-props';
 import { GlobalRouter, ManagedZoneRef, RegionEndpoint } from './global-router';
@@ -250,13 +248,7 @@ export class GeoPartitionedDatabase extends Construct {
       const anchor = new Construct(this.partitions[0].router, 'PartitionFiles');
       addCustomSynthesis(anchor, {
         onSynthesize: (session) => {
-          for (const [dir, file, text] of [
-            ['router', this.routerConfigFileName, `${JSON.stringify(this.partitionRouterConfig(), null, 2)}\n`],
-            ['runbooks', this.overviewFileName, this.overviewMarkdown],
-          ] as const) {
-            fs.mkdirSync(path.join(session.outdir, dir), { recursive: true });
-            fs.writeFileSync(path.join(session.outdir, dir, file), text);
-          }
+          writeOutputFiles(session.outdir, partitionOutputFiles(this));
         },
       });
     }
