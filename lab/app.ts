@@ -15,11 +15,11 @@
  * with its role; 503 otherwise. That is what the health checks poll.
  */
 import * as http from 'http';
-import type { AddressInfo } from 'net';
 import { GraphQLError, GraphQLID, GraphQLInt, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
 import { createHandler } from 'graphql-http/lib/use/http';
 import { Pool } from 'pg';
 import { PgServer } from './postgres';
+import { listenOnLoopback } from './loopback';
 
 /**
  * An application's database role: no superuser, only what an order service
@@ -86,14 +86,7 @@ export class RegionApp {
   }
 
   async listen(port = 0): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, '127.0.0.1', () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-    this.port = (this.server.address() as AddressInfo).port;
+    this.port = await listenOnLoopback(this.server, port);
     return this.port;
   }
 

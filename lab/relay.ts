@@ -17,6 +17,7 @@
  * the wire), then the other side is closed.
  */
 import * as net from 'net';
+import { listenOnLoopback } from './loopback';
 
 export interface RelayStats {
   /** Bytes forwarded towards the target (standby → primary). */
@@ -54,14 +55,7 @@ export class Relay {
   }
 
   async listen(port = 0): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, '127.0.0.1', () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-    this.port = (this.server.address() as net.AddressInfo).port;
+    this.port = await listenOnLoopback(this.server, port);
     return this.port;
   }
 

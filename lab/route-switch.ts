@@ -10,7 +10,7 @@
  * they went.
  */
 import * as http from 'http';
-import type { AddressInfo } from 'net';
+import { listenOnLoopback } from './loopback';
 
 export interface RouteMove {
   /** ms on the lab clock. */
@@ -33,14 +33,7 @@ export class RouteSwitch {
   }
 
   async listen(port = 0): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, '127.0.0.1', () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-    this.port = (this.server.address() as AddressInfo).port;
+    this.port = await listenOnLoopback(this.server, port);
     return this.port;
   }
 
